@@ -1,0 +1,124 @@
+"""Evaluate a checklist against answers: what is visible, progress, and findings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from app.checklist.conditions import comparisons
+from app.checklist.model import Checklist, Citation, FindingRule, Severity
+
+
+class AnswerState(StrEnum):
+    """Where an answer stands."""
+
+    ANSWERED = "answered"
+    CARRIED_UNCONFIRMED = "carried_unconfirmed"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True)
+class AnswerFacts:
+    """What evaluation needs to know of one stored answer."""
+
+    value: Any | None
+    state: AnswerState
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """Required visible questions resolved in one section."""
+
+    section_id: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Required visible questions resolved (answered or not applicable) over all of them."""
+
+    done: int
+    total: int
+    sections: list[SectionProgress] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        """Completion from 0 to 100; an audit with nothing required is complete."""
+        return 100.0 if self.total == 0 else 100.0 * self.done / self.total
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A findings rule that fired."""
+
+    rule_id: str
+    severity: Severity
+    title: str
+    detail: str
+    recommendation: str
+    citations: list[Citation]
+    questions: list[str]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything derived from a checklist and its answers."""
+
+    visible: dict[str, bool]
+    effective: dict[str, Any]
+    progress: Progress
+    unanswered: list[str]
+    unconfirmed: list[str]
+    findings: list[Finding]
+
+
+def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evaluation:
+    """Work out visibility, progress and findings for `answers` (question id -> facts).
+
+    Conditions only read earlier questions, so one pass in checklist order settles
+    visibility; a hidden question's answer is kept but counts for nothing.
+    """
+    visible: dict[str, bool] = {}
+    effective: dict[str, Any] = {}
+    for question in checklist.questions():
+        shown = question.visible_if is None or question.visible_if.holds(effective)
+        visible[question.id] = shown
+        facts = answers.get(question.id)
+        if shown and facts is not None and facts.value is not None and (
+                facts.state != AnswerState.NOT_APPLICABLE):
+            effective[question.id] = facts.value
+
+    unanswered: list[str] = []
+    unconfirmed: list[str] = []
+    sections: list[SectionProgress] = []
+    for section in checklist.sections:
+        done = total = 0
+        for question in section.questions:
+            if not visible[question.id]:
+                continue
+            facts = answers.get(question.id)
+            if facts is not None and facts.state == AnswerState.CARRIED_UNCONFIRMED:
+                unconfirmed.append(question.id)
+            if not question.required:
+                continue
+            total += 1
+            if facts is not None and (
+                    facts.state == AnswerState.NOT_APPLICABLE
+                    or (facts.state == AnswerState.ANSWERED and facts.value is not None)):
+                done += 1
+            else:
+                unanswered.append(question.id)
+        sections.append(SectionProgress(section.id, done, total))
+    progress = Progress(sum(s.done for s in sections), sum(s.total for s in sections), sections)
+    findings = [_finding(rule) for rule in checklist.findings if rule.when.holds(effective)]
+    findings.sort(key=lambda f: f.severity.rank)
+    return Evaluation(visible, effective, progress, unanswered, unconfirmed, findings)
+
+
+def _finding(rule: FindingRule) -> Finding:
+    questions = rule.questions or list(dict.fromkeys(c.question for _, c in comparisons(rule.when)))
+    return Finding(rule.id, rule.severity, rule.title, rule.detail, rule.recommendation,
+                   list(rule.citations), questions)

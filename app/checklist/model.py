@@ -1,0 +1,199 @@
+"""The checklist data model: sections of typed questions, and findings rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.checklist.conditions import Condition
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class QuestionType(StrEnum):
+    """The kinds of answer a question takes."""
+
+    YES_NO_UNKNOWN = "yes_no_unknown"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    NUMBER = "number"
+    TABLE = "table"
+
+
+CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
+YES_NO_UNKNOWN = ("yes", "no", "unknown")
+
+
+class Severity(StrEnum):
+    """How serious a finding is, most serious first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most serious."""
+        return list(Severity).index(self)
+
+
+class Citation(_Strict):
+    """A statute or public document that grounds a question or finding."""
+
+    text: str = Field(min_length=1)
+    url: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+
+class Option(_Strict):
+    """One choice of a single- or multiple-choice question."""
+
+    value: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1)
+    help: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"value": data, "label": data}
+        if isinstance(data, dict) and "value" in data and "label" not in data:
+            return {**data, "label": str(data["value"])}
+        return data
+
+
+class _Typed(_Strict):
+    """Fields shared by questions and table columns: the type and its limits."""
+
+    type: QuestionType
+    options: list[Option] = Field(default_factory=list)
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    max_length: int | None = Field(default=None, gt=0)
+
+    def option_values(self) -> list[str]:
+        """The allowed values of a choice (yes/no/unknown included)."""
+        if self.type == QuestionType.YES_NO_UNKNOWN:
+            return list(YES_NO_UNKNOWN)
+        return [option.value for option in self.options]
+
+    def label_for(self, value: str) -> str:
+        """The label shown for an option value."""
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return value.capitalize() if self.type == QuestionType.YES_NO_UNKNOWN else value
+
+
+class Column(_Typed):
+    """One typed column of a table question."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1)
+    help: str = ""
+    required: bool = False
+
+
+class Question(_Typed):
+    """One question of a checklist."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    prompt: str = Field(min_length=1)
+    help: str = ""
+    citations: list[Citation] = Field(default_factory=list)
+    procedural: bool = False
+    required: bool = True
+    columns: list[Column] = Field(default_factory=list)
+    default_rows: list[dict[str, Any]] = Field(default_factory=list)
+    min_rows: int = Field(default=0, ge=0)
+    visible_if: Condition | None = None
+    renamed_from: list[str] = Field(default_factory=list)
+
+    @field_validator("renamed_from", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    def column(self, column_id: str) -> Column | None:
+        """The table column with this id, if any."""
+        return next((c for c in self.columns if c.id == column_id), None)
+
+
+class Section(_Strict):
+    """A titled group of questions, shown one at a time."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    intro: str = ""
+    questions: list[Question] = Field(min_length=1)
+
+
+class FindingRule(_Strict):
+    """A rule that turns answers into a finding when its condition holds."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    when: Condition
+    severity: Severity
+    title: str = Field(min_length=1)
+    detail: str = Field(min_length=1)
+    recommendation: str = Field(min_length=1)
+    citations: list[Citation] = Field(min_length=1)
+    questions: list[str] = Field(default_factory=list)
+
+    @field_validator("citations", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, (str, dict)) else value
+
+
+class Checklist(_Strict):
+    """A versioned checklist: sections of questions and findings rules."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    notice: str = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+    findings: list[FindingRule] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+    def questions(self) -> list[Question]:
+        """Every question, in checklist order."""
+        return [q for section in self.sections for q in section.questions]
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if any."""
+        return self._question_index.get(question_id)
+
+    @cached_property
+    def _question_index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions()}
+
+    def section_of(self, question_id: str) -> Section | None:
+        """The section that holds the question."""
+        for section in self.sections:
+            if any(q.id == question_id for q in section.questions):
+                return section
+        return None

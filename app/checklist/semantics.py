@@ -1,0 +1,208 @@
+"""Checks that need the whole checklist: ids, references, operators, forward looks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from app.checklist.conditions import (
+    ROW_OPS,
+    ColumnComparison,
+    Condition,
+    QuestionComparison,
+    column_comparisons,
+    comparisons,
+)
+from app.checklist.model import (
+    CHOICE_TYPES,
+    Checklist,
+    Question,
+    QuestionType,
+    _Typed,
+)
+from app.checklist.values import InvalidValue, validate_value
+
+Loc = tuple[str | int, ...]
+Report = Callable[[Loc, str, str], None]
+
+ORDERED_TYPES = {QuestionType.NUMBER, QuestionType.DATE}
+
+
+def check_semantics(checklist: Checklist, report: Report) -> None:
+    """Report every cross-reference problem in `checklist` through `report(loc, msg, fix)`."""
+    _check_ids(checklist, report)
+    seen: dict[str, Question] = {}
+    all_questions = {q.id: q for q in checklist.questions()}
+    for si, section in enumerate(checklist.sections):
+        for qi, question in enumerate(section.questions):
+            loc: Loc = ("sections", si, "questions", qi)
+            _check_question_shape(question, loc, report)
+            if question.visible_if is not None:
+                _check_condition(question.visible_if, (*loc, "visible_if"), seen,
+                                 all_questions, report, reader=question.id)
+            seen[question.id] = question
+    for fi, rule in enumerate(checklist.findings):
+        loc = ("findings", fi)
+        _check_condition(rule.when, (*loc, "when"), all_questions, all_questions, report)
+        for ri, question_id in enumerate(rule.questions):
+            if question_id not in all_questions:
+                report((*loc, "questions", ri), f"finding {rule.id!r} points to unknown "
+                       f"question {question_id!r}", "use the id of a question in this checklist")
+
+
+def _check_ids(checklist: Checklist, report: Report) -> None:
+    _unique([(("sections", i, "id"), s.id) for i, s in enumerate(checklist.sections)],
+            "section", report)
+    _unique([(("sections", si, "questions", qi, "id"), q.id)
+             for si, s in enumerate(checklist.sections)
+             for qi, q in enumerate(s.questions)], "question", report)
+    _unique([(("findings", i, "id"), f.id) for i, f in enumerate(checklist.findings)],
+            "finding", report)
+    current = {q.id for q in checklist.questions()}
+    for si, section in enumerate(checklist.sections):
+        for qi, question in enumerate(section.questions):
+            for ri, old in enumerate(question.renamed_from):
+                if old in current:
+                    report(("sections", si, "questions", qi, "renamed_from", ri),
+                           f"question {question.id!r} is renamed from {old!r}, which is still "
+                           "a question of this checklist",
+                           "name only ids the previous version had and this one does not")
+
+
+def _unique(entries: list[tuple[Loc, str]], kind: str, report: Report) -> None:
+    first: dict[str, Loc] = {}
+    for loc, ident in entries:
+        if ident in first:
+            report(loc, f"duplicate {kind} id {ident!r}", f"give this {kind} an id of its own")
+        else:
+            first[ident] = loc
+
+
+def _check_question_shape(question: Question, loc: Loc, report: Report) -> None:
+    _check_typed(question, loc, f"question {question.id!r}", report)
+    if question.type == QuestionType.TABLE:
+        if not question.columns:
+            report((*loc, "type"), f"table question {question.id!r} has no columns",
+                   "add `columns:`, each with an id, label and type")
+        _unique([((*loc, "columns", i, "id"), c.id) for i, c in enumerate(question.columns)],
+                "column", report)
+        for ci, column in enumerate(question.columns):
+            column_loc = (*loc, "columns", ci)
+            if column.type in (QuestionType.TABLE, QuestionType.LONG_TEXT):
+                report((*column_loc, "type"), f"column {column.id!r} cannot be of type "
+                       f"{column.type.value}", "use short_text, a choice, date or number")
+            _check_typed(column, column_loc, f"column {column.id!r}", report)
+        for ri, row in enumerate(question.default_rows):
+            try:
+                validate_value(question.model_copy(update={"min_rows": 0}), [row])
+            except InvalidValue as exc:
+                report((*loc, "default_rows", ri), f"default row {ri + 1} is not valid: "
+                       f"{exc}", "make the row match the columns")
+    else:
+        for field in ("columns", "default_rows"):
+            if getattr(question, field):
+                report((*loc, field), f"`{field}` belongs to table questions, but "
+                       f"{question.id!r} is {question.type.value}",
+                       f"remove `{field}` or make the question a table")
+
+
+def _check_typed(typed: _Typed, loc: Loc, subject: str, report: Report) -> None:
+    if typed.type in CHOICE_TYPES:
+        if not typed.options:
+            report((*loc, "type"), f"{subject} is a choice with no options",
+                   "add `options:`")
+        _unique([((*loc, "options", i, "value"), o.value) for i, o in enumerate(typed.options)],
+                "option", report)
+    elif typed.options:
+        report((*loc, "options"), f"{subject} has options but is {typed.type.value}",
+               "remove `options` or make it single_choice or multiple_choice")
+    if typed.min is not None and typed.max is not None and typed.min > typed.max:
+        report((*loc, "min"), f"{subject} has min {typed.min} above max {typed.max}",
+               "swap or correct the bounds")
+    if (typed.min is not None or typed.max is not None or typed.integer) and (
+            typed.type != QuestionType.NUMBER):
+        report((*loc, "type"), f"{subject} has number limits but is {typed.type.value}",
+               "remove min/max/integer or make it a number")
+
+
+def _check_condition(condition: Condition, loc: Loc, readable: dict[str, Question],
+                     every: dict[str, Question], report: Report, reader: str | None = None,
+                     ) -> None:
+    for at, comparison in comparisons(condition):
+        where = (*loc, *at)
+        target = comparison.question
+        if target not in readable:
+            if target == reader:
+                report((*where, "question"), f"the condition of {reader!r} reads its own answer",
+                       "make it depend on an earlier question")
+            elif target in every:
+                report((*where, "question"), f"the condition of {reader!r} looks forward to "
+                       f"{target!r}, which comes later",
+                       "depend only on questions that come before, or move the question")
+            else:
+                report((*where, "question"), f"condition names unknown question {target!r}",
+                       "use the id of a question in this checklist")
+            continue
+        _check_comparison(comparison, readable[target], where, report)
+
+
+def _check_comparison(comparison: QuestionComparison | ColumnComparison, typed: _Typed,
+                      loc: Loc, report: Report) -> None:
+    op = comparison.op
+    name = (f"question {comparison.question!r}" if isinstance(comparison, QuestionComparison)
+            else f"column {comparison.column!r}")
+    kind = typed.type
+    if op in ROW_OPS:
+        if kind != QuestionType.TABLE:
+            report((*loc, op), f"`{op}` applies to tables, but {name} is {kind.value}",
+                   "use equals, in, contains or another comparison")
+            return
+        assert isinstance(typed, Question)
+        for at, column_cmp in column_comparisons(comparison.operand):
+            column = typed.column(column_cmp.column)
+            where = (*loc, op, *at)
+            if column is None:
+                report((*where, "column"), f"{name} has no column {column_cmp.column!r}",
+                       f"use one of: {', '.join(c.id for c in typed.columns)}")
+            else:
+                _check_comparison(column_cmp, column, where, report)
+        return
+    if kind == QuestionType.TABLE and op != "answered":
+        report((*loc, op), f"{name} is a table: compare its rows",
+               "use any_row or all_rows with column comparisons")
+        return
+    if op == "contains" and kind != QuestionType.MULTIPLE_CHOICE:
+        report((*loc, op), f"`contains` applies to multiple choice, but {name} is {kind.value}",
+               "use equals or in")
+        return
+    if op in ("gt", "gte", "lt", "lte") and kind not in ORDERED_TYPES:
+        report((*loc, op), f"`{op}` applies to numbers and dates, but {name} is {kind.value}",
+               "use equals, in or contains")
+        return
+    if op == "answered":
+        return
+    operands = comparison.operand if op in ("in", "not_in") else [comparison.operand]
+    for operand in operands:
+        problem = _operand_problem(typed, operand)
+        if problem:
+            report((*loc, "in" if op == "in" else op), f"{name}: {problem}",
+                   f"compare with a value {name} can take")
+
+
+def _operand_problem(typed: _Typed, operand: Any) -> str | None:
+    kind = typed.type
+    if kind in (QuestionType.YES_NO_UNKNOWN, *CHOICE_TYPES):
+        allowed = typed.option_values()
+        if operand not in allowed:
+            return f"{operand!r} is not one of its options ({', '.join(allowed)})"
+        return None
+    if kind == QuestionType.NUMBER and (isinstance(operand, bool)
+                                        or not isinstance(operand, (int, float))):
+        return f"{operand!r} is not a number"
+    if kind == QuestionType.DATE:
+        try:
+            dt.date.fromisoformat(str(operand))
+        except ValueError:
+            return f"{operand!r} is not a date (YYYY-MM-DD)"
+    return None
