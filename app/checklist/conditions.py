@@ -281,3 +281,31 @@ def column_comparisons(
     for i, part in enumerate(parts):
         found.extend(column_comparisons(part, (*at, key, i)))
     return found
+
+
+def describe(condition: Condition | RowCondition) -> str:
+    """A short plain-language rendering of a condition, for messages and help."""
+    if isinstance(condition, (AllOf, RowAll)):
+        return " and ".join(f"({describe(c)})" if _compound(c) else describe(c)
+                            for c in condition.all)
+    if isinstance(condition, (AnyOf, RowAny)):
+        return " or ".join(f"({describe(c)})" if _compound(c) else describe(c)
+                           for c in condition.any)
+    if isinstance(condition, (NotOf, RowNot)):
+        return f"not ({describe(condition.not_)})"
+    subject = condition.question if isinstance(condition, QuestionComparison) else (
+        condition.column)
+    op, operand = condition.op, condition.operand
+    if op in ROW_OPS:
+        quantifier = "some row" if op == "any_row" else "every row"
+        return f"{subject} has {quantifier} where {describe(operand)}"
+    if op == "answered":
+        return f"{subject} is {'answered' if operand else 'unanswered'}"
+    words = {"equals": "is", "not_equals": "is not", "in": "is one of", "not_in":
+             "is none of", "contains": "includes", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+    shown = ", ".join(map(str, operand)) if isinstance(operand, list) else str(operand)
+    return f"{subject} {words[op]} {shown}"
+
+
+def _compound(condition: Any) -> bool:
+    return isinstance(condition, (AllOf, AnyOf, RowAll, RowAny))

@@ -1,0 +1,78 @@
+"""ORM rows to the plain models the services hand out."""
+
+from __future__ import annotations
+
+import json
+
+from app.audit.models import AnswerInfo, AuditInfo, EvidenceInfo, HistoryEvent
+from app.checklist.evaluate import AnswerFacts, AnswerState
+from app.store.tables import AnswerRow, AuditRow, EvidenceRow, HistoryEventRow
+
+
+def audit_info(row: AuditRow) -> AuditInfo:
+    """The plain model of an audit row."""
+    return AuditInfo(
+        id=row.id, title=row.title, jurisdiction=row.jurisdiction,
+        period_start=row.period_start, period_end=row.period_end,
+        checklist_id=row.checklist_id, checklist_version=row.checklist_version,
+        checklist_sha256=row.checklist_sha256, status=row.status, based_on=row.based_on,
+        auditor=row.auditor, created_at=row.created_at, updated_at=row.updated_at,
+        signed_by=row.signed_by, signed_at=row.signed_at,
+        signed_pdf_sha256=row.signed_pdf_sha256, history_head=row.history_head,
+        history_length=row.history_length,
+    )
+
+
+def answer_info(row: AnswerRow) -> AnswerInfo:
+    """The plain model of an answer row."""
+    return AnswerInfo(
+        question_id=row.question_id,
+        value=json.loads(row.value_json) if row.value_json is not None else None,
+        note=row.note, state=AnswerState(row.state), na_reason=row.na_reason,
+        updated_by=row.updated_by, updated_at=row.updated_at,
+    )
+
+
+def answer_facts(answer: AnswerInfo) -> AnswerFacts:
+    """What evaluation needs of an answer."""
+    return AnswerFacts(answer.value, answer.state)
+
+
+def answer_snapshot(row: AnswerRow | None) -> dict | None:
+    """The recorded state of an answer, as history events carry it."""
+    if row is None:
+        return None
+    return {
+        "value": json.loads(row.value_json) if row.value_json is not None else None,
+        "note": row.note,
+        "state": row.state,
+        "na_reason": row.na_reason,
+    }
+
+
+def evidence_info(row: EvidenceRow) -> EvidenceInfo:
+    """The plain model of an evidence row."""
+    assert row.id is not None
+    return EvidenceInfo(
+        id=row.id, question_id=row.question_id, sha256=row.sha256, name=row.name,
+        size=row.size, media_type=row.media_type, effective_date=row.effective_date,
+        added_at=row.added_at, added_by=row.added_by,
+    )
+
+
+def evidence_snapshot(row: EvidenceRow) -> dict:
+    """The recorded facts of an evidence file, as history events carry them."""
+    return {
+        "question_id": row.question_id, "sha256": row.sha256, "name": row.name,
+        "size": row.size, "media_type": row.media_type, "effective_date": row.effective_date,
+    }
+
+
+def history_event(row: HistoryEventRow) -> HistoryEvent:
+    """The plain model of a history event row."""
+    return HistoryEvent(
+        seq=row.seq, at=row.at, actor=row.actor, kind=row.kind, question_id=row.question_id,
+        old=json.loads(row.old_json) if row.old_json else None,
+        new=json.loads(row.new_json) if row.new_json else None,
+        reason=row.reason, hash=row.hash,
+    )

@@ -1,0 +1,96 @@
+"""The tamper-evident history: append-only events chained by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.store.tables import AuditRow, HistoryEventRow
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str | None:
+    """JSON with sorted keys and no spaces: the same value always gives the same text."""
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(row: HistoryEventRow) -> str:
+    """The SHA-256 of an event's fields and the hash of the event before it."""
+    payload = {
+        "audit_id": row.audit_id,
+        "seq": row.seq,
+        "at": row.at,
+        "actor": row.actor,
+        "kind": row.kind,
+        "question_id": row.question_id,
+        "old": row.old_json,
+        "new": row.new_json,
+        "reason": row.reason,
+        "prev": row.prev_hash,
+    }
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind: str,
+                 question_id: str | None = None, old: Any = None, new: Any = None,
+                 reason: str | None = None) -> HistoryEventRow:
+    """Add the next event of `audit` to the session and move the audit's head to it."""
+    last = session.exec(
+        select(HistoryEventRow).where(HistoryEventRow.audit_id == audit.id)
+        .order_by(HistoryEventRow.seq.desc()).limit(1)
+    ).first()
+    row = HistoryEventRow(
+        audit_id=audit.id,
+        seq=(last.seq + 1) if last else 1,
+        at=at,
+        actor=actor,
+        kind=kind,
+        question_id=question_id,
+        old_json=canonical_json(old),
+        new_json=canonical_json(new),
+        reason=reason or None,
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+    )
+    row.hash = event_hash(row)
+    session.add(row)
+    audit.history_head = row.hash
+    audit.history_length = row.seq
+    audit.updated_at = at
+    session.add(audit)
+    return row
+
+
+def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
+    """What is wrong with the chain itself: order, links, hashes, and the stored head."""
+    problems = []
+    previous = GENESIS
+    for expected_seq, row in enumerate(events, start=1):
+        if row.seq != expected_seq:
+            problems.append(f"event {expected_seq} is missing (found event {row.seq} instead)")
+        if row.prev_hash != previous:
+            problems.append(f"event {row.seq} does not link to the event before it")
+        if event_hash(row) != row.hash:
+            problems.append(f"event {row.seq} ({row.kind}) was altered: its hash does not match")
+        previous = row.hash
+    if audit.history_length != len(events) or audit.history_head != (
+            events[-1].hash if events else None):
+        problems.append(
+            f"the audit records {audit.history_length} events ending in "
+            f"{(audit.history_head or 'none')[:12]}, but the history holds {len(events)} "
+            f"ending in {(events[-1].hash if events else 'none')[:12]}: events were removed "
+            "or added behind the tool's back")
+    return problems
+
+
+def count_events(session: Session, audit_id: str) -> int:
+    """How many events an audit's history holds."""
+    return session.exec(select(func.count()).select_from(HistoryEventRow)
+                        .where(HistoryEventRow.audit_id == audit_id)).one()

@@ -1,0 +1,97 @@
+"""Does the stored audit match its history? Replays the chain and compares."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.audit import convert
+from app.audit.history import canonical_json, chain_problems
+from app.store.tables import (
+    AnswerRow,
+    AuditRow,
+    ChecklistSourceRow,
+    EvidenceBlobRow,
+    EvidenceRow,
+    HistoryEventRow,
+)
+
+ANSWER_EVENTS = {"answer_set", "answer_imported", "note_set", "not_applicable",
+                 "answer_cleared", "answer_confirmed"}
+CREATION_FIELDS = ("title", "jurisdiction", "period_start", "period_end", "checklist_id",
+                   "checklist_version", "checklist_sha256", "based_on", "auditor")
+
+
+def history_problems(session: Session, audit: AuditRow, events: list[HistoryEventRow],
+                     ) -> list[str]:
+    """Every way in which the audit's stored data and its history disagree."""
+    problems = chain_problems(events, audit)
+    problems += _creation_problems(audit, events)
+    problems += _answer_problems(session, audit, events)
+    problems += _evidence_problems(session, audit, events)
+    problems += _content_problems(session, audit)
+    return problems
+
+
+def _creation_problems(audit: AuditRow, events: list[HistoryEventRow]) -> list[str]:
+    if not events or events[0].kind != "audit_created":
+        return ["the history does not begin with the creation of the audit"]
+    recorded = json.loads(events[0].new_json or "{}")
+    return [f"the audit's {name} was changed from {recorded.get(name)!r} to "
+            f"{getattr(audit, name)!r} outside the tool"
+            for name in CREATION_FIELDS if recorded.get(name) != getattr(audit, name)]
+
+
+def _answer_problems(session: Session, audit: AuditRow, events: list[HistoryEventRow],
+                     ) -> list[str]:
+    replayed: dict[str, Any] = {}
+    for event in events:
+        if event.kind in ANSWER_EVENTS and event.question_id:
+            replayed[event.question_id] = json.loads(event.new_json) if event.new_json else None
+    stored = {row.question_id: convert.answer_snapshot(row) for row in session.exec(
+        select(AnswerRow).where(AnswerRow.audit_id == audit.id)).all()}
+    problems = []
+    for question_id in sorted(set(replayed) | set(stored)):
+        if replayed.get(question_id) != stored.get(question_id):
+            problems.append(f"the answer to {question_id!r} differs from its history "
+                            f"(stored {_short(stored.get(question_id))}, history says "
+                            f"{_short(replayed.get(question_id))})")
+    return problems
+
+
+def _evidence_problems(session: Session, audit: AuditRow, events: list[HistoryEventRow],
+                       ) -> list[str]:
+    replayed = Counter(event.new_json for event in events
+                       if event.kind == "evidence_added" and event.new_json)
+    stored = Counter(canonical_json(convert.evidence_snapshot(row)) for row in session.exec(
+        select(EvidenceRow).where(EvidenceRow.audit_id == audit.id)).all())
+    problems = []
+    if replayed != stored:
+        extra = sum((stored - replayed).values())
+        missing = sum((replayed - stored).values())
+        problems.append(f"evidence differs from its history ({extra} record(s) not in the "
+                        f"history, {missing} recorded but missing or altered)")
+    return problems
+
+
+def _content_problems(session: Session, audit: AuditRow) -> list[str]:
+    problems = []
+    source = session.get(ChecklistSourceRow, audit.checklist_sha256)
+    if source is None or hashlib.sha256(source.content).hexdigest() != audit.checklist_sha256:
+        problems.append("the stored checklist does not match its SHA-256")
+    digests = set(session.exec(select(EvidenceRow.sha256).where(
+        EvidenceRow.audit_id == audit.id)).all())
+    for digest in sorted(digests):
+        blob = session.get(EvidenceBlobRow, digest)
+        if blob is None or hashlib.sha256(blob.content).hexdigest() != digest:
+            problems.append(f"the evidence file {digest[:12]} does not match its SHA-256")
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,35 @@
+"""US states, DC and territories by postal code: the jurisdictions an audit can cover."""
+
+from __future__ import annotations
+
+from app.errors import UserFacingError
+
+JURISDICTIONS: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
+    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands",
+    "PR": "Puerto Rico", "VI": "U.S. Virgin Islands",
+}
+
+
+def normalise_jurisdiction(code: str) -> str:
+    """The upper-case postal code for `code`, or an error listing how to write one."""
+    cleaned = (code or "").strip().upper()
+    if cleaned in JURISDICTIONS:
+        return cleaned
+    for known, name in JURISDICTIONS.items():
+        if cleaned == name.upper():
+            return known
+    raise UserFacingError(
+        f"unknown jurisdiction {code!r}: give a two-letter postal code of a state, DC or a "
+        "territory, such as WA or PR")

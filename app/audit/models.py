@@ -1,0 +1,126 @@
+"""Plain models that the services return: never ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.checklist.evaluate import AnswerState, Evaluation
+from app.checklist.loader import LoadedChecklist
+
+
+@dataclass(frozen=True)
+class AuditInfo:
+    """An audit's metadata."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    period_start: str
+    period_end: str
+    checklist_id: str
+    checklist_version: str
+    checklist_sha256: str
+    status: str
+    based_on: str | None
+    auditor: str
+    created_at: str
+    updated_at: str
+    signed_by: str | None
+    signed_at: str | None
+    signed_pdf_sha256: str | None
+    history_head: str | None
+    history_length: int
+
+    @property
+    def read_only(self) -> bool:
+        """Signed audits cannot change."""
+        return self.status == "signed"
+
+
+@dataclass(frozen=True)
+class AnswerInfo:
+    """The stored answer to one question."""
+
+    question_id: str
+    value: Any | None
+    note: str
+    state: AnswerState
+    na_reason: str | None
+    updated_by: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class EvidenceInfo:
+    """An evidence file attached to a question."""
+
+    id: int
+    question_id: str
+    sha256: str
+    name: str
+    size: int
+    media_type: str
+    effective_date: str | None
+    added_at: str
+    added_by: str
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """One line of the audit list."""
+
+    audit: AuditInfo
+    done: int
+    total: int
+    findings: int
+
+    @property
+    def percent(self) -> float:
+        """Completion from 0 to 100."""
+        return 100.0 if self.total == 0 else 100.0 * self.done / self.total
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """Everything about one audit that a screen or report needs."""
+
+    audit: AuditInfo
+    checklist: LoadedChecklist
+    answers: dict[str, AnswerInfo]
+    evidence: list[EvidenceInfo]
+    evaluation: Evaluation
+
+    def evidence_for(self, question_id: str) -> list[EvidenceInfo]:
+        """The evidence attached to one question."""
+        return [e for e in self.evidence if e.question_id == question_id]
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One entry of an audit's history."""
+
+    seq: int
+    at: str
+    actor: str
+    kind: str
+    question_id: str | None
+    old: Any | None
+    new: Any | None
+    reason: str | None
+    hash: str
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    """The outcome of checking an audit's history chain against its stored data."""
+
+    audit_id: str
+    events: int
+    head: str | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain is intact and matches the stored audit."""
+        return not self.problems

@@ -1,0 +1,80 @@
+"""`nlets-audit show`: an audit as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from app.audit.models import AuditView
+from app.checklist.display import format_table, format_value
+from app.checklist.evaluate import AnswerState
+from app.checklist.model import QuestionType
+
+
+def show_json(view: AuditView) -> str:
+    """The audit, its answers, progress and findings as JSON."""
+    evaluation = view.evaluation
+    data = {
+        "audit": asdict(view.audit),
+        "progress": {"done": evaluation.progress.done, "total": evaluation.progress.total,
+                     "percent": round(evaluation.progress.percent, 1),
+                     "sections": [asdict(s) for s in evaluation.progress.sections]},
+        "questions": [
+            {"id": q.id, "section": section.id, "type": q.type.value, "required": q.required,
+             "visible": evaluation.visible[q.id],
+             "answer": asdict(view.answers[q.id]) if q.id in view.answers else None,
+             "evidence": [asdict(e) for e in view.evidence_for(q.id)]}
+            for section in view.checklist.checklist.sections for q in section.questions
+        ],
+        "unanswered": evaluation.unanswered,
+        "findings": [{**asdict(f), "citations": [c.text for c in f.citations]}
+                     for f in evaluation.findings],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def show_text(view: AuditView) -> str:
+    """The audit, its answers, progress and findings as readable text."""
+    audit, evaluation = view.audit, view.evaluation
+    progress = evaluation.progress
+    lines = [
+        f"{audit.title}",
+        f"  id {audit.id}  status {audit.status}  jurisdiction {audit.jurisdiction}  "
+        f"period {audit.period_start}..{audit.period_end}",
+        f"  checklist {audit.checklist_id} version {audit.checklist_version} "
+        f"(SHA-256 {audit.checklist_sha256})",
+        f"  progress {progress.done}/{progress.total} required questions "
+        f"({progress.percent:.1f}%)",
+        "",
+    ]
+    for section, section_progress in zip(view.checklist.checklist.sections,
+                                         progress.sections, strict=True):
+        lines.append(f"[{section.id}] {section.title}  "
+                     f"({section_progress.done}/{section_progress.total})")
+        for question in section.questions:
+            if not evaluation.visible[question.id]:
+                continue
+            answer = view.answers.get(question.id)
+            if answer is None or (answer.value is None
+                                  and answer.state != AnswerState.NOT_APPLICABLE):
+                mark, shown = ("!" if question.required else " "), "(unanswered)"
+            elif answer.state == AnswerState.NOT_APPLICABLE:
+                mark, shown = "-", f"not applicable: {answer.na_reason}"
+            else:
+                mark = "~" if answer.state == AnswerState.CARRIED_UNCONFIRMED else "x"
+                shown = format_value(question, answer.value)
+            lines.append(f"  [{mark}] {question.id}: {question.prompt}")
+            lines.append(f"        {shown}")
+            if answer and answer.value and question.type == QuestionType.TABLE:
+                for cells in format_table(question, answer.value):
+                    lines.append("          | " + " | ".join(cells))
+            if answer and answer.note:
+                lines.append(f"        note: {answer.note}")
+            for item in view.evidence_for(question.id):
+                lines.append(f"        evidence: {item.name} sha256 {item.sha256}")
+        lines.append("")
+    lines.append(f"Findings ({len(evaluation.findings)})")
+    for finding in evaluation.findings:
+        lines.append(f"  {finding.severity.value.upper():<8} {finding.title}")
+        lines.append(f"           {finding.recommendation}")
+    return "\n".join(lines)
