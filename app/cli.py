@@ -267,7 +267,7 @@ def _parse_value(text: str) -> Any:
 
 
 def _read_answer_file(file: Path) -> Any:
-    import yaml
+    from app.checklist.yaml_source import YamlProblem, parse_located_yaml
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -275,12 +275,11 @@ def _read_answer_file(file: Path) -> Any:
         raise UserFacingError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}"
                               ) from None
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}" if mark else str(file)
-        raise UserFacingError(f"{where}: not valid YAML or JSON "
-                              f"({getattr(exc, 'problem', None) or exc})") from None
+        return parse_located_yaml(text).data
+    except YamlProblem as problem:
+        where = f"{file}:{problem.line}" if problem.line else str(file)
+        raise UserFacingError(f"{where}: not valid YAML or JSON ({problem.message}); "
+                              f"{problem.fix}") from None
 
 
 def _audit_json(audit: Any) -> dict[str, Any]:

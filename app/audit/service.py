@@ -31,7 +31,7 @@ from app.checklist.conditions import describe
 from app.checklist.evaluate import AnswerFacts, AnswerState, Evaluation, evaluate
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
 from app.checklist.model import Question
-from app.checklist.values import validate_value
+from app.checklist.values import InvalidValue, validate_value
 from app.errors import UserFacingError
 from app.store.database import Store, StoreError
 from app.store.tables import (
@@ -192,7 +192,10 @@ class AuditService:
             for question in checklist.questions():
                 if question.id not in entries:
                     continue
-                change = _import_entry(question, entries[question.id], source)
+                try:
+                    change = _import_entry(question, entries[question.id], source)
+                except InvalidValue as exc:
+                    raise UserFacingError(f"{source}: {exc}") from None
                 evaluation = evaluate(checklist, facts)
                 if not evaluation.visible[question.id] and ("value" in change
                                                             or "na_reason" in change):

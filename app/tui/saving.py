@@ -1,0 +1,55 @@
+"""The bridge between question widgets and the audit service for one open audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from app.audit import AnswerInfo, AuditService
+
+
+class AnswerSaver:
+    """Saves the answers of one audit through the service.
+
+    Every method calls the service at once (each change is committed there) and lets
+    `UserFacingError` through, so the caller can show its message where the user looks.
+    """
+
+    def __init__(self, service: AuditService, audit_id: str, *, read_only: bool = False):
+        self.service = service
+        self.audit_id = audit_id
+        self.read_only = read_only
+
+    def set_value(self, question_id: str, value: Any | None) -> AnswerInfo:
+        """Record `value` as the answer; `None` (an emptied widget) removes the answer."""
+        if value is None:
+            return self.service.clear_answer(self.audit_id, question_id)
+        return self.service.set_answer(self.audit_id, question_id, value)
+
+    def set_note(self, question_id: str, note: str) -> AnswerInfo:
+        """Record the note on a question; an empty note removes it."""
+        return self.service.set_note(self.audit_id, question_id, note)
+
+    def set_not_applicable(self, question_id: str, reason: str) -> AnswerInfo:
+        """Mark the question not applicable, for `reason`."""
+        return self.service.set_not_applicable(self.audit_id, question_id, reason)
+
+    def clear(self, question_id: str) -> AnswerInfo:
+        """Remove the answer and any not-applicable mark; the note stays."""
+        return self.service.clear_answer(self.audit_id, question_id)
+
+
+def local_time(iso_utc: str | None, *, with_date: bool = True) -> str:
+    """A stored UTC timestamp as local time for display ("—" when missing or unreadable)."""
+    if not iso_utc:
+        return "—"
+    try:
+        moment = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return iso_utc
+    return moment.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M:%S")
+
+
+def clock_now() -> str:
+    """The local time of day, as shown next to a saved answer."""
+    return dt.datetime.now().strftime("%H:%M:%S")

@@ -1,0 +1,1 @@
+"""Full screens: the audit list and one audit."""

@@ -1,0 +1,67 @@
+"""Editors for text typed by the user: one line (short text) and many lines (long text)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.widgets import Input, TextArea
+
+from app.tui.widgets.base import AnswerEditor
+
+
+class LineEditor(AnswerEditor):
+    """A one-line Input whose text goes to the service as typed; Enter saves at once.
+
+    The service parses and checks the text (dates, numbers, lengths); a refused value is
+    reported by the question card next to the field.
+    """
+
+    LOAD_MESSAGES = (Input.Changed,)
+    PLACEHOLDER: ClassVar[str] = "Type the answer"
+
+    def compose(self) -> ComposeResult:
+        """The Input."""
+        yield Input(placeholder=self.PLACEHOLDER)
+
+    def _load(self, value: Any | None) -> None:
+        field = self.query_one(Input)
+        field.value = self.to_text(value)
+        field.cursor_position = len(field.value)
+
+    def to_text(self, value: Any | None) -> str:
+        """The stored value as the text shown in the field."""
+        return "" if value is None else str(value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typing: report the text, to be saved after a pause."""
+        event.stop()
+        self.edited(event.value if event.value.strip() else None, debounce=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter: report the text to be saved now."""
+        event.stop()
+        self.edited(event.value if event.value.strip() else None, debounce=False)
+
+
+class ShortTextEditor(LineEditor):
+    """A short, single-line text answer."""
+
+
+class LongTextEditor(AnswerEditor):
+    """A long text answer in a multi-line TextArea (Tab leaves the field)."""
+
+    LOAD_MESSAGES = (TextArea.Changed,)
+
+    def compose(self) -> ComposeResult:
+        """The TextArea."""
+        yield TextArea(soft_wrap=True, show_line_numbers=False)
+
+    def _load(self, value: Any | None) -> None:
+        self.query_one(TextArea).load_text("" if value is None else str(value))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Typing: report the text, to be saved after a pause."""
+        event.stop()
+        text = event.text_area.text
+        self.edited(text if text.strip() else None, debounce=True)

@@ -1,0 +1,205 @@
+import hashlib
+import sqlite3
+
+import pytest
+
+from app.audit import AuditService
+from app.checklist.evaluate import AnswerState
+from app.errors import UserFacingError
+from app.store import open_store
+
+
+def test_create_list_and_resolve_by_prefix(service, sample, audit_id):
+    audit = service.get_audit(audit_id[:6])
+    assert audit.id == audit_id
+    assert audit.jurisdiction == "WA" and audit.status == "draft"
+    assert audit.checklist_sha256 == sample.sha256 and audit.auditor == "test-auditor"
+    assert audit.title == ("Washington — Sample data-sharing checklist, 2025-01-01 to "
+                           "2025-12-31")
+    [summary] = service.list_audits()
+    assert (summary.done, summary.total) == (0, 4)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"jurisdiction": "Atlantis"}, "unknown jurisdiction"),
+    ({"period_start": "2025-02-30"}, "period start '2025-02-30' is not a date"),
+    ({"period_start": "2026-01-01"}, "starts (2026-01-01) after it ends"),
+])
+def test_create_refuses_bad_metadata(service, sample, kwargs, message):
+    args = {"jurisdiction": "wa", "period_start": "2025-01-01", "period_end": "2025-12-31",
+            **kwargs}
+    with pytest.raises(UserFacingError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        service.create_audit(sample, **args)
+    assert service.list_audits() == []
+
+
+def test_unknown_and_ambiguous_audit_references(service, sample, audit_id):
+    with pytest.raises(UserFacingError, match="no audit with id"):
+        service.get_audit("zzzz")
+    other = service.create_audit(sample, jurisdiction="OR", period_start="2025-01-01",
+                                 period_end="2025-12-31").id
+    common = next((i for i in range(32) if audit_id[i] != other[i]), 32)
+    if common:
+        with pytest.raises(UserFacingError, match="more than one audit"):
+            service.get_audit(audit_id[:common])
+
+
+def test_answers_are_validated_and_saved(service, audit_id):
+    service.set_answer(audit_id, "connected", "yes", note="per WSP")
+    service.set_answer(audit_id, "keys", ["kq", "dq"])
+    with pytest.raises(UserFacingError, match="takes one of: dq, kq, rq"):
+        service.set_answer(audit_id, "keys", ["xq"])
+    view = service.view(audit_id)
+    assert view.answers["connected"].value == "yes"
+    assert view.answers["connected"].note == "per WSP"
+    assert view.answers["keys"].value == ["dq", "kq"]
+
+
+def test_hidden_and_unknown_questions_are_refused(service, audit_id):
+    with pytest.raises(UserFacingError, match="asked only when connected is yes"):
+        service.set_answer(audit_id, "switch_vendor", "Vendor")
+    with pytest.raises(UserFacingError, match="no question 'nope'"):
+        service.set_answer(audit_id, "nope", "x")
+    assert service.view(audit_id).answers == {}
+
+
+def test_not_applicable_needs_a_reason_and_counts_as_done(service, audit_id):
+    with pytest.raises(UserFacingError, match="reason is required"):
+        service.set_not_applicable(audit_id, "review_date", "  ")
+    service.set_not_applicable(audit_id, "review_date", "No permissions exist")
+    answer = service.view(audit_id).answers["review_date"]
+    assert answer.state == AnswerState.NOT_APPLICABLE and answer.value is None
+    assert service.view(audit_id).evaluation.progress.done == 1
+    service.clear_answer(audit_id, "review_date")
+    assert service.view(audit_id).evaluation.progress.done == 0
+
+
+def test_notes_stand_alone(service, audit_id):
+    service.set_note(audit_id, "review_date", "Ask the CSA")
+    answer = service.view(audit_id).answers["review_date"]
+    assert answer.note == "Ask the CSA" and answer.value is None
+    assert service.view(audit_id).evaluation.progress.done == 0
+
+
+def test_unchanged_answer_adds_no_history(service, audit_id):
+    service.set_answer(audit_id, "connected", "yes")
+    service.set_answer(audit_id, "connected", "YES")
+    kinds = [e.kind for e in service.history(audit_id)]
+    assert kinds == ["audit_created", "answer_set"]
+
+
+def test_import_is_all_or_nothing(service, audit_id):
+    with pytest.raises(UserFacingError, match="answers.yaml: question 'review_date' takes"):
+        service.import_answers(audit_id, {"connected": "yes", "review_date": "soon"},
+                               source="answers.yaml")
+    assert service.view(audit_id).answers == {}
+    with pytest.raises(UserFacingError, match="unknown question"):
+        service.import_answers(audit_id, {"nope": 1})
+    changed = service.import_answers(audit_id, {
+        "switch_vendor": "WSP ACCESS",  # revealed by connected, which comes earlier
+        "connected": "yes",
+        "reason_required": {"not_applicable": "no switch reason codes"},
+        "review_date": {"value": "2025-05-01", "note": "ORION export"},
+    })
+    assert changed == 4
+    view = service.view(audit_id)
+    assert view.answers["switch_vendor"].value == "WSP ACCESS"
+    assert view.answers["reason_required"].state == AnswerState.NOT_APPLICABLE
+    assert view.answers["review_date"].note == "ORION export"
+
+
+def test_import_refuses_hidden_questions(service, audit_id):
+    with pytest.raises(UserFacingError, match="'keys' does not apply"):
+        service.import_answers(audit_id, {"connected": "no", "keys": ["dq"]})
+
+
+def test_evidence_is_stored_by_content(service, audit_id, tmp_path):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(b"time,ori\n2025-01-01,WA0000000\n")
+    first = service.add_evidence(audit_id, "agencies", path, "2025-06-30")
+    second = service.add_evidence(audit_id, "review_date", path)
+    assert first.sha256 == second.sha256
+    assert first.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert first.media_type == "text/csv" and first.size == path.stat().st_size
+    assert service.evidence_content(first.sha256) == path.read_bytes()
+    assert [e.question_id for e in service.view(audit_id).evidence] == ["agencies",
+                                                                        "review_date"]
+    with pytest.raises(UserFacingError, match="cannot read evidence file"):
+        service.add_evidence(audit_id, "agencies", tmp_path / "missing.pdf")
+    with pytest.raises(UserFacingError, match="effective date"):
+        service.add_evidence(audit_id, "agencies", path, "June")
+
+
+def test_signed_audit_is_read_only(service, store, audit_id, tmp_path):
+    service.set_answer(audit_id, "connected", "yes")
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE audit SET status='signed' WHERE id=?", (audit_id,))
+    attempts = [
+        lambda: service.set_answer(audit_id, "connected", "no"),
+        lambda: service.set_note(audit_id, "connected", "n"),
+        lambda: service.set_not_applicable(audit_id, "review_date", "r"),
+        lambda: service.clear_answer(audit_id, "connected"),
+        lambda: service.import_answers(audit_id, {"connected": "no"}),
+        lambda: service.add_evidence(audit_id, "connected", __file__),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UserFacingError, match="signed and read-only"):
+            attempt()
+    assert service.view(audit_id).answers["connected"].value == "yes"
+
+
+def test_history_verify_passes_then_detects_edits(service, db_url, audit_id, tmp_path):
+    service.set_answer(audit_id, "connected", "yes")
+    service.set_answer(audit_id, "reason_required", "always")
+    evidence = tmp_path / "e.txt"
+    evidence.write_text("log")
+    service.add_evidence(audit_id, "connected", evidence)
+    report = service.verify_history(audit_id)
+    assert report.ok and report.events == 4
+    path = db_url.removeprefix("sqlite:///")
+
+    def tamper(sql):
+        with sqlite3.connect(path) as connection:
+            connection.execute(sql)
+
+    tamper("UPDATE answer SET value_json='\"no\"' WHERE question_id='connected'")
+    assert any("answer to 'connected' differs" in p
+               for p in service.verify_history(audit_id).problems)
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("UPDATE history_event SET new_json=replace(new_json, 'always', 'never') WHERE seq=3",
+     "event 3 (answer_set) was altered"),
+    ("DELETE FROM history_event WHERE seq=3", "event 3 is missing"),
+    ("DELETE FROM history_event WHERE seq=(SELECT MAX(seq) FROM history_event)",
+     "events were removed or added"),
+    ("UPDATE audit SET jurisdiction='OR'", "jurisdiction was changed from 'WA' to 'OR'"),
+    ("UPDATE evidence SET name='other.txt'", "evidence differs from its history"),
+    ("UPDATE evidence_blob SET content=x'00'", "does not match its SHA-256"),
+    ("DELETE FROM answer WHERE question_id='reason_required'",
+     "answer to 'reason_required' differs"),
+])
+def test_history_verify_detects_each_kind_of_tampering(service, db_url, audit_id, tmp_path,
+                                                        sql, expected):
+    service.set_answer(audit_id, "connected", "yes")
+    service.set_answer(audit_id, "reason_required", "always")
+    evidence = tmp_path / "e.txt"
+    evidence.write_text("log")
+    service.add_evidence(audit_id, "connected", evidence)
+    assert service.verify_history(audit_id).ok
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(sql)
+    problems = service.verify_history(audit_id).problems
+    assert any(expected in p for p in problems), problems
+
+
+def test_changes_survive_reopening(db_url, sample):
+    first = AuditService(open_store(db_url), actor="a")
+    audit_id = first.create_audit(sample, jurisdiction="NY", period_start="2025-01-01",
+                                  period_end="2025-06-30").id
+    first.set_answer(audit_id, "connected", "no")
+    first.store.close()
+    second = AuditService(open_store(db_url), actor="b")
+    assert second.view(audit_id).answers["connected"].value == "no"
+    assert second.verify_history(audit_id).ok
+    second.store.close()

@@ -1,0 +1,128 @@
+"""Each malformed checklist gives its own error naming file, line and fix."""
+
+from pathlib import Path
+
+import pytest
+
+from app.checklist import ChecklistError, load_checklist
+
+HEAD = """\
+id: broken
+version: 1
+title: Broken
+notice: Counsel reviews this checklist before it is relied on.
+sections:
+  - id: s
+    title: S
+    questions:
+"""  # the first question starts on line 9
+
+CASES = {
+    "yaml-syntax": (HEAD + "      - id: a\n        prompt: [unclosed\n        type: date\n",
+                    11, "YAML syntax error", "check indentation"),
+    "duplicate-key": (HEAD + "      - id: a\n        prompt: A\n        prompt: B\n"
+                      "        type: date\n", 11, "duplicate key 'prompt' (first on line 10)",
+                      "keep one"),
+    "unknown-type": (HEAD + "      - id: a\n        prompt: A\n        type: boolean\n",
+                     11, "question 'a': field 'type': Input should be", "one of the values"),
+    "missing-prompt": (HEAD + "      - id: a\n        type: date\n", 9,
+                       "question 'a': missing field 'prompt'", "add `prompt:`"),
+    "misspelt-field": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                       "        requird: false\n", 12, "unknown field 'requird'",
+                       "correct its spelling"),
+    "duplicate-question": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                           "      - id: a\n        prompt: B\n        type: date\n",
+                           12, "duplicate question id 'a'", "an id of its own"),
+    "forward-condition": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                          "        visible_if: {question: b, answered: true}\n"
+                          "      - id: b\n        prompt: B\n        type: date\n",
+                          12, "looks forward to 'b'", "questions that come before"),
+    "unknown-question": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                         "        visible_if:\n          question: nope\n"
+                         "          answered: true\n", 13, "unknown question 'nope'",
+                         "id of a question"),
+    "unknown-option": (HEAD + "      - id: a\n        prompt: A\n        type: yes_no_unknown\n"
+                       "      - id: b\n        prompt: B\n        type: date\n"
+                       "        visible_if: {question: a, equals: maybe}\n",
+                       15, "'maybe' is not one of its options (yes, no, unknown)",
+                       "a value question 'a' can take"),
+    "choice-without-options": (HEAD + "      - id: a\n        prompt: A\n"
+                               "        type: single_choice\n", 11,
+                               "question 'a' is a choice with no options", "add `options:`"),
+    "table-without-columns": (HEAD + "      - id: a\n        prompt: A\n        type: table\n",
+                              11, "table question 'a' has no columns", "add `columns:`"),
+    "operator-mismatch": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                          "      - id: b\n        prompt: B\n        type: date\n"
+                          "        visible_if: {question: a, contains: x}\n",
+                          15, "`contains` applies to multiple choice", "use equals or in"),
+    "two-operators": (HEAD + "      - id: a\n        prompt: A\n        type: yes_no_unknown\n"
+                      "      - id: b\n        prompt: B\n        type: date\n"
+                      "        visible_if: {question: a, equals: 'yes', in: ['no']}\n",
+                      15, "needs exactly one operator", "exactly one operator"),
+    "finding-unknown-column": (HEAD + "      - id: t\n        prompt: T\n        type: table\n"
+                               "        columns: [{id: c, label: C, type: date}]\n"
+                               "findings:\n  - id: f\n    severity: high\n    title: T\n"
+                               "    detail: D\n    recommendation: R\n    citations: [X]\n"
+                               "    when: {question: t, any_row: {column: z, answered: true}}\n",
+                               20, "has no column 'z'", "use one of: c"),
+    "bad-severity": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                     "findings:\n  - id: f\n    severity: severe\n    title: T\n"
+                     "    detail: D\n    recommendation: R\n    citations: [X]\n"
+                     "    when: {question: a, answered: false}\n", 14,
+                     "finding 'f': field 'severity'", "one of the values"),
+    "bad-default-row": (HEAD + "      - id: t\n        prompt: T\n        type: table\n"
+                        "        columns: [{id: c, label: C, type: number}]\n"
+                        "        default_rows:\n          - {c: lots}\n", 14,
+                        "default row 1 is not valid", "match the columns"),
+    "not-a-mapping": ("- just\n- a list\n", 1, "not a checklist", "start the file with id"),
+    "no-notice": (HEAD.replace("notice: Counsel reviews this checklist before it is relied "
+                               "on.\n", "") + "      - id: a\n        prompt: A\n"
+                  "        type: date\n", 1, "missing field 'notice'", "add `notice:`"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_malformed_checklist_names_file_line_and_fix(name, tmp_path):
+    text, line, message, fix = CASES[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist(path)
+    issues = caught.value.issues
+    rendered = [str(issue) for issue in issues]
+    assert any(issue.line == line and message in issue.message and fix in issue.fix
+               for issue in issues), rendered
+    assert all(r.startswith(f"{path}:") for r in rendered)
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = (HEAD + "      - id: a\n        prompt: A\n        type: single_choice\n"
+            "      - id: a\n        prompt: B\n        type: table\n")
+    path = tmp_path / "many.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist(path)
+    assert [i.line for i in caught.value.issues] == [11, 12, 14]
+
+
+def test_unreadable_and_non_utf8_files(tmp_path):
+    with pytest.raises(ChecklistError, match="cannot read the file"):
+        load_checklist(tmp_path / "absent.yaml")
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"id: x\ntitle: caf\xe9\n")
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist(path)
+    assert caught.value.issues[0].line == 2
+    assert "not UTF-8" in caught.value.issues[0].message
+
+
+def test_sha256_is_of_the_exact_bytes(tmp_path):
+    import hashlib
+
+    from tests.conftest import SAMPLE
+
+    data = Path(SAMPLE).read_bytes()
+    assert load_checklist(SAMPLE).sha256 == hashlib.sha256(data).hexdigest()
+    copy = tmp_path / "copy.yaml"
+    copy.write_bytes(data + b"\n# a comment changes the hash\n")
+    assert load_checklist(copy).sha256 != load_checklist(SAMPLE).sha256

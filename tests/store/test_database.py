@@ -1,0 +1,100 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.store import StoreError, open_store
+from app.store.database import HEAD_REVISION, current_revision, default_database_url
+from app.store.migrate import head_revision, upgrade
+
+
+def test_head_revision_constant_matches_the_shipped_migrations():
+    assert head_revision() == HEAD_REVISION
+
+
+def test_default_database_lives_in_the_data_directory(private_home):
+    assert default_database_url() == f"sqlite:///{private_home / 'nlets-audit.sqlite3'}"
+    store = open_store()
+    try:
+        assert (private_home / "nlets-audit.sqlite3").is_file()
+    finally:
+        store.close()
+
+
+def test_env_var_chooses_the_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("NLETS_AUDIT_DB", f"sqlite:///{tmp_path / 'other.db'}")
+    assert default_database_url().endswith("other.db")
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    with pytest.raises(StoreError, match="FOREIGN KEY"), store.session() as session:
+        session.execute(text(
+            "INSERT INTO evidence (audit_id, question_id, sha256, name, size, media_type,"
+            " added_at, added_by) VALUES ('nope', 'q', 'x', 'n', 1, 't', 'a', 'b')"))
+
+
+def test_upgrade_from_the_first_migration_keeps_data(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO checklist_source VALUES ('c' , 'sample', '1', 'f.yaml', x'00', 't')"))
+        connection.execute(text(
+            "INSERT INTO audit (id, title, jurisdiction, period_start, period_end,"
+            " checklist_id, checklist_version, checklist_sha256, status, auditor, created_at,"
+            " updated_at) VALUES ('a1', 'Old', 'WA', '2024-01-01', '2024-12-31', 'sample',"
+            " '1', 'c', 'draft', 'me', 't', 't')"))
+        for seq, digest in ((1, "h1"), (2, "h2")):
+            connection.execute(text(
+                "INSERT INTO history_event (audit_id, seq, at, actor, kind, prev_hash, hash)"
+                f" VALUES ('a1', {seq}, 't', 'me', 'k', 'p', '{digest}')"))
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+
+    store = open_store(url)
+    try:
+        assert current_revision(store.engine) == HEAD_REVISION
+        with store.engine.connect() as connection:
+            row = connection.execute(text(
+                "SELECT title, history_head, history_length FROM audit")).one()
+        assert tuple(row) == ("Old", "h2", 2)
+    finally:
+        store.close()
+
+
+def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path):
+    path = tmp_path / "garbage.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as caught:
+        open_store(f"sqlite:///{path}")
+    message = str(caught.value)
+    assert "garbage.sqlite3" in message and "not a database" in message
+    assert "backup" in message
+    assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_a_foreign_database_is_refused(tmp_path):
+    path = tmp_path / "foreign.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE payroll (id INTEGER)")
+    with pytest.raises(StoreError, match="not an nlets-audit database"):
+        open_store(f"sqlite:///{path}")
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    open_store(url).close()
+    with sqlite3.connect(Path(url.removeprefix("sqlite:///"))) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StoreError, match="newer nlets-audit"):
+        open_store(url)
+
+
+def test_a_bad_url_is_explained():
+    with pytest.raises(StoreError, match="cannot use the database URL"):
+        open_store("not a url")

@@ -1,0 +1,38 @@
+"""The core never imports textual, and heavy libraries load only where they are used."""
+
+import subprocess
+import sys
+import textwrap
+
+CHECK = textwrap.dedent("""
+    import sys
+    import app.audit, app.checklist, app.store, app.cli, app.cli_show
+    import app.checklist.bundled, app.checklist.display
+    from app.cli import main
+    code = main(["--db", sys.argv[1], "list"])
+    assert code == 0, code
+    heavy = sorted(m for m in ("textual", "weasyprint", "pyhanko", "duckdb", "alembic")
+                   if m in sys.modules)
+    print("HEAVY:" + ",".join(heavy))
+""")
+
+
+def test_core_and_cli_do_not_import_textual_or_heavy_libraries(db_url, store):
+    # `store` has created and migrated the database, so opening it needs no Alembic.
+    result = subprocess.run([sys.executable, "-c", CHECK, db_url], capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "HEAVY:"
+
+
+def test_only_app_tui_imports_textual():
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "app"
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "tui" not in path.relative_to(package).parts
+        and any(line.lstrip().startswith(("import textual", "from textual"))
+                for line in path.read_text(encoding="utf-8").splitlines())
+    ]
+    assert offenders == []
