@@ -98,14 +98,19 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
     """Create an audit; prints its id alone on stdout."""
     from app.checklist.bundled import resolve_checklist
 
-    if from_audit:
-        raise UserFacingError("carrying answers forward from a previous audit (--from) is not "
-                              "available in this version; create the audit without --from")
     loaded = resolve_checklist(checklist_ref)
-    audit = ctx.service().create_audit(loaded, jurisdiction=jurisdiction,
-                                       period_start=period_start, period_end=period_end,
-                                       title=title, auditor=auditor)
+    service = ctx.service()
+    audit = service.create_audit(loaded, jurisdiction=jurisdiction, period_start=period_start,
+                                 period_end=period_end, title=title, auditor=auditor,
+                                 based_on=from_audit)
     click.echo(audit.id)
+    if from_audit:
+        carried = service.view(audit.id).carry_report
+        click.echo(f"carried {len(carried.copied)} answer(s) and {carried.evidence} evidence "
+                   f"file(s) from {carried.from_audit[:12]}; confirm each with "
+                   "`nlets-audit confirm`", err=True)
+        for question_id, reason in {**carried.dropped, **carried.not_copied}.items():
+            click.echo(f"  not carried: {question_id}: {reason}", err=True)
 
 
 @cli.command("list")
@@ -188,6 +193,29 @@ def clear(ctx: Context, audit: str, question: str, reason: str | None) -> None:
     """Remove the answer to a question (its note stays)."""
     ctx.service().clear_answer(audit, question, reason)
     click.echo(f"cleared {question}")
+
+
+@cli.command("confirm")
+@click.argument("audit")
+@click.argument("questions", nargs=-1, required=True)
+@pass_context
+def confirm(ctx: Context, audit: str, questions: tuple[str, ...]) -> None:
+    """Confirm carried-forward answers as still true."""
+    count = ctx.service().confirm(audit, list(questions))
+    click.echo(f"confirmed {count} answer(s)")
+
+
+@cli.command("diff")
+@click.argument("audit")
+@click.argument("other")
+@pass_context
+def diff(ctx: Context, audit: str, other: str) -> None:
+    """Show what changed from AUDIT (the earlier) to OTHER (the later)."""
+    from app.cli_show import show_diff
+
+    service = ctx.service()
+    click.echo(show_diff(service.diff(audit, other), service.get_audit(audit),
+                         service.get_audit(other)))
 
 
 @cli.command("import-answers")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from app.audit.models import AuditView
+from app.audit.diff import AuditDiff
+from app.audit.models import AuditInfo, AuditView
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import QuestionType
@@ -77,4 +78,28 @@ def show_text(view: AuditView) -> str:
     for finding in evaluation.findings:
         lines.append(f"  {finding.severity.value.upper():<8} {finding.title}")
         lines.append(f"           {finding.recommendation}")
+    return "\n".join(lines)
+
+
+def show_diff(diff: AuditDiff, old: AuditInfo, new: AuditInfo) -> str:
+    """A diff between two audits as readable text."""
+    lines = [f"from {old.id[:12]} ({old.period_start}..{old.period_end}, checklist version "
+             f"{old.checklist_version})",
+             f"  to {new.id[:12]} ({new.period_start}..{new.period_end}, checklist version "
+             f"{new.checklist_version})"]
+    if diff.empty:
+        return "\n".join([*lines, "no changes"])
+    if diff.changed:
+        lines.append("changed answers:")
+        lines += [f"  {c.question_id}: {c.old} -> {c.new}" for c in diff.changed]
+    if diff.new_questions:
+        lines.append("new questions: " + ", ".join(diff.new_questions))
+    if diff.dropped_questions:
+        lines.append("dropped questions: " + ", ".join(diff.dropped_questions))
+    if diff.findings_new:
+        lines.append("new findings:")
+        lines += [f"  {f.severity.upper()} {f.title}" for f in diff.findings_new]
+    if diff.findings_resolved:
+        lines.append("resolved findings:")
+        lines += [f"  {f.severity.upper()} {f.title}" for f in diff.findings_resolved]
     return "\n".join(lines)

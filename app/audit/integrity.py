@@ -21,7 +21,7 @@ from app.store.tables import (
 )
 
 ANSWER_EVENTS = {"answer_set", "answer_imported", "note_set", "not_applicable",
-                 "answer_cleared", "answer_confirmed"}
+                 "answer_cleared", "answer_confirmed", "answer_carried"}
 CREATION_FIELDS = ("title", "jurisdiction", "period_start", "period_end", "checklist_id",
                    "checklist_version", "checklist_sha256", "based_on", "auditor")
 

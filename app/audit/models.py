@@ -9,6 +9,28 @@ from app.checklist.evaluate import AnswerState, Evaluation
 from app.checklist.loader import LoadedChecklist
 
 
+@dataclass
+class CarryReport:
+    """What carrying forward did: copied answers, dropped questions, answers not copied."""
+
+    from_audit: str
+    copied: list[str] = field(default_factory=list)
+    dropped: dict[str, str] = field(default_factory=dict)
+    not_copied: dict[str, str] = field(default_factory=dict)
+    evidence: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as the history records it."""
+        return {"from_audit": self.from_audit, "copied": self.copied, "dropped": self.dropped,
+                "not_copied": self.not_copied, "evidence": self.evidence}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CarryReport:
+        """The report from its recorded form."""
+        return cls(data["from_audit"], list(data["copied"]), dict(data["dropped"]),
+                   dict(data["not_copied"]), int(data["evidence"]))
+
+
 @dataclass(frozen=True)
 class AuditInfo:
     """An audit's metadata."""
@@ -90,6 +112,7 @@ class AuditView:
     answers: dict[str, AnswerInfo]
     evidence: list[EvidenceInfo]
     evaluation: Evaluation
+    carry_report: CarryReport | None = None
 
     def evidence_for(self, question_id: str) -> list[EvidenceInfo]:
         """The evidence attached to one question."""

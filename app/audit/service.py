@@ -14,7 +14,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.audit import convert
+from app.audit.carry import carry_forward
 from app.audit.clock import current_actor, utc_now
+from app.audit.diff import AuditDiff, diff_views
 from app.audit.history import append_event
 from app.audit.integrity import history_problems
 from app.audit.jurisdictions import JURISDICTIONS, normalise_jurisdiction
@@ -23,10 +25,12 @@ from app.audit.models import (
     AuditInfo,
     AuditSummary,
     AuditView,
+    CarryReport,
     EvidenceInfo,
     HistoryEvent,
     HistoryReport,
 )
+from app.audit.review import Review, review
 from app.checklist.conditions import describe
 from app.checklist.evaluate import AnswerFacts, AnswerState, Evaluation, evaluate
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
@@ -59,8 +63,13 @@ class AuditService:
 
     def create_audit(self, checklist: LoadedChecklist, *, jurisdiction: str,
                      period_start: str, period_end: str, title: str | None = None,
-                     auditor: str | None = None) -> AuditInfo:
-        """Start a new draft audit of `jurisdiction` for the period against `checklist`."""
+                     auditor: str | None = None, based_on: str | None = None) -> AuditInfo:
+        """Start a new draft audit of `jurisdiction` for the period against `checklist`.
+
+        With `based_on`, the previous audit's answers, notes, not-applicable reasons and
+        evidence are carried forward, each answer to be re-confirmed.
+        """
+        previous_id = self.resolve(based_on) if based_on else None
         code = normalise_jurisdiction(jurisdiction)
         start, end = _date(period_start, "period start"), _date(period_end, "period end")
         if start > end:
@@ -74,7 +83,7 @@ class AuditService:
                                                  f"{start} to {end}",
             jurisdiction=code, period_start=start, period_end=end,
             checklist_id=meta.id, checklist_version=meta.version,
-            checklist_sha256=checklist.sha256, status="draft", based_on=None,
+            checklist_sha256=checklist.sha256, status="draft", based_on=previous_id,
             auditor=_clean_line(auditor, "auditor") or self.actor,
             created_at=now, updated_at=now,
         )
@@ -89,6 +98,14 @@ class AuditService:
             session.flush()
             append_event(session, row, at=now, actor=self.actor, kind="audit_created",
                          new=audit_metadata(row))
+            if previous_id:
+                previous = session.get(AuditRow, previous_id)
+                old = self._checklist(session, previous.checklist_sha256).checklist
+                if old.id != meta.id:
+                    raise UserFacingError(
+                        f"audit {previous_id[:12]} used checklist {old.id!r}, not {meta.id!r};"
+                        " carry forward only within the same checklist")
+                carry_forward(session, previous, old, row, meta, actor=self.actor, at=now)
         self._checklists[checklist.sha256] = checklist
         return convert.audit_info(row)
 
@@ -140,8 +157,20 @@ class AuditService:
                 select(EvidenceRow).where(EvidenceRow.audit_id == audit_id)
                 .order_by(EvidenceRow.id)).all()]
             info = convert.audit_info(row)
+            carried = session.exec(select(HistoryEventRow).where(
+                HistoryEventRow.audit_id == audit_id,
+                HistoryEventRow.kind == "carried_forward")).first()
         evaluation = evaluate(checklist.checklist, _facts(answers))
-        return AuditView(info, checklist, answers, evidence, evaluation)
+        report = CarryReport.from_json(json.loads(carried.new_json)) if carried else None
+        return AuditView(info, checklist, answers, evidence, evaluation, report)
+
+    def review(self, ref: str) -> Review:
+        """Gaps, unconfirmed carried answers, stale evidence, and findings of an audit."""
+        return review(self.view(ref))
+
+    def diff(self, old_ref: str, new_ref: str) -> AuditDiff:
+        """How the audit `new_ref` differs from the audit `old_ref`."""
+        return diff_views(self.view(old_ref), self.view(new_ref))
 
     # ---- answers ------------------------------------------------------------------------
 
@@ -210,6 +239,36 @@ class AuditService:
                 if self._apply(session, row, question.id, "answer_imported", source, **change):
                     changed += 1
         return changed
+
+    def confirm(self, ref: str, question_ids: list[str]) -> int:
+        """Confirm carried-forward answers as still true; returns how many were confirmed."""
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = self._writable(session, audit_id)
+            evaluation = self._evaluate(session, row)
+            checklist = self._checklist(session, row.checklist_sha256).checklist
+            answers = {a.question_id: a for a in session.exec(
+                select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()}
+            for question_id in question_ids:
+                answer = answers.get(question_id)
+                if checklist.question(question_id) is None:
+                    raise UserFacingError(f"the checklist has no question {question_id!r}")
+                if answer is None or answer.state != AnswerState.CARRIED_UNCONFIRMED.value:
+                    raise UserFacingError(f"{question_id!r} has no carried-forward answer "
+                                          "waiting for confirmation")
+                if not evaluation.visible[question_id]:
+                    raise UserFacingError(_hidden_message(checklist.question(question_id)))
+            for question_id in dict.fromkeys(question_ids):
+                answer = answers[question_id]
+                old = convert.answer_snapshot(answer)
+                answer.state = (AnswerState.NOT_APPLICABLE if answer.value_json is None
+                                and answer.na_reason else AnswerState.ANSWERED).value
+                answer.updated_by, answer.updated_at = self.actor, utc_now()
+                session.add(answer)
+                append_event(session, row, at=answer.updated_at, actor=self.actor,
+                             kind="answer_confirmed", question_id=question_id, old=old,
+                             new=convert.answer_snapshot(answer))
+        return len(dict.fromkeys(question_ids))
 
     def _change(self, ref: str, question_id: str, kind: str, reason: str | None,
                 **change: Any) -> AnswerInfo:

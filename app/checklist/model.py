@@ -163,6 +163,27 @@ class FindingRule(_Strict):
         return [value] if isinstance(value, (str, dict)) else value
 
 
+class Migration(_Strict):
+    """How questions of an earlier version map onto this one."""
+
+    from_version: str = Field(min_length=1)
+    renamed: dict[str, str] = Field(default_factory=dict)
+    split: dict[str, list[str]] = Field(default_factory=dict)
+    removed: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("from_version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @field_validator("removed", mode="before")
+    @classmethod
+    def _ids_or_reasons(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {str(item): "" for item in value}
+        return value
+
+
 class Checklist(_Strict):
     """A versioned checklist: sections of questions and findings rules."""
 
@@ -173,6 +194,7 @@ class Checklist(_Strict):
     notice: str = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     findings: list[FindingRule] = Field(default_factory=list)
+    migrations: list[Migration] = Field(default_factory=list)
 
     @field_validator("version", mode="before")
     @classmethod

@@ -32,6 +32,7 @@ ORDERED_TYPES = {QuestionType.NUMBER, QuestionType.DATE}
 def check_semantics(checklist: Checklist, report: Report) -> None:
     """Report every cross-reference problem in `checklist` through `report(loc, msg, fix)`."""
     _check_ids(checklist, report)
+    _check_migrations(checklist, report)
     seen: dict[str, Question] = {}
     all_questions = {q.id: q for q in checklist.questions()}
     for si, section in enumerate(checklist.sections):
@@ -49,6 +50,26 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
             if question_id not in all_questions:
                 report((*loc, "questions", ri), f"finding {rule.id!r} points to unknown "
                        f"question {question_id!r}", "use the id of a question in this checklist")
+
+
+def _check_migrations(checklist: Checklist, report: Report) -> None:
+    current = {q.id for q in checklist.questions()}
+    for mi, migration in enumerate(checklist.migrations):
+        loc: Loc = ("migrations", mi)
+        if migration.from_version == checklist.version:
+            report((*loc, "from_version"), f"a migration from version {checklist.version} "
+                   "into the same version", "name the version it migrates from")
+        targets = [(("renamed", old), [new]) for old, new in migration.renamed.items()]
+        targets += [(("split", old), news) for old, news in migration.split.items()]
+        for (field, old), news in targets:
+            for new in news:
+                if new not in current:
+                    report((*loc, field, old), f"migration maps {old!r} to unknown question "
+                           f"{new!r}", "map it to a question of this checklist")
+        for old in migration.removed:
+            if old in current:
+                report((*loc, "removed", old), f"migration removes {old!r}, which is still a "
+                       "question of this checklist", "remove it from `removed`")
 
 
 def _check_ids(checklist: Checklist, report: Report) -> None:

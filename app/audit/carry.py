@@ -1,0 +1,99 @@
+"""Carry a previous audit's answers into a new draft, each to be re-confirmed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.audit import convert
+from app.audit.history import append_event
+from app.audit.models import CarryReport
+from app.checklist.evaluate import AnswerState
+from app.checklist.migration import map_questions
+from app.checklist.model import Checklist
+from app.checklist.values import InvalidValue, validate_value
+from app.store.tables import AnswerRow, AuditRow, EvidenceRow
+
+
+def carry_forward(session: Session, previous: AuditRow, old: Checklist, audit: AuditRow,
+                  new: Checklist, *, actor: str, at: str) -> CarryReport:
+    """Copy answers, notes, not-applicable reasons and evidence of `previous` into `audit`.
+
+    Every copied answer is carried-unconfirmed. Old answers that the new question no longer
+    accepts are not copied, and the report says why.
+    """
+    mapping = map_questions(old, new)
+    report = CarryReport(previous.id, dropped=dict(mapping.dropped))
+    old_rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == previous.id)
+                            .order_by(AnswerRow.question_id)).all()
+    placed: dict[str, str] = {}
+    for old_row in old_rows:
+        for target in mapping.targets.get(old_row.question_id, []):
+            if target in placed:
+                report.not_copied[old_row.question_id] = (
+                    f"{target!r} already took the answer of {placed[target]!r}")
+                continue
+            snapshot = _carried_snapshot(old_row, new, target, report)
+            if snapshot is None:
+                continue
+            placed[target] = old_row.question_id
+            row = AnswerRow(audit_id=audit.id, question_id=target,
+                            value_json=_json(snapshot["value"]), note=snapshot["note"],
+                            state=snapshot["state"], na_reason=snapshot["na_reason"],
+                            updated_by=actor, updated_at=at)
+            session.add(row)
+            if snapshot["state"] == AnswerState.CARRIED_UNCONFIRMED.value:
+                report.copied.append(target)
+            append_event(session, audit, at=at, actor=actor, kind="answer_carried",
+                         question_id=target, new=convert.answer_snapshot(row),
+                         reason=f"from audit {previous.id[:12]} ({old_row.question_id})")
+    evidence_rows = session.exec(select(EvidenceRow).where(EvidenceRow.audit_id == previous.id)
+                                 .order_by(EvidenceRow.id)).all()
+    copied_evidence = 0
+    for old_evidence in evidence_rows:
+        for target in mapping.targets.get(old_evidence.question_id, []):
+            row = EvidenceRow(audit_id=audit.id, question_id=target,
+                              sha256=old_evidence.sha256, name=old_evidence.name,
+                              size=old_evidence.size, media_type=old_evidence.media_type,
+                              effective_date=old_evidence.effective_date,
+                              added_at=old_evidence.added_at, added_by=old_evidence.added_by)
+            session.add(row)
+            session.flush()
+            copied_evidence += 1
+            append_event(session, audit, at=at, actor=actor, kind="evidence_added",
+                         question_id=target, new=convert.evidence_snapshot(row),
+                         reason=f"carried from audit {previous.id[:12]}")
+    report.evidence = copied_evidence
+    append_event(session, audit, at=at, actor=actor, kind="carried_forward",
+                 new=report.as_json())
+    return report
+
+
+def _carried_snapshot(old_row: AnswerRow, new: Checklist, target: str, report: CarryReport,
+                      ) -> dict[str, Any] | None:
+    question = new.question(target)
+    value = json.loads(old_row.value_json) if old_row.value_json is not None else None
+    state = AnswerState(old_row.state)
+    if value is not None:
+        try:
+            value = validate_value(question, value)
+        except InvalidValue as exc:
+            report.not_copied[old_row.question_id] = str(exc)
+            return {"value": None, "note": old_row.note, "state": AnswerState.ANSWERED.value,
+                    "na_reason": None} if old_row.note else None
+    carried = value is not None or state == AnswerState.NOT_APPLICABLE or (
+        state == AnswerState.CARRIED_UNCONFIRMED)
+    if not carried and not old_row.note:
+        return None
+    return {
+        "value": value,
+        "note": old_row.note,
+        "state": (AnswerState.CARRIED_UNCONFIRMED if carried else AnswerState.ANSWERED).value,
+        "na_reason": old_row.na_reason,
+    }
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,94 @@
+"""What changed between two audits: answers, questions, and findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.audit.models import AuditView
+from app.checklist.display import format_value
+from app.checklist.migration import map_questions
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """A question whose answer differs between the two audits."""
+
+    question_id: str
+    prompt: str
+    old: str
+    new: str
+    old_value: Any
+    new_value: Any
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """A finding present in one audit and not the other."""
+
+    rule_id: str
+    severity: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AuditDiff:
+    """How the later audit differs from the earlier one."""
+
+    old_audit: str
+    new_audit: str
+    changed: list[AnswerChange] = field(default_factory=list)
+    new_questions: list[str] = field(default_factory=list)
+    dropped_questions: list[str] = field(default_factory=list)
+    findings_resolved: list[FindingChange] = field(default_factory=list)
+    findings_new: list[FindingChange] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing changed."""
+        return not (self.changed or self.new_questions or self.dropped_questions
+                    or self.findings_resolved or self.findings_new)
+
+
+def diff_views(old: AuditView, new: AuditView) -> AuditDiff:
+    """Compare two audits question by question, following renames between versions."""
+    old_checklist, new_checklist = old.checklist.checklist, new.checklist.checklist
+    mapping = map_questions(old_checklist, new_checklist)
+    sources: dict[str, str] = {}
+    for old_id, targets in mapping.targets.items():
+        for target in targets:
+            sources.setdefault(target, old_id)
+    result = AuditDiff(old.audit.id, new.audit.id)
+    for question in new_checklist.questions():
+        old_id = sources.get(question.id)
+        if old_id is None:
+            result.new_questions.append(question.id)
+            continue
+        before = _shown(old, old_id)
+        after = _shown(new, question.id)
+        if before[1] != after[1]:
+            result.changed.append(AnswerChange(question.id, question.prompt,
+                                               before[0], after[0], before[1], after[1]))
+    result.dropped_questions.extend(mapping.dropped)
+    old_findings = {f.rule_id: f for f in old.evaluation.findings}
+    new_findings = {f.rule_id: f for f in new.evaluation.findings}
+    result.findings_resolved.extend(_finding(f) for rid, f in old_findings.items()
+                                    if rid not in new_findings)
+    result.findings_new.extend(_finding(f) for rid, f in new_findings.items()
+                               if rid not in old_findings)
+    return result
+
+
+def _shown(view: AuditView, question_id: str) -> tuple[str, Any]:
+    """The displayed text and the comparable value of an answer (None when unanswered)."""
+    answer = view.answers.get(question_id)
+    question = view.checklist.checklist.question(question_id)
+    if answer is None or not view.evaluation.visible.get(question_id, False):
+        return "—", None
+    if answer.value is None and answer.na_reason:
+        return f"not applicable: {answer.na_reason}", {"not_applicable": answer.na_reason}
+    return format_value(question, answer.value), answer.value
+
+
+def _finding(finding: Any) -> FindingChange:
+    return FindingChange(finding.rule_id, finding.severity.value, finding.title)
