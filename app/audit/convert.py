@@ -18,7 +18,8 @@ def audit_info(row: AuditRow) -> AuditInfo:
         checklist_sha256=row.checklist_sha256, status=row.status, based_on=row.based_on,
         auditor=row.auditor, created_at=row.created_at, updated_at=row.updated_at,
         signed_by=row.signed_by, signed_at=row.signed_at,
-        signed_pdf_sha256=row.signed_pdf_sha256, history_head=row.history_head,
+        signed_pdf_sha256=row.signed_pdf_sha256,
+        signer_certificate_sha256=row.signer_certificate_sha256, history_head=row.history_head,
         history_length=row.history_length,
     )
 

@@ -92,3 +92,21 @@ def _shown(view: AuditView, question_id: str) -> tuple[str, Any]:
 
 def _finding(finding: Any) -> FindingChange:
     return FindingChange(finding.rule_id, finding.severity.value, finding.title)
+
+
+def change_records(diff: AuditDiff, old: AuditView, new: AuditView) -> list[dict[str, str]]:
+    """The diff as the report's "changes since the previous audit" rows."""
+    old_checklist, new_checklist = old.checklist.checklist, new.checklist.checklist
+    records = [{"kind": "answer_changed", "subject": c.question_id, "label": c.prompt,
+                "before": c.old, "after": c.new} for c in diff.changed]
+    records += [{"kind": "question_added", "subject": qid,
+                 "label": new_checklist.question(qid).prompt, "before": "", "after": ""}
+                for qid in diff.new_questions]
+    records += [{"kind": "question_dropped", "subject": qid,
+                 "label": old_checklist.question(qid).prompt, "before": "", "after": ""}
+                for qid in diff.dropped_questions]
+    records += [{"kind": "finding_new", "subject": f.rule_id, "label": f.title,
+                 "before": "", "after": f.severity} for f in diff.findings_new]
+    records += [{"kind": "finding_resolved", "subject": f.rule_id, "label": f.title,
+                 "before": f.severity, "after": ""} for f in diff.findings_resolved]
+    return records

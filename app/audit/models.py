@@ -51,6 +51,7 @@ class AuditInfo:
     signed_by: str | None
     signed_at: str | None
     signed_pdf_sha256: str | None
+    signer_certificate_sha256: str | None
     history_head: str | None
     history_length: int
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app.audit import convert
 from app.audit.carry import carry_forward
 from app.audit.clock import current_actor, utc_now
-from app.audit.diff import AuditDiff, diff_views
+from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.history import append_event
 from app.audit.integrity import history_problems
 from app.audit.jurisdictions import JURISDICTIONS, normalise_jurisdiction
@@ -172,6 +172,14 @@ class AuditService:
         """How the audit `new_ref` differs from the audit `old_ref`."""
         return diff_views(self.view(old_ref), self.view(new_ref))
 
+    def changes_since_previous(self, ref: str) -> list[dict[str, str]] | None:
+        """What changed since the audit this one was based on; None when it has none."""
+        view = self.view(ref)
+        if not view.audit.based_on:
+            return None
+        previous = self.view(view.audit.based_on)
+        return change_records(diff_views(previous, view), previous, view)
+
     # ---- answers ------------------------------------------------------------------------
 
     def set_answer(self, ref: str, question_id: str, value: Any, *, note: str | None = None,
@@ -190,6 +198,7 @@ class AuditService:
         text = (reason or "").strip()
         if not text:
             raise UserFacingError("say why the question does not apply: a reason is required")
+        self._refuse_not_applicable(ref, question_id)
         return self._change(ref, question_id, "not_applicable", None, na_reason=text,
                             state=AnswerState.NOT_APPLICABLE)
 
@@ -269,6 +278,13 @@ class AuditService:
                              kind="answer_confirmed", question_id=question_id, old=old,
                              new=convert.answer_snapshot(answer))
         return len(dict.fromkeys(question_ids))
+
+    def _refuse_not_applicable(self, ref: str, question_id: str) -> None:
+        view = self.view(ref)
+        question = view.checklist.checklist.question(question_id)
+        if question is not None and not question.allow_not_applicable:
+            raise UserFacingError(f"question {question_id!r} cannot be marked not applicable: "
+                                  "every audit must answer it")
 
     def _change(self, ref: str, question_id: str, kind: str, reason: str | None,
                 **change: Any) -> AnswerInfo:
@@ -453,6 +469,9 @@ def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
     if "value" in raw:
         change.update(value=validate_value(question, raw["value"]), state=AnswerState.ANSWERED)
     if "not_applicable" in raw:
+        if not question.allow_not_applicable:
+            raise UserFacingError(f"{source}: {question.id}: this question cannot be marked "
+                                  "not applicable")
         reason = str(raw["not_applicable"] or "").strip()
         if not reason:
             raise UserFacingError(f"{source}: {question.id}: not_applicable needs a reason")

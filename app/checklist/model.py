@@ -120,6 +120,7 @@ class Question(_Typed):
     citations: list[Citation] = Field(default_factory=list)
     procedural: bool = False
     required: bool = True
+    allow_not_applicable: bool = True
     columns: list[Column] = Field(default_factory=list)
     default_rows: list[dict[str, Any]] = Field(default_factory=list)
     min_rows: int = Field(default=0, ge=0)

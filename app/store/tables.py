@@ -40,6 +40,7 @@ class AuditRow(SQLModel, table=True):
     signed_by: str | None = None
     signed_at: str | None = None
     signed_pdf_sha256: str | None = None
+    signer_certificate_sha256: str | None = None
     history_head: str | None = None
     history_length: int = 0
 

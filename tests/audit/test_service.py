@@ -203,3 +203,20 @@ def test_changes_survive_reopening(db_url, sample):
     assert second.view(audit_id).answers["connected"].value == "no"
     assert second.verify_history(audit_id).ok
     second.store.close()
+
+
+def test_questions_that_refuse_not_applicable(service, audit_id, tmp_path):
+    from app.checklist import load_checklist
+    from tests.conftest import SAMPLE
+
+    strict = tmp_path / "strict.yaml"
+    marker = "      - id: review_date\n"
+    strict.write_text(SAMPLE.read_text().replace(
+        marker, marker + "        allow_not_applicable: false\n"))
+    strict_id = service.create_audit(load_checklist(strict), jurisdiction="WA",
+                                     period_start="2025-01-01", period_end="2025-12-31").id
+    with pytest.raises(UserFacingError, match="cannot be marked not applicable"):
+        service.set_not_applicable(strict_id, "review_date", "no reviews")
+    with pytest.raises(UserFacingError, match="cannot be marked not applicable"):
+        service.import_answers(strict_id, {"review_date": {"not_applicable": "none"}})
+    service.set_not_applicable(audit_id, "review_date", "no reviews")
