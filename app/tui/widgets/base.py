@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Input
 
 from app.checklist.model import Question
 
@@ -49,6 +50,8 @@ class AnswerEditor(Widget):
         super().__init__(id=id, classes=classes)
         self.question = question
         """The question this editor answers."""
+        self.locked = False
+        """True once `make_read_only()` made the editor read-only."""
         self._initial = value
 
     def on_mount(self) -> None:
@@ -67,6 +70,16 @@ class AnswerEditor(Widget):
     def edited(self, value: Any | None, *, debounce: bool) -> None:
         """Report an edit by the user."""
         self.post_message(self.Edited(self, value, debounce))
+
+    def make_read_only(self) -> None:
+        """Make the editor read-only (a signed audit): disabled, no prompts to type."""
+        self.disabled = True
+        self.locked = True
+        for field in self.query(Input):
+            field.placeholder = ""
+
+    def on_saved(self, value: Any | None) -> None:
+        """The service stored `value` (normalised); editors that show it again override this."""
 
     def mark_invalid(self, invalid: bool) -> None:
         """Show (or stop showing) that the last value typed was refused."""

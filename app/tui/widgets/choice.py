@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import RadioButton, RadioSet, Select, SelectionList
@@ -51,7 +52,7 @@ class SingleChoiceEditor(AnswerEditor):
 
     def compose(self) -> ComposeResult:
         """A Select of the question's options."""
-        yield Select([(Content(option.label), option.value) for option in self.question.options],
+        yield Select([(Text(option.label), option.value) for option in self.question.options],
                      prompt="Choose…", allow_blank=True)
 
     def _load(self, value: Any | None) -> None:

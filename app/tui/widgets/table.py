@@ -1,0 +1,184 @@
+"""The editor for table questions: rows shown in a DataTable, edited one row at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Static
+
+from app.checklist.display import format_table
+from app.checklist.model import Question
+from app.tui.dialogs.table_row import RowDialog
+from app.tui.widgets.base import AnswerEditor
+
+Commit = Callable[[Any | None], object]
+"""Saves a whole table value at once, raising `UserFacingError` when it is refused."""
+
+DEFAULT_ROWS_HINT = ("Suggested rows from the checklist, not saved yet: add, edit or delete "
+                     "a row, or choose “Use these rows”.")
+
+
+class TableEditor(AnswerEditor):
+    """Rows of a table question; a row is added or edited in a dialog, one field per column.
+
+    Keys while the table has focus: a add, e or enter edit the selected row, d or delete
+    delete it. Deleting the last row removes the answer.
+    """
+
+    BINDINGS = [
+        Binding("a", "add_row", "Add row"),
+        Binding("e", "edit_row", "Edit row"),
+        Binding("d,delete", "delete_row", "Delete row"),
+    ]
+
+    def __init__(self, question: Question, value: Any | None, *, commit: Commit,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(question, value, id=id, classes=classes)
+        self._commit = commit
+        self._rows: list[dict[str, Any]] = []
+        self._unsaved_defaults = False
+        self._cursor: int | None = None
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows shown (the saved answer, or the checklist's suggested rows)."""
+        return [dict(row) for row in self._rows]
+
+    def compose(self) -> ComposeResult:
+        """The table, a hint line and the row buttons."""
+        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", classes="table-hint", markup=False)
+        with Horizontal(classes="table-buttons"):
+            yield Button("Add row", id="add-row", compact=True)
+            yield Button("Edit row", id="edit-row", compact=True)
+            yield Button("Delete row", id="delete-row", compact=True)
+            yield Button("Use these rows", id="use-defaults", compact=True)
+
+    def _load(self, value: Any | None) -> None:
+        if isinstance(value, list) and value:
+            self._rows = [dict(row) for row in value]
+            self._unsaved_defaults = False
+        elif self.locked:
+            self._rows, self._unsaved_defaults = [], False
+        else:
+            self._rows = [dict(row) for row in self.question.default_rows]
+            self._unsaved_defaults = bool(self._rows)
+        self._show_rows(self._cursor)
+
+    def make_read_only(self) -> None:
+        """Read-only: no row buttons, and no suggested rows standing in for an answer."""
+        super().make_read_only()
+        self.query_one(".table-buttons").display = False
+        if self._unsaved_defaults:
+            self.load(None)
+
+    def _show_rows(self, cursor: int | None = None) -> None:
+        table = self.query_one(DataTable)
+        header, *body = format_table(self.question, self._rows)
+        required = {c.label for c in self.question.columns if c.required}
+        table.clear(columns=True)
+        table.add_columns(*[Text(f"{label} *" if label in required else label)
+                            for label in header])
+        for index, cells in enumerate(body):
+            table.add_row(*[Text(cell) for cell in cells], key=str(index))
+        if cursor is not None and body:
+            table.move_cursor(row=min(cursor, len(body) - 1))
+        hint = self.query_one(".table-hint", Static)
+        if self._unsaved_defaults:
+            hint.update(DEFAULT_ROWS_HINT)
+        elif not body:
+            hint.update("No rows." if self.locked else "No rows yet: add one.")
+        else:
+            hint.update("")
+        hint.display = bool(self._unsaved_defaults or not body)
+        self.query_one("#use-defaults", Button).display = self._unsaved_defaults
+        self.query_one("#edit-row", Button).disabled = not body
+        self.query_one("#delete-row", Button).disabled = not body
+
+    def on_saved(self, value: Any | None) -> None:
+        """Show the rows as the service stored them."""
+        self.load(value)
+
+    # ---- actions ------------------------------------------------------------------------
+
+    def _selected(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        return min(table.cursor_row, len(self._rows) - 1)
+
+    def action_add_row(self) -> None:
+        """Open the row dialog for a new row at the end."""
+        rows = self.rows
+
+        def submit(row: dict[str, Any]) -> None:
+            self._commit([*rows, row])
+
+        self.app.push_screen(
+            RowDialog(self.question, None, submit, title=f"Add a row — {self.question.prompt}"),
+            lambda result: self._after_dialog(len(rows) if result is not None else None))
+
+    def action_edit_row(self) -> None:
+        """Open the row dialog on the selected row."""
+        index = self._selected()
+        if index is None:
+            self.notify("There is no row to edit: add one first.", severity="warning")
+            return
+        rows = self.rows
+
+        def submit(row: dict[str, Any]) -> None:
+            self._commit([*rows[:index], row, *rows[index + 1:]])
+
+        self.app.push_screen(
+            RowDialog(self.question, rows[index], submit,
+                      title=f"Edit row {index + 1} — {self.question.prompt}"),
+            lambda result: self._after_dialog(index if result is not None else None))
+
+    def action_delete_row(self) -> None:
+        """Delete the selected row and save at once (the history keeps the old rows)."""
+        index = self._selected()
+        if index is None:
+            self.notify("There is no row to delete.", severity="warning")
+            return
+        rows = self.rows
+        del rows[index]
+        self._cursor = index
+        self.edited(rows or None, debounce=False)
+
+    def _after_dialog(self, cursor: int | None) -> None:
+        if cursor is not None:
+            self._cursor = cursor
+            self._show_rows(cursor)
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def _edit_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_row()
+
+    @on(Button.Pressed, "#add-row")
+    def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_add_row()
+
+    @on(Button.Pressed, "#edit-row")
+    def _edit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_edit_row()
+
+    @on(Button.Pressed, "#delete-row")
+    def _delete_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_delete_row()
+
+    @on(Button.Pressed, "#use-defaults")
+    def _use_defaults(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.edited(self.rows, debounce=False)

@@ -1,0 +1,47 @@
+"""Shared steps of the TUI pilot tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from app.tui.app import AuditApp
+from app.tui.screens.audit import AuditScreen
+from app.tui.screens.home import HomeScreen
+from app.tui.widgets.question import DEBOUNCE_SECONDS, QuestionCard
+
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample-checklist.yaml"
+SETTLE = DEBOUNCE_SECONDS + 0.3
+
+
+async def open_first_audit(pilot: Pilot) -> AuditScreen:
+    """From the home screen, open the audit under the cursor with Enter."""
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, AuditScreen)
+    return screen
+
+
+def card(app: AuditApp, question_id: str) -> QuestionCard:
+    """The card of a question in the open section."""
+    screen = app.screen
+    assert isinstance(screen, AuditScreen)
+    found = screen.card(question_id)
+    assert found is not None, f"{question_id} is not in the open section"
+    return found
+
+
+async def focus(pilot: Pilot, widget: Widget) -> None:
+    """Give `widget` the focus and let the screen settle."""
+    widget.focus()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type `text` key by key into the focused widget."""
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])

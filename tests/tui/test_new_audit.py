@@ -1,0 +1,88 @@
+"""Creating an audit through the new-audit dialog."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select
+
+from app.audit import AuditService
+from app.tui.app import AuditApp
+from app.tui.dialogs.new_audit import NewAuditDialog
+from app.tui.screens.audit import AuditScreen
+
+from .helpers import SAMPLE, focus, type_text
+
+
+async def _open_dialog(app: AuditApp, pilot) -> NewAuditDialog:
+    await pilot.pause()
+    await pilot.press("n")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, NewAuditDialog)
+    return dialog
+
+
+async def test_create_audit_small_terminal(service: AuditService) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await _open_dialog(app, pilot)
+        dialog.query_one("#checklist-path", Input).value = str(SAMPLE)
+        dialog.query_one("#jurisdiction", Select).value = "WA"
+        await focus(pilot, dialog.query_one("#period-start", Input))
+        await type_text(pilot, "2024-13-01")
+        await pilot.pause()
+        period_error = str(dialog.query_one("#period-error").render())
+        assert "not a date" in period_error and "YYYY-MM-DD" in period_error
+        await focus(pilot, dialog.query_one("#period-end", Input))
+        await type_text(pilot, "2024-12-31")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # the service refused it; the dialog stays open and says why
+        assert app.screen is dialog
+        assert "YYYY-MM-DD" in str(dialog.query_one("#error").render())
+        assert service.list_audits() == []
+
+        start = dialog.query_one("#period-start", Input)
+        start.value = "2024-01-01"
+        await pilot.pause()
+        assert str(dialog.query_one("#period-error").render()) == ""
+        await pilot.click("#create")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        audits = service.list_audits()
+        assert len(audits) == 1
+        assert audits[0].audit.jurisdiction == "WA"
+        assert audits[0].audit.period_start == "2024-01-01"
+        assert audits[0].audit.checklist_id == "sample"
+        # back home, the new audit is listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#audits").row_count == 1
+
+
+async def test_service_errors_shown_inline(service: AuditService) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await _open_dialog(app, pilot)
+        dialog.query_one("#checklist", Select).clear()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "choose a checklist" in str(dialog.query_one("#error").render())
+
+        dialog.query_one("#checklist-path", Input).value = "/nonexistent/list.yaml"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "cannot read the file" in str(dialog.query_one("#error").render())
+
+        dialog.query_one("#checklist-path", Input).value = str(SAMPLE)
+        dialog.query_one("#jurisdiction", Select).value = "TX"
+        dialog.query_one("#period-start", Input).value = "2024-12-31"
+        dialog.query_one("#period-end", Input).value = "2024-01-01"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "swap the dates" in str(dialog.query_one("#error").render())
+        assert app.screen is dialog
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, NewAuditDialog)
+        assert service.list_audits() == []

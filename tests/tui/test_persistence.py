@@ -1,0 +1,132 @@
+"""Signed audits are read-only; quitting and reopening keeps everything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import text
+from textual.widgets import DataTable, Input, RadioSet, SelectionList
+
+from app.audit import AuditInfo, AuditService
+from app.tui.app import AuditApp
+from app.tui.widgets import question
+
+from .helpers import card, focus, open_first_audit, type_text
+
+
+@pytest.fixture
+def slow_autosave(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the typing pause far longer than a test, so only a flush can save text."""
+    monkeypatch.setattr(question, "DEBOUNCE_SECONDS", 60.0)
+
+
+async def test_signed_audit_is_read_only(service: AuditService, audit: AuditInfo) -> None:
+    service.set_answer(audit.id, "connected", "yes")
+    with service.store.engine.begin() as connection:
+        connection.execute(text("UPDATE audit SET status='signed' WHERE id=:id"),
+                           {"id": audit.id})
+    events = len(service.history(audit.id))
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first_audit(pilot)
+        banner = screen.query_one("#banner")
+        assert banner.display and "read-only" in banner.render().plain
+        assert "read-only" in screen.sub_title
+        for question_card in screen.cards():
+            assert question_card.editor.disabled
+            assert question_card.query_one(".q-note", Input).disabled
+            assert not question_card.query_one(".q-note", Input).display
+            assert not question_card.query_one(".q-na-button").display
+        await pilot.click(card(app, "connected").query_one(RadioSet))
+        await pilot.press("right", "enter", "ctrl+s")
+        await pilot.pause()
+        assert card(app, "connected").query_one(RadioSet).pressed_index == 0
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        table_editor = card(app, "agencies").editor
+        assert table_editor.disabled
+        # no suggested rows stand in for a missing answer, and no row buttons
+        assert table_editor.query_one(DataTable).row_count == 0
+        assert not table_editor.query_one(".table-buttons").display
+        await pilot.press("escape")
+        await pilot.pause()
+    assert len(service.history(audit.id)) == events
+    assert service.view(audit.id).answers["connected"].value == "yes"
+
+
+@pytest.mark.usefixtures("slow_autosave")
+async def test_quit_and_reopen(fresh_app: Callable[[], AuditApp], audit: AuditInfo,
+                               service: AuditService) -> None:
+    app = fresh_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_audit(pilot)
+        await focus(pilot, card(app, "connected").query_one(RadioSet))
+        await pilot.press("enter")
+        await pilot.pause()
+        await focus(pilot, card(app, "keys").query_one(SelectionList))
+        await pilot.press("down", "space")
+        await pilot.pause()
+        await focus(pilot, card(app, "switch_vendor").query_one(Input))
+        await type_text(pilot, "Acme")
+        # quit at once, before the pause that would save the text
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+    reopened = fresh_app()
+    async with reopened.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        assert card(reopened, "connected").query_one(RadioSet).pressed_index == 0
+        assert list(card(reopened, "keys").query_one(SelectionList).selected) == ["kq"]
+        assert card(reopened, "switch_vendor").query_one(Input).value == "Acme"
+        assert card(reopened, "switch_vendor").display
+    answers = service.view(audit.id).answers
+    assert answers["connected"].value == "yes"
+    assert answers["keys"].value == ["kq"]
+    assert answers["switch_vendor"].value == "Acme"
+
+
+@pytest.mark.usefixtures("slow_autosave")
+async def test_escape_saves_pending_text(service: AuditService, audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        await focus(pilot, card(app, "review_date").query_one(".q-note", Input))
+        await type_text(pilot, "pending")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#audits").row_count == 1
+    assert service.view(audit.id).answers["review_date"].note == "pending"
+
+
+@pytest.mark.usefixtures("slow_autosave")
+async def test_section_change_saves_pending_text(service: AuditService,
+                                                 audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first_audit(pilot)
+        await focus(pilot, card(app, "review_date").query_one(Input))
+        await type_text(pilot, "2024-01-15")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.section_index == 1
+        assert card(app, "agencies")
+    assert service.view(audit.id).answers["review_date"].value == "2024-01-15"
+
+
+async def test_refused_text_warns_before_leaving(service: AuditService,
+                                                 audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first_audit(pilot)
+        await focus(pilot, card(app, "review_date").query_one(Input))
+        await type_text(pilot, "soon")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen  # warned, still here
+        assert card(app, "review_date").refused
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+    assert service.view(audit.id).answers.get("review_date") is None

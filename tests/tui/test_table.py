@@ -1,0 +1,119 @@
+"""Table questions: rows added, edited and deleted through the row dialog and keys."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Select
+
+from app.audit import AuditInfo, AuditService
+from app.tui.app import AuditApp
+from app.tui.dialogs.table_row import RowDialog
+from app.tui.widgets.table import TableEditor
+
+from .helpers import card, focus, open_first_audit
+
+
+async def _agencies(app: AuditApp, pilot) -> TableEditor:
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    editor = card(app, "agencies").editor
+    assert isinstance(editor, TableEditor)
+    await focus(pilot, editor.query_one(DataTable))
+    return editor
+
+
+def _fill(dialog: RowDialog, **cells: str) -> None:
+    for index, column in enumerate(dialog.question.columns):
+        if column.id in cells:
+            widget = dialog.query_one(f"#col-{index}")
+            if isinstance(widget, Select):
+                widget.value = cells[column.id]
+            else:
+                assert isinstance(widget, Input)
+                widget.value = cells[column.id]
+
+
+async def test_add_edit_delete_rows(service: AuditService, audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        editor = await _agencies(app, pilot)
+        table = editor.query_one(DataTable)
+        # the checklist's suggested rows are shown but not saved
+        assert table.row_count == 2
+        assert editor.query_one("#use-defaults").display
+        assert service.view(audit.id).answers.get("agencies") is None
+
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RowDialog)
+        _fill(dialog, agency="other", blocked="yes", since="2024-02-30", queries="12")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # refused by the service: the dialog stays open with the reason
+        assert app.screen is dialog
+        assert "YYYY-MM-DD" in dialog.query_one("#row-error").render().plain
+        _fill(dialog, since="2024-02-29", method="switch ACL")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not dialog
+        rows = service.view(audit.id).answers["agencies"].value
+        assert rows == [
+            {"agency": "ice", "blocked": "unknown"},
+            {"agency": "cbp", "blocked": "unknown"},
+            {"agency": "other", "blocked": "yes", "since": "2024-02-29", "queries": 12,
+             "method": "switch ACL"},
+        ]
+        assert table.row_count == 3 and not editor.query_one("#use-defaults").display
+        assert [c.plain for c in table.get_row_at(2)][:2] == ["other", "Yes"]
+
+        # edit the first row
+        table.move_cursor(row=0)
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RowDialog)
+        assert dialog.query_one("#col-0", Select).value == "ice"
+        _fill(dialog, blocked="yes", since="2023-05-01")
+        await pilot.click("#save")
+        await pilot.pause()
+        rows = service.view(audit.id).answers["agencies"].value
+        assert rows[0] == {"agency": "ice", "blocked": "yes", "since": "2023-05-01"}
+
+        # delete the second row (cbp)
+        table.move_cursor(row=1)
+        await pilot.press("d")
+        await pilot.pause()
+        rows = service.view(audit.id).answers["agencies"].value
+        assert [r["agency"] for r in rows] == ["ice", "other"]
+        assert table.row_count == 2
+
+        # cancelling a dialog changes nothing
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(service.view(audit.id).answers["agencies"].value) == 2
+
+        # deleting every row removes the answer
+        await pilot.press("d", "d")
+        await pilot.pause()
+        answer = service.view(audit.id).answers["agencies"]
+        assert answer.value is None
+        assert editor.query_one("#use-defaults").display  # suggestions again
+
+
+async def test_accept_suggested_rows(service: AuditService, audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_audit(pilot)
+        editor = await _agencies(app, pilot)
+        button = editor.query_one("#use-defaults")
+        button.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        rows = service.view(audit.id).answers["agencies"].value
+        assert rows == [{"agency": "ice", "blocked": "unknown"},
+                        {"agency": "cbp", "blocked": "unknown"}]
+        assert not button.display
+        assert service.view(audit.id).evaluation.progress.sections[1].done == 1
