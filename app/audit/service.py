@@ -164,6 +164,33 @@ class AuditService:
         report = CarryReport.from_json(json.loads(carried.new_json)) if carried else None
         return AuditView(info, checklist, answers, evidence, evaluation, report)
 
+    def delete_draft(self, ref: str) -> None:
+        """Delete a draft audit with its answers, history and evidence records."""
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = self._writable(session, audit_id)
+            based = session.exec(select(AuditRow.id).where(AuditRow.based_on == audit_id)
+                                 ).first()
+            if based:
+                raise UserFacingError(f"audit {based[:12]} was started from this one; delete "
+                                      "that one first")
+            for table in (AnswerRow, EvidenceRow, HistoryEventRow):
+                for child in session.exec(select(table).where(table.audit_id == audit_id)):
+                    session.delete(child)
+            session.delete(row)
+
+    def check_value(self, ref: str, question_id: str, value: Any) -> Any:
+        """The value as it would be saved, or InvalidValue saying what is allowed; saves
+        nothing."""
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = session.get(AuditRow, audit_id)
+            question = self._checklist(session, row.checklist_sha256).checklist.question(
+                question_id)
+        if question is None:
+            raise UserFacingError(f"the checklist has no question {question_id!r}")
+        return validate_value(question, value)
+
     def review(self, ref: str) -> Review:
         """Gaps, unconfirmed carried answers, stale evidence, and findings of an audit."""
         return review(self.view(ref))

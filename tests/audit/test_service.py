@@ -220,3 +220,24 @@ def test_questions_that_refuse_not_applicable(service, audit_id, tmp_path):
     with pytest.raises(UserFacingError, match="cannot be marked not applicable"):
         service.import_answers(strict_id, {"review_date": {"not_applicable": "none"}})
     service.set_not_applicable(audit_id, "review_date", "no reviews")
+
+
+def test_delete_draft(service, sample, audit_id, store):
+    service.set_answer(audit_id, "connected", "yes")
+    child = service.create_audit(sample, jurisdiction="WA", period_start="2026-01-01",
+                                 period_end="2026-12-31", based_on=audit_id).id
+    with pytest.raises(UserFacingError, match="was started from this one"):
+        service.delete_draft(audit_id)
+    service.delete_draft(child)
+    service.delete_draft(audit_id)
+    assert service.list_audits() == []
+    with store.engine.connect() as connection:
+        for table in ("answer", "history_event", "evidence"):
+            assert connection.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar() == 0
+
+
+def test_check_value_saves_nothing(service, audit_id):
+    assert service.check_value(audit_id, "keys", ["kq", "dq"]) == ["dq", "kq"]
+    with pytest.raises(UserFacingError, match="takes a date"):
+        service.check_value(audit_id, "review_date", "soon")
+    assert service.view(audit_id).answers == {}
