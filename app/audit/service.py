@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from app.audit import convert
@@ -168,16 +169,15 @@ class AuditService:
         """Delete a draft audit with its answers, history and evidence records."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
-            row = self._writable(session, audit_id)
+            self._writable(session, audit_id)
             based = session.exec(select(AuditRow.id).where(AuditRow.based_on == audit_id)
                                  ).first()
             if based:
                 raise UserFacingError(f"audit {based[:12]} was started from this one; delete "
                                       "that one first")
-            for table in (AnswerRow, EvidenceRow, HistoryEventRow):
-                for child in session.exec(select(table).where(table.audit_id == audit_id)):
-                    session.delete(child)
-            session.delete(row)
+            for table in (AnswerRow, EvidenceRow, HistoryEventRow, AuditRow):
+                key = table.id if table is AuditRow else table.audit_id
+                session.execute(delete(table).where(key == audit_id))
 
     def check_value(self, ref: str, question_id: str, value: Any) -> Any:
         """The value as it would be saved, or InvalidValue saying what is allowed; saves
