@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -287,6 +288,17 @@ def history_show(ctx: Context, audit: str) -> None:
         click.echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}")
 
 
+def _register_commands() -> None:
+    from app.cli_sign import sign_command, test_certificate_command, verify_command
+    from app.report.cli_export import export_command
+
+    for command in (export_command, sign_command, verify_command, test_certificate_command):
+        cli.add_command(command)
+
+
+_register_commands()
+
+
 def _parse_value(text: str) -> Any:
     try:
         return json.loads(text)
@@ -316,8 +328,18 @@ def _audit_json(audit: Any) -> dict[str, Any]:
     return asdict(audit)
 
 
+def _configure_logging() -> None:
+    """Libraries log warnings (and tracebacks) that mean nothing to a user: keep them quiet
+    unless NLETS_AUDIT_DEBUG is set."""
+    if os.environ.get("NLETS_AUDIT_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG)
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising."""
+    _configure_logging()
     try:
         cli.main(args=argv, prog_name="nlets-audit", standalone_mode=False)
     except click.exceptions.Exit as exc:

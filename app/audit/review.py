@@ -29,7 +29,7 @@ class Review:
     @property
     def ready(self) -> bool:
         """True when every required visible question is resolved and confirmed."""
-        return not self.blockers
+        return not self.unanswered and not self.unconfirmed
 
 
 def review(view: AuditView) -> Review:

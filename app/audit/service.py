@@ -36,7 +36,7 @@ from app.checklist.conditions import describe
 from app.checklist.evaluate import AnswerFacts, AnswerState, Evaluation, evaluate
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
 from app.checklist.model import Question
-from app.checklist.values import InvalidValue, validate_value
+from app.checklist.values import InvalidValue, require_unicode, validate_value
 from app.errors import UserFacingError
 from app.store.database import Store, StoreError
 from app.store.tables import (
@@ -222,7 +222,7 @@ class AuditService:
 
     def set_not_applicable(self, ref: str, question_id: str, reason: str) -> AnswerInfo:
         """Mark a question not applicable; the reason is required and kept."""
-        text = (reason or "").strip()
+        text = _limited((reason or "").strip(), REASON_LIMIT, "reason")
         if not text:
             raise UserFacingError("say why the question does not apply: a reason is required")
         self._refuse_not_applicable(ref, question_id)
@@ -499,7 +499,7 @@ def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
         if not question.allow_not_applicable:
             raise UserFacingError(f"{source}: {question.id}: this question cannot be marked "
                                   "not applicable")
-        reason = str(raw["not_applicable"] or "").strip()
+        reason = _limited(str(raw["not_applicable"] or "").strip(), REASON_LIMIT, "reason")
         if not reason:
             raise UserFacingError(f"{source}: {question.id}: not_applicable needs a reason")
         change.update(na_reason=reason, state=AnswerState.NOT_APPLICABLE)
@@ -533,6 +533,7 @@ def _clean_line(text: str | None, what: str) -> str:
 
 
 def _limited(text: str, limit: int, what: str) -> str:
+    require_unicode(text, f"the {what}")
     if len(text) > limit:
         raise UserFacingError(f"the {what} is {len(text)} characters long; the limit is {limit}")
     return text

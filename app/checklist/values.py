@@ -70,10 +70,20 @@ def _choices(typed: _Typed, raw: Any, subject: str) -> list[str]:
     return [value for value in allowed if value in chosen]
 
 
+def require_unicode(text: str, subject: str) -> str:
+    """`text` itself, or InvalidValue if it holds characters that cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidValue(f"{subject} holds a character that is not valid Unicode "
+                           f"(position {exc.start + 1}); retype or paste it again") from None
+    return text
+
+
 def _text(typed: _Typed, raw: Any, subject: str) -> str:
     if not isinstance(raw, str):
         raise InvalidValue(f"{subject} takes text; got {_show(raw)}")
-    text = raw.strip()
+    text = require_unicode(raw, subject).strip()
     if not text:
         raise InvalidValue(f"{subject} takes non-empty text")
     single_line = typed.type == QuestionType.SHORT_TEXT

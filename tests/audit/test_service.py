@@ -241,3 +241,13 @@ def test_check_value_saves_nothing(service, audit_id):
     with pytest.raises(UserFacingError, match="takes a date"):
         service.check_value(audit_id, "review_date", "soon")
     assert service.view(audit_id).answers == {}
+
+
+def test_lone_surrogates_are_refused_clearly(service, audit_id):
+    for attempt in (lambda: service.set_note(audit_id, "connected", "bad \ud800 note"),
+                    lambda: service.set_answer(audit_id, "review_date", "2025-01-01",
+                                               note="\udfff"),
+                    lambda: service.set_not_applicable(audit_id, "review_date", "x\ud800")):
+        with pytest.raises(UserFacingError, match="not valid Unicode"):
+            attempt()
+    assert service.view(audit_id).answers == {}

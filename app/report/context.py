@@ -1,0 +1,461 @@
+"""What the report templates show, worked out in Python so the templates stay simple.
+
+Everything here is plain data of display strings. Templates print it with `{{ }}` (always
+escaped, control characters made visible) and never put any of it into an attribute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.audit.jurisdictions import JURISDICTIONS
+from app.audit.models import AnswerInfo, AuditView
+from app.checklist.display import format_table, format_value
+from app.checklist.evaluate import AnswerState, Finding
+from app.checklist.model import Question, QuestionType, Severity
+from app.report.manifest import FREE_TEXT, public_columns, ready_to_sign
+
+SEVERITY_LABELS = {
+    Severity.CRITICAL: "Critical",
+    Severity.HIGH: "High",
+    Severity.MEDIUM: "Medium",
+    Severity.LOW: "Low",
+    Severity.INFO: "For information",
+}
+# Table columns with short values get a fixed narrow width; the others share the rest.
+COLUMN_WIDTHS = {
+    QuestionType.YES_NO_UNKNOWN: "yes-no",
+    QuestionType.DATE: "date",
+    QuestionType.NUMBER: "number",
+}
+COMMONWEALTHS = {"KY", "MA", "PA", "VA"}
+FORMAL_NAMES = {
+    "DC": "the District of Columbia",
+    "PR": "the Commonwealth of Puerto Rico",
+    "MP": "the Commonwealth of the Northern Mariana Islands",
+    "GU": "Guam",
+    "AS": "American Samoa",
+    "VI": "the United States Virgin Islands",
+}
+CHANGE_LABELS = {
+    "changed": "Answer changed",
+    "answer_changed": "Answer changed",
+    "added": "New question",
+    "new_question": "New question",
+    "question_added": "New question",
+    "dropped": "Question dropped",
+    "removed": "Question dropped",
+    "question_dropped": "Question dropped",
+    "finding_new": "New finding",
+    "new_finding": "New finding",
+    "finding_resolved": "Finding resolved",
+    "resolved_finding": "Finding resolved",
+}
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs, printed in the signature block; blank lines are printed for any left out."""
+
+    name: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One change since the previous audit, as the report prints it."""
+
+    kind: str
+    subject: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class EvidenceLine:
+    """One evidence file as listed under its question."""
+
+    name: str
+    sha256: str
+    size: str
+    effective_date: str
+
+
+@dataclass
+class AnswerBlock:
+    """How an answer is shown.
+
+    kind is one of value (a choice, date or number), text, list, longtext, table,
+    not_applicable, unanswered, withheld.
+    """
+
+    kind: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    widths: list[str] = field(default_factory=list)
+    carried: bool = False
+    reason: str = ""
+
+
+@dataclass
+class QuestionBlock:
+    """One visible question with its answer, note and evidence."""
+
+    number: str
+    id: str
+    prompt: str
+    citations: list[str]
+    required: bool
+    answer: AnswerBlock
+    note: str = ""
+    evidence: list[EvidenceLine] = field(default_factory=list)
+
+
+@dataclass
+class QuestionGroup:
+    """Consecutive questions shown one way: "rows" (a line each) or "table" (one table)."""
+
+    kind: str
+    questions: list[QuestionBlock]
+
+
+@dataclass
+class SectionBlock:
+    """One checklist section."""
+
+    number: int
+    id: str
+    title: str
+    intro: str
+    questions: list[QuestionBlock]
+    hidden: int
+    done: int
+    total: int
+
+    @property
+    def groups(self) -> list[QuestionGroup]:
+        """The questions in runs: table answers alone, the others together."""
+        groups: list[QuestionGroup] = []
+        for question in self.questions:
+            kind = "table" if question.answer.kind == "table" else "rows"
+            if kind == "rows" and groups and groups[-1].kind == "rows":
+                groups[-1].questions.append(question)
+            else:
+                groups.append(QuestionGroup(kind, [question]))
+        return groups
+
+
+@dataclass
+class FindingBlock:
+    """One finding as printed."""
+
+    number: str
+    severity: str
+    severity_label: str
+    title: str
+    detail: str
+    recommendation: str
+    citations: list[str]
+    questions: list[str]
+    question_numbers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SeverityGroup:
+    """The findings of one severity."""
+
+    severity: str
+    label: str
+    findings: list[FindingBlock]
+
+
+@dataclass
+class ReportContext:
+    """Everything a report template prints."""
+
+    kind: str
+    draft: bool
+    draft_reasons: list[str]
+    audit_id: str
+    audit_short: str
+    title: str
+    jurisdiction: str
+    jurisdiction_name: str
+    jurisdiction_formal: str
+    jurisdiction_heading: str
+    period_start: str
+    period_end: str
+    auditor: str
+    based_on: str
+    record_date: str
+    checklist_id: str
+    checklist_version: str
+    checklist_title: str
+    checklist_sha256: str
+    checklist_notice: str
+    history_head: str
+    history_length: int
+    manifest_sha256: str
+    required_done: int
+    required_total: int
+    unconfirmed: int
+    sections: list[SectionBlock]
+    severity_counts: list[tuple[str, str, int]]
+    findings: list[FindingBlock]
+    finding_groups: list[SeverityGroup]
+    finding_total: int
+    changes: list[ChangeRecord] | None
+    signatory: Signatory
+    statement_intro: str = ""
+    statement_items: list[str] = field(default_factory=list)
+    attestation_manifest_sha256: str = ""
+
+
+def attestation_context(view: AuditView, manifest_sha256: str, *,
+                        changes: Iterable[Any] | None = None,
+                        signatory: Signatory | None = None) -> ReportContext:
+    """The context of the attestation: every visible answer, note and evidence file."""
+    context = _context(view, "attestation", manifest_sha256, public=False, changes=changes,
+                       signatory=signatory)
+    context.statement_intro, context.statement_items = _statement(view)
+    return context
+
+
+def attestation_statement(view: AuditView) -> list[str]:
+    """The statement the signer attests to, as printed on the attestation page.
+
+    One string per paragraph: the opening line, then the numbered clauses ("1. ...").
+    """
+    intro, items = _statement(view)
+    return [intro, *(f"{number}. {item}" for number, item in enumerate(items, start=1))]
+
+
+def _statement(view: AuditView) -> tuple[str, list[str]]:
+    audit, checklist = view.audit, view.checklist.checklist
+    who = formal_name(audit.jurisdiction)
+    intro = f"I, the undersigned, attest on behalf of {who} that:"
+    items = [
+        f"I have reviewed this audit of whether the driver's license and vehicle records "
+        f"held by {who} can be reached by federal immigration enforcement, for the period "
+        f"{audit.period_start} to {audit.period_end}, conducted against the checklist "
+        f"“{checklist.title}” ({audit.checklist_id}, version {audit.checklist_version});",
+        "to the best of my knowledge, information and belief, formed after reasonable "
+        "inquiry, the answers recorded in this audit are true and complete, and its findings "
+        "are set out in full in this document; and",
+        "the record I attest to is the machine-readable manifest embedded in this document, "
+        "whose SHA-256 digest is printed below. Any change to that record changes the "
+        "digest.",
+    ]
+    return intro, items
+
+
+def transparency_context(view: AuditView, public_sha256: str,
+                         attestation_manifest_sha256: str) -> ReportContext:
+    """The context of the public report: structured answers only, no notes or evidence."""
+    context = _context(view, "transparency", public_sha256, public=True, changes=None,
+                       signatory=None)
+    context.attestation_manifest_sha256 = attestation_manifest_sha256
+    return context
+
+
+def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
+             changes: Iterable[Any] | None, signatory: Signatory | None) -> ReportContext:
+    audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
+    numbers = _question_numbers(view)
+    sections = []
+    for index, (section, progress) in enumerate(
+            zip(checklist.sections, evaluation.progress.sections, strict=True), start=1):
+        blocks, hidden = [], 0
+        for question in section.questions:
+            if not evaluation.visible.get(question.id, False):
+                hidden += 1
+                continue
+            blocks.append(_question_block(view, question, numbers[question.id], public))
+        sections.append(SectionBlock(index, section.id, section.title, section.intro, blocks,
+                                     hidden, progress.done, progress.total))
+    ordered = sorted(evaluation.findings, key=lambda f: f.severity.rank)
+    blocks = [_finding_block(f, index, view, numbers, public)
+              for index, f in enumerate(ordered, start=1)]
+    groups = []
+    for severity in Severity:
+        found = [b for b in blocks if b.severity == severity.value]
+        if found:
+            groups.append(SeverityGroup(severity.value, SEVERITY_LABELS[severity], found))
+    counts = [(s.value, SEVERITY_LABELS[s],
+               sum(1 for f in evaluation.findings if f.severity == s)) for s in Severity]
+    draft = not ready_to_sign(view)
+    return ReportContext(
+        kind=kind, draft=draft, draft_reasons=_draft_reasons(view) if draft else [],
+        audit_id=audit.id, audit_short=audit.id[:12], title=audit.title,
+        jurisdiction=audit.jurisdiction,
+        jurisdiction_name=JURISDICTIONS.get(audit.jurisdiction, audit.jurisdiction),
+        jurisdiction_formal=formal_name(audit.jurisdiction),
+        jurisdiction_heading=formal_name(audit.jurisdiction).removeprefix("the "),
+        period_start=audit.period_start, period_end=audit.period_end, auditor=audit.auditor,
+        based_on=audit.based_on or "", record_date=_timestamp(audit.updated_at),
+        checklist_id=audit.checklist_id, checklist_version=audit.checklist_version,
+        checklist_title=checklist.title, checklist_sha256=audit.checklist_sha256,
+        checklist_notice=checklist.notice, history_head=audit.history_head or "",
+        history_length=audit.history_length, manifest_sha256=manifest_sha256,
+        required_done=evaluation.progress.done, required_total=evaluation.progress.total,
+        unconfirmed=len(evaluation.unconfirmed), sections=sections, severity_counts=counts,
+        findings=blocks, finding_groups=groups, finding_total=len(evaluation.findings),
+        changes=None if changes is None else [_change(c, view) for c in changes],
+        signatory=signatory or Signatory(name=audit.signed_by),
+    )
+
+
+def formal_name(code: str) -> str:
+    """The jurisdiction as a sentence names it: "the State of Washington", "Guam"."""
+    if code in FORMAL_NAMES:
+        return FORMAL_NAMES[code]
+    name = JURISDICTIONS.get(code, code)
+    return f"the {'Commonwealth' if code in COMMONWEALTHS else 'State'} of {name}"
+
+
+def _question_numbers(view: AuditView) -> dict[str, str]:
+    """Section.position numbers by checklist order, stable whatever is visible."""
+    return {q.id: f"{s_index}.{q_index}"
+            for s_index, section in enumerate(view.checklist.checklist.sections, start=1)
+            for q_index, q in enumerate(section.questions, start=1)}
+
+
+def _question_block(view: AuditView, question: Question, number: str,
+                    public: bool) -> QuestionBlock:
+    answer = view.answers.get(question.id)
+    block = QuestionBlock(
+        number=number, id=question.id, prompt=question.prompt,
+        citations=[c.text for c in question.citations], required=question.required,
+        answer=_answer_block(question, answer, public))
+    if not public:
+        block.note = (answer.note or "").strip() if answer else ""
+        block.evidence = [EvidenceLine(e.name, e.sha256, _size(e.size),
+                                       e.effective_date or "not given")
+                          for e in view.evidence_for(question.id)]
+    return block
+
+
+def _answer_block(question: Question, answer: AnswerInfo | None, public: bool) -> AnswerBlock:
+    if answer is not None and answer.state == AnswerState.NOT_APPLICABLE:
+        return AnswerBlock("not_applicable", reason="" if public else (answer.na_reason or ""))
+    if answer is None or answer.value is None:
+        return AnswerBlock("unanswered")
+    carried = answer.state == AnswerState.CARRIED_UNCONFIRMED
+    value = answer.value
+    if question.type == QuestionType.TABLE:
+        columns = public_columns(question) if public else list(question.columns)
+        if not columns:
+            return AnswerBlock("withheld", carried=carried)
+        header = [c.label for c in columns]
+        keep = {c.id for c in columns}
+        table = format_table(question, value)
+        rows = [[cell for cell, column in zip(row, question.columns, strict=True)
+                 if column.id in keep] for row in table[1:]]
+        return AnswerBlock("table", header=header, rows=rows, carried=carried,
+                           widths=[COLUMN_WIDTHS.get(c.type, "auto") for c in columns],
+                           text=f"{len(rows)} row(s)")
+    if public and question.type in FREE_TEXT:
+        return AnswerBlock("withheld", carried=carried)
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        return AnswerBlock("list", items=[question.label_for(v) for v in value],
+                           carried=carried)
+    if question.type == QuestionType.LONG_TEXT:
+        return AnswerBlock("longtext", text=str(value), carried=carried)
+    if question.type == QuestionType.SHORT_TEXT:
+        return AnswerBlock("text", text=str(value), carried=carried)
+    return AnswerBlock("value", text=format_value(question, value), carried=carried)
+
+
+def _finding_block(finding: Finding, index: int, view: AuditView, numbers: Mapping[str, str],
+                   public: bool) -> FindingBlock:
+    checklist = view.checklist.checklist
+    questions, question_numbers = [], []
+    if not public:
+        for qid in finding.questions:
+            question = checklist.question(qid)
+            if question is not None:
+                questions.append(f"{numbers[qid]} {question.prompt}")
+                question_numbers.append(numbers[qid])
+    return FindingBlock(
+        number=f"F{index}", severity=finding.severity.value,
+        severity_label=SEVERITY_LABELS[finding.severity], title=finding.title,
+        detail=finding.detail, recommendation="" if public else finding.recommendation,
+        citations=[c.text for c in finding.citations], questions=questions,
+        question_numbers=question_numbers)
+
+
+def _draft_reasons(view: AuditView) -> list[str]:
+    evaluation = view.evaluation
+    reasons = []
+    if evaluation.unanswered:
+        count = len(evaluation.unanswered)
+        reasons.append(f"{count} required question{'s are' if count != 1 else ' is'} "
+                       "not answered")
+    if evaluation.unconfirmed:
+        count = len(evaluation.unconfirmed)
+        reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
+                       "the previous audit not yet confirmed")
+    return reasons or ["the audit is not complete"]
+
+
+def _change(record: Any, view: AuditView) -> ChangeRecord:
+    """A change record from a mapping or an object with the usual field names."""
+    def get(*names: str) -> Any:
+        for name in names:
+            value = record.get(name) if isinstance(record, Mapping) else getattr(
+                record, name, None)
+            if value is not None:
+                return value
+        return None
+
+    kind = str(get("kind", "type") or "changed")
+    subject = str(get("subject", "question_id", "rule_id", "id") or "")
+    question = view.checklist.checklist.question(subject) if subject else None
+    label = get("label", "prompt", "title")
+    if label is None and question is not None:
+        label = question.prompt
+    return ChangeRecord(
+        kind=CHANGE_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+        subject=subject, label=str(label or ""),
+        before=_change_value(get("before", "old"), question),
+        after=_change_value(get("after", "new"), question))
+
+
+def _change_value(value: Any, question: Question | None) -> str:
+    """Display text of a before/after value: text as given, raw values formatted."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        if question is not None and value in question.option_values():
+            return question.label_for(value)
+        return value
+    if question is not None:
+        try:
+            return format_value(question, value)
+        except (TypeError, ValueError, AttributeError):
+            pass
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def _timestamp(text: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return str(text or "")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
