@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserFacingError
+from app.report.verification import common_name
 
 SIGNATURE_FIELD = "Attestation"
 STAMP_FONT = "DejaVuSans.ttf"
@@ -61,7 +62,7 @@ def describe_key(key: Pkcs12Key | Pkcs11Key) -> tuple[str, str]:
         certificate = _pkcs12_signer(key).signing_cert
     else:
         certificate = _with_pkcs11(key, lambda signer: signer.signing_cert)
-    return _common_name(certificate), hashlib.sha256(certificate.dump()).hexdigest()
+    return common_name(certificate), hashlib.sha256(certificate.dump()).hexdigest()
 
 
 def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, *, box: SignatureBox | None = None,
@@ -102,9 +103,6 @@ def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
         session.close()
 
 
-def _common_name(certificate: Any) -> str:
-    native = certificate.subject.native
-    return str(native.get("common_name") or certificate.subject.human_friendly)
 
 
 def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str | None,
@@ -118,7 +116,7 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
     certificate = signer.signing_cert
     if certificate is None:
         raise SigningError("the key has no certificate to sign with")
-    name = _common_name(certificate)
+    name = common_name(certificate)
     timestamper = None
     if timestamp_url:
         from pyhanko.sign.timestamps import HTTPTimeStamper

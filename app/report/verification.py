@@ -74,7 +74,7 @@ def verify_signed_pdf(data: bytes, trust_roots: list[Path]) -> SignatureCheck:
     return SignatureCheck(
         valid=bool(status.bottom_line), intact=bool(status.intact),
         cryptographically_valid=bool(status.valid), trusted=bool(status.trusted),
-        signer=certificate.subject.human_friendly if certificate else "unknown",
+        signer=common_name(certificate) if certificate else "unknown",
         certificate_sha256=hashlib.sha256(certificate.dump()).hexdigest() if certificate
         else "", signing_time=when.isoformat() if when else None,
         timestamped=status.timestamp_validity is not None,
@@ -95,6 +95,12 @@ def _signed_manifest(signature: Any) -> bytes | None:
         if str(names[i]) == MANIFEST_NAME:
             return names[i + 1].get_object()["/EF"]["/F"].get_object().data
     return None
+
+
+def common_name(certificate: Any) -> str:
+    """The certificate subject's common name, else its whole subject."""
+    native = certificate.subject.native
+    return str(native.get("common_name") or certificate.subject.human_friendly)
 
 
 def _load_certificate(path: Path) -> Any:
