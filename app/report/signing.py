@@ -190,11 +190,13 @@ def _stamp_font(font_file: Path | None) -> Any:
 
     source = font_file or _default_font()
     font = TTFont(str(source))
+    if "FFTM" in font:
+        del font["FFTM"]  # a FontForge timestamp that the subsetter cannot carry
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
     import tempfile
 
-    target = Path(tempfile.gettempdir()) / f"nlets-audit-stamp-{source.stem}-1000upm.ttf"
+    target = Path(tempfile.mkdtemp(prefix="nlets-audit-font-")) / f"{source.stem}-1000upm.ttf"
     font.save(str(target))
     return GlyphAccumulatorFactory(str(target), font_size=9)
 
