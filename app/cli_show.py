@@ -77,6 +77,8 @@ def show_text(view: AuditView) -> str:
     lines.append(f"Findings ({len(evaluation.findings)})")
     for finding in evaluation.findings:
         lines.append(f"  {finding.severity.value.upper():<8} {finding.title}")
+        if finding.concerns:
+            lines.append(f"           concerns: {'; '.join(finding.concerns)}")
         lines.append(f"           {finding.recommendation}")
     return "\n".join(lines)
 

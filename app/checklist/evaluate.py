@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.checklist.conditions import comparisons
+from app.checklist.display import format_value
 from app.checklist.model import Checklist, Citation, FindingRule, Severity
 
 
@@ -61,6 +62,7 @@ class Finding:
     recommendation: str
     citations: list[Citation]
     questions: list[str]
+    concerns: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -118,12 +120,29 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
                 unanswered.append(question.id)
         sections.append(SectionProgress(section.id, done, total))
     progress = Progress(sum(s.done for s in sections), sum(s.total for s in sections), sections)
-    findings = [_finding(rule) for rule in checklist.findings if rule.when.holds(effective)]
+    findings = [_finding(checklist, rule, effective) for rule in checklist.findings
+                if rule.when.holds(effective)]
     findings.sort(key=lambda f: f.severity.rank)
     return Evaluation(visible, effective, progress, unanswered, unconfirmed, findings)
 
 
-def _finding(rule: FindingRule) -> Finding:
-    questions = rule.questions or list(dict.fromkeys(c.question for _, c in comparisons(rule.when)))
+def _finding(checklist: Checklist, rule: FindingRule, effective: dict[str, Any]) -> Finding:
+    found = comparisons(rule.when)
+    questions = rule.questions or list(dict.fromkeys(c.question for _, c in found))
     return Finding(rule.id, rule.severity, rule.title, rule.detail, rule.recommendation,
-                   list(rule.citations), questions)
+                   list(rule.citations), questions, _concerns(checklist, found, effective))
+
+
+def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any]) -> list[str]:
+    """The table rows a finding is about, named by their first column."""
+    names: list[str] = []
+    for path, comparison in found:
+        if (comparison.op != "any_row" or "not" in path
+                or not isinstance(effective.get(comparison.question), list)):
+            continue
+        question = checklist.question(comparison.question)
+        first = question.columns[0]
+        for row in effective[comparison.question]:
+            if comparison.operand.holds(row) and first.id in row:
+                names.append(format_value(first, row[first.id]))
+    return list(dict.fromkeys(names))

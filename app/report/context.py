@@ -166,6 +166,7 @@ class FindingBlock:
     citations: list[str]
     questions: list[str]
     question_numbers: list[str] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -389,7 +390,7 @@ def _finding_block(finding: Finding, index: int, view: AuditView, numbers: Mappi
         severity_label=SEVERITY_LABELS[finding.severity], title=finding.title,
         detail=finding.detail, recommendation="" if public else finding.recommendation,
         citations=[c.text for c in finding.citations], questions=questions,
-        question_numbers=question_numbers)
+        question_numbers=question_numbers, concerns=list(finding.concerns))
 
 
 def _draft_reasons(view: AuditView) -> list[str]:

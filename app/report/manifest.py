@@ -108,6 +108,7 @@ def build_manifest(view: AuditView) -> dict[str, Any]:
             "recommendation": finding.recommendation,
             "citations": [{"text": c.text, "url": c.url} for c in finding.citations],
             "questions": list(finding.questions),
+            "concerns": list(finding.concerns),
         } for finding in evaluation.findings],
     }
 

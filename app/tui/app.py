@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from app.audit import AuditService
@@ -11,12 +14,21 @@ from app.tui.screens.home import HomeScreen
 
 
 class AuditApp(App[None]):
-    """The nlets-audit terminal interface over an `AuditService` (tests inject their own)."""
+    """The nlets-audit terminal interface over an `AuditService` (tests inject their own).
+
+    The command palette opens with ctrl+k (ctrl+p is "previous section" on the audit
+    screen); each screen adds its own entries through a `palette()` method.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "nlets-audit"
     SUB_TITLE = "DMV records and immigration enforcement: audit and attestation"
-    ENABLE_COMMAND_PALETTE = False
+    COMMAND_PALETTE_BINDING = "ctrl+k"
+    COMMAND_PALETTE_DISPLAY = "^k"
+
+    BINDINGS = [
+        Binding("f1", "keys_help", "Keys", show=False),
+    ]
 
     def __init__(self, service: AuditService) -> None:
         super().__init__()
@@ -26,6 +38,25 @@ class AuditApp(App[None]):
     def get_default_screen(self) -> Screen:
         """The audit list is the screen underneath everything."""
         return HomeScreen(self.service)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The screen's own entries first, then help, theme and quit."""
+        palette = getattr(screen, "palette", None)
+        if callable(palette):
+            for title, help_text, callback in palette():
+                yield SystemCommand(title, help_text, callback)
+        yield SystemCommand("Keys", "Every key of every screen (F1)", self.action_keys_help)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
+        yield SystemCommand("Quit", "Save everything typed and quit (ctrl+q)", self.action_quit)
+
+    def action_keys_help(self) -> None:
+        """Show the help screen that lists every key."""
+        from app.tui.screens.keys import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen())
 
     async def action_quit(self) -> None:
         """Save typing still waiting on any open audit, then quit."""

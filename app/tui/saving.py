@@ -34,6 +34,16 @@ class AnswerSaver:
         """Mark the question not applicable, for `reason`."""
         return self.service.set_not_applicable(self.audit_id, question_id, reason)
 
+    def confirm(self, question_id: str) -> AnswerInfo:
+        """Confirm a carried-forward answer as still true; returns the stored answer."""
+        return self.confirm_many([question_id])[question_id]
+
+    def confirm_many(self, question_ids: list[str]) -> dict[str, AnswerInfo]:
+        """Confirm several carried-forward answers at once (all or none)."""
+        self.service.confirm(self.audit_id, question_ids)
+        answers = self.service.view(self.audit_id).answers
+        return {qid: answers[qid] for qid in question_ids if qid in answers}
+
     def clear(self, question_id: str) -> AnswerInfo:
         """Remove the answer and any not-applicable mark; the note stays."""
         return self.service.clear_answer(self.audit_id, question_id)

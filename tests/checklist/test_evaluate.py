@@ -44,6 +44,7 @@ def test_findings_fire_from_table_rows_and_compound_conditions():
                                         agencies=open_cbp))
     assert [f.rule_id for f in loud.findings] == ["agency-not-blocked", "no-reason"]
     assert loud.findings[0].questions == ["agencies"]
+    assert loud.findings[0].concerns == ["cbp"]
 
 
 def test_other_rows_do_not_trigger_agency_rule():

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantFocus
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, OptionList, Static
 
 from app.audit import AuditService, AuditView
+from app.audit.review import review
 from app.checklist.model import Section
 from app.errors import UserFacingError
+from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.saving import AnswerSaver, local_time
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
+
+PaletteEntry = tuple[str, str, Callable[[], object]]
+"""A command palette entry: title, help, callback."""
 
 
 class AuditScreen(Screen[None]):
@@ -21,18 +31,31 @@ class AuditScreen(Screen[None]):
 
     Only the open section's questions are mounted. After each save the screen asks the
     service for the audit again and shows what it says: which questions are visible,
-    the progress of every section, the findings count.
+    the progress and markers of every section, the findings count. Keys are ctrl and
+    function keys, so that they work while typing in a field.
     """
 
     BINDINGS = [
         Binding("escape", "back", "Audits"),
-        Binding("ctrl+s", "save", "Save now"),
-        Binding("ctrl+n", "next_section", "Next section"),
-        Binding("ctrl+p", "previous_section", "Previous section"),
-        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+        Binding("ctrl+t", "next_todo", "Next to do"),
+        Binding("ctrl+o", "confirm", "Confirm carried"),
+        Binding("ctrl+r", "review", "Review"),
+        Binding("f1", "app.keys_help", "Keys"),
+        Binding("ctrl+down", "next_question", "Next question", show=False),
+        Binding("ctrl+up", "previous_question", "Previous question", show=False),
+        Binding("ctrl+n", "next_section", "Next section", show=False),
+        Binding("ctrl+p", "previous_section", "Previous section", show=False),
+        Binding("ctrl+g", "sections", "Go to the section list", show=False),
+        Binding("ctrl+b", "diff", "Changes since the previous audit", show=False),
+        Binding("f2", "question_help", "Help and sources of the question", show=False),
+        Binding("f3", "evidence", "Attach evidence to the question", show=False),
+        Binding("f4", "not_applicable", "Mark the question not applicable", show=False),
+        Binding("ctrl+s", "save", "Save now", show=False),
+        Binding("ctrl+q", "app.quit", "Save and quit", show=False, priority=True),
     ]
 
-    def __init__(self, service: AuditService, view: AuditView) -> None:
+    def __init__(self, service: AuditService, view: AuditView, *,
+                 start_at: str | None = None) -> None:
         super().__init__()
         self.service = service
         """The audit service."""
@@ -44,6 +67,9 @@ class AuditScreen(Screen[None]):
         """The index of the open section."""
         self.saver = AnswerSaver(service, self.audit_id, read_only=view.audit.read_only)
         """Saves the answers of this audit."""
+        self.current_question: str | None = None
+        """The question that last had the focus (what the question keys act on)."""
+        self._start_at = start_at
         self._leave_anyway = False
 
     @property
@@ -63,8 +89,13 @@ class AuditScreen(Screen[None]):
             yield SectionList(self.sections, id="sections")
             with Vertical(id="section-pane"):
                 yield Static("", id="banner", markup=False)
+                yield Static("", id="carry-banner", markup=False)
                 yield Static("", id="section-title", markup=False)
-                yield Static("", id="section-counts", markup=False)
+                with Horizontal(id="section-tools"):
+                    yield Static("", id="section-counts", markup=False)
+                    yield Button("Confirm all", id="confirm-all", compact=True,
+                                 tooltip="Confirm every carried-forward answer shown in this "
+                                         "section as still true")
                 yield Static("", id="section-intro", markup=False)
                 with VerticalScroll(id="questions") as questions:
                     # Tab goes from question to question; a signed audit has no fields,
@@ -81,9 +112,22 @@ class AuditScreen(Screen[None]):
             signer = f" by {audit.signed_by}" if audit.signed_by else ""
             when = f" on {local_time(audit.signed_at)}" if audit.signed_at else ""
             banner.update(f"Signed{signer}{when}: this audit is read-only. To change it, "
-                          "start an amendment.")
+                          "start an amendment (a new audit from this one).")
         banner.display = self.read_only
-        await self.show_section(0)
+        if self._start_at is not None and self.section_of(self._start_at) is not None:
+            await self._jump(self._start_at)
+        else:
+            await self.show_section(0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Editing keys do nothing on a signed audit; the diff needs a previous audit."""
+        if action in ("confirm", "evidence", "not_applicable", "save") and self.read_only:
+            return None
+        if action == "confirm":
+            return bool(self.view.evaluation.unconfirmed) or None
+        if action == "diff":
+            return bool(self.view.audit.based_on) or None
+        return True
 
     # ---- sections -----------------------------------------------------------------------
 
@@ -94,6 +138,13 @@ class AuditScreen(Screen[None]):
     def card(self, question_id: str) -> QuestionCard | None:
         """The card of a question of the open section, if it is open."""
         return next((c for c in self.cards() if c.question.id == question_id), None)
+
+    def section_of(self, question_id: str) -> int | None:
+        """The index of the section that holds `question_id`."""
+        for index, section in enumerate(self.sections):
+            if any(q.id == question_id for q in section.questions):
+                return index
+        return None
 
     async def show_section(self, index: int, *, focus: bool = True) -> None:
         """Save what is pending, then mount the questions of section `index`."""
@@ -118,11 +169,19 @@ class AuditScreen(Screen[None]):
     def focus_first_question(self) -> None:
         """Put the focus in the first visible question that takes input."""
         for card in self.cards():
-            if card.display:
-                for widget in card.query("*"):
-                    if widget.focusable:
-                        widget.focus()
-                        return
+            if card.display and self.focus_card(card):
+                return
+
+    def focus_card(self, card: QuestionCard) -> bool:
+        """Focus the first field of `card` and bring it into view; False if it has none."""
+        self.current_question = card.question.id
+        self.query_one("#questions", VerticalScroll).scroll_to_widget(
+            card, animate=False, top=True)
+        for widget in card.query("*"):
+            if widget.focusable:
+                widget.focus(scroll_visible=False)
+                return True
+        return False
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A section chosen in the list."""
@@ -143,6 +202,98 @@ class AuditScreen(Screen[None]):
         if self.section_index > 0:
             self.open_section(self.section_index - 1)
 
+    def action_sections(self) -> None:
+        """Put the focus in the section list (arrows and Enter open a section)."""
+        self.query_one(SectionList).focus()
+
+    # ---- moving between questions -------------------------------------------------------
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Remember the question that has the focus."""
+        node: Widget | None = event.widget
+        while node is not None and not isinstance(node, QuestionCard):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        if isinstance(node, QuestionCard):
+            self.current_question = node.question.id
+
+    def focused_card(self) -> QuestionCard | None:
+        """The card of the question that has (or last had) the focus, in this section."""
+        if self.current_question is not None:
+            card = self.card(self.current_question)
+            if card is not None and card.display:
+                return card
+        return None
+
+    def _step(self, delta: int) -> None:
+        visible = [c for c in self.cards() if c.display]
+        current = self.focused_card()
+        if current in visible:
+            position = visible.index(current) + delta
+        else:
+            position = 0 if delta > 0 else len(visible) - 1
+        if 0 <= position < len(visible):
+            self.focus_card(visible[position])
+        elif delta > 0 and self.section_index + 1 < len(self.sections):
+            self.run_worker(self._open_at(self.section_index + 1, first=True),
+                            exclusive=True, group="section")
+        elif delta < 0 and self.section_index > 0:
+            self.run_worker(self._open_at(self.section_index - 1, first=False),
+                            exclusive=True, group="section")
+
+    async def _open_at(self, index: int, *, first: bool) -> None:
+        await self.show_section(index, focus=False)
+        visible = [c for c in self.cards() if c.display]
+        if visible:
+            self.focus_card(visible[0] if first else visible[-1])
+
+    def action_next_question(self) -> None:
+        """Go to the next question shown (into the next section at the end of this one)."""
+        self._step(1)
+
+    def action_previous_question(self) -> None:
+        """Go to the previous question shown."""
+        self._step(-1)
+
+    def jump_to(self, question_id: str) -> None:
+        """Open the section of `question_id` and go to its question."""
+        self.run_worker(self._jump(question_id), exclusive=True, group="section")
+
+    async def _jump(self, question_id: str) -> None:
+        index = self.section_of(question_id)
+        if index is None:
+            self.notify(f"The checklist has no question {question_id!r}.", severity="warning")
+            return
+        if index != self.section_index or not self.cards():
+            await self.show_section(index, focus=False)
+        card = self.card(question_id)
+        if card is None:
+            return
+        if not card.display:
+            self.notify("That question is hidden by earlier answers in this audit.",
+                        severity="warning")
+            return
+        if not self.focus_card(card):
+            self.current_question = question_id
+        self.call_after_refresh(self.query_one("#questions", VerticalScroll).scroll_to_widget,
+                                card, animate=False, top=True)
+
+    def action_next_todo(self) -> None:
+        """Go to the next required unanswered or carried unconfirmed question."""
+        self.flush_all()
+        self.reload()
+        evaluation = self.view.evaluation
+        todo = set(evaluation.unanswered) | set(evaluation.unconfirmed)
+        if not todo:
+            self.notify("Nothing left to do: every required question is answered and every "
+                        "carried answer confirmed. ctrl+r opens the review.")
+            return
+        order = [q.id for q in self.view.checklist.checklist.questions()]
+        start = order.index(self.current_question) + 1 if self.current_question in order else 0
+        for question_id in order[start:] + order[:start]:
+            if question_id in todo:
+                self.jump_to(question_id)
+                return
+
     # ---- saving and refreshing ----------------------------------------------------------
 
     def flush_all(self) -> bool:
@@ -160,30 +311,47 @@ class AuditScreen(Screen[None]):
             self.notify(str(exc), title="Cannot read the audit", severity="error", markup=False)
 
     def show_view(self) -> None:
-        """Show visibility, progress and findings as the service evaluated them."""
+        """Show visibility, progress, markers and findings as the service evaluated them."""
         evaluation = self.view.evaluation
+        stale = {e.id for e in review(self.view).stale_evidence}
         hidden = 0
+        unconfirmed_shown = 0
         for card in self.cards():
             card.display = evaluation.visible.get(card.question.id, True)
             hidden += not card.display
-        self.query_one(SectionList).set_progress(evaluation.progress.sections,
-                                                 self.section_index)
+            card.sync(self.view.answers.get(card.question.id))
+            card.show_evidence(self.view.evidence_for(card.question.id), stale)
+            unconfirmed_shown += card.display and card.carried
+        sections = self.query_one(SectionList)
+        sections.show_marks(evaluation, self.section_index)
         section = self.sections[self.section_index]
-        progress = next((p for p in evaluation.progress.sections
-                         if p.section_id == section.id), None)
-        counts = f"{progress.done}/{progress.total} required answered" if progress else ""
+        marks = sections.marks[section.id]
+        counts = f"{marks.done}/{marks.total} required answered"
         extra = f" · {hidden} hidden by earlier answers" if hidden else ""
+        carried = f" · {unconfirmed_shown} to confirm" if unconfirmed_shown else ""
         self.query_one("#section-title", Static).update(
             f"Section {self.section_index + 1} of {len(self.sections)}: {section.title}"
             "   (* required)")
-        self.query_one("#section-counts", Static).update(f"{counts}{extra}")
+        self.query_one("#section-counts", Static).update(f"{counts}{carried}{extra}")
+        confirm_all = self.query_one("#confirm-all", Button)
+        confirm_all.display = bool(unconfirmed_shown) and not self.read_only
+        confirm_all.label = f"Confirm all ({unconfirmed_shown})"
+        total_unconfirmed = len(evaluation.unconfirmed)
+        carry = self.query_one("#carry-banner", Static)
+        if total_unconfirmed and not self.read_only:
+            carry.update(f"↻ {total_unconfirmed} carried-forward answer"
+                         f"{'s' if total_unconfirmed != 1 else ''} to confirm: ctrl+o "
+                         "confirms one, ctrl+t goes to the next")
+        carry.display = bool(total_unconfirmed) and not self.read_only
         findings = len(evaluation.findings)
         self.sub_title = (f"{evaluation.progress.percent:.0f}% complete · "
                           f"{findings} finding{'s' if findings != 1 else ''}"
+                          f"{f' · {total_unconfirmed} to confirm' if total_unconfirmed else ''}"
                           f"{' · signed, read-only' if self.read_only else ''}")
+        self.refresh_bindings()
 
     def on_question_card_saved(self, event: QuestionCard.Saved) -> None:
-        """After a save: refresh visibility and progress from the service."""
+        """After a save: refresh visibility, progress and markers from the service."""
         self._leave_anyway = False
         self.reload()
         self.show_view()
@@ -218,3 +386,192 @@ class AuditScreen(Screen[None]):
         for card in self.cards():
             if card.has_pending:
                 card.flush()
+
+    # ---- question actions ---------------------------------------------------------------
+
+    def _card_for_action(self) -> QuestionCard | None:
+        card = self.focused_card()
+        if card is None:
+            self.notify("Go to a question first (ctrl+down, or Tab into it).",
+                        severity="warning")
+        return card
+
+    def action_confirm(self) -> None:
+        """Confirm the carried-forward answer of the current question."""
+        card = self._card_for_action()
+        if card is None:
+            return
+        if not card.carried:
+            self.notify("This answer is not waiting for confirmation. ctrl+t goes to the "
+                        "next one that is.")
+            return
+        card.confirm()
+
+    @on(Button.Pressed, "#confirm-all")
+    def _confirm_all_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_confirm_section()
+
+    def action_confirm_section(self) -> None:
+        """Confirm every carried-forward answer shown in this section, after asking."""
+        self.flush_all()
+        cards = [c for c in self.cards() if c.display and c.carried]
+        if not cards or self.read_only:
+            self.notify("No carried-forward answer in this section waits for confirmation.")
+            return
+        section = self.sections[self.section_index]
+        listed = "\n".join(f"  • {c.question.prompt}" for c in cards)
+
+        def answer(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                stored = self.saver.confirm_many([c.question.id for c in cards])
+            except UserFacingError as exc:
+                self.notify(str(exc), title="Not confirmed", severity="error", markup=False)
+                return
+            for card in cards:
+                card.sync(stored.get(card.question.id), "confirmed")
+            self.reload()
+            self.show_view()
+            self.notify(f"Confirmed {len(cards)} carried-forward answer"
+                        f"{'s' if len(cards) != 1 else ''} in {section.title}.")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Confirm {len(cards)} carried-forward answer{'s' if len(cards) != 1 else ''}?",
+            f"You confirm that these answers in “{section.title}”, as shown, are still true "
+            f"for this audit's period:\n{listed}\n\nEach confirmation is recorded in the "
+            "audit's history under your name.", confirm="Confirm them"), answer)
+
+    def action_question_help(self) -> None:
+        """Show the current question's help, options, sources and evidence in full."""
+        from app.tui.dialogs.question_info import QuestionInfoDialog
+
+        card = self._card_for_action()
+        if card is not None:
+            self.app.push_screen(QuestionInfoDialog(
+                card.question, self.view.evidence_for(card.question.id)))
+
+    def action_evidence(self) -> None:
+        """Attach evidence to the current question."""
+        card = self._card_for_action()
+        if card is not None:
+            card.attach_evidence()
+
+    def action_not_applicable(self) -> None:
+        """Mark the current question not applicable (asks for the reason)."""
+        card = self._card_for_action()
+        if card is not None:
+            card.mark_not_applicable()
+
+    # ---- review, changes, export, sign --------------------------------------------------
+
+    def action_review(self) -> None:
+        """Open the review; a chosen entry comes back here at its question."""
+        from app.tui.screens.review import ReviewOutcome, ReviewScreen
+
+        self.flush_all()
+
+        def done(outcome: ReviewOutcome | None) -> None:
+            self.after_review(outcome)
+
+        self.app.push_screen(ReviewScreen(self.service, self.audit_id), done)
+
+    def after_review(self, outcome: object) -> None:
+        """Act on how the review was left: reopen signed, or jump, or just refresh."""
+        from app.tui.screens.review import ReviewOutcome
+
+        if isinstance(outcome, ReviewOutcome) and outcome.signed:
+            self.reopen()
+            return
+        self.reload()
+        self.show_view()
+        if isinstance(outcome, ReviewOutcome) and outcome.jump:
+            self.jump_to(outcome.jump)
+
+    def action_diff(self) -> None:
+        """Show what changed since the previous audit; a chosen entry comes back here."""
+        from app.tui.screens.diff import DiffScreen
+
+        if not self.view.audit.based_on:
+            self.notify("This audit was not started from a previous one.")
+            return
+        self.flush_all()
+
+        def done(question_id: str | None) -> None:
+            self.reload()
+            self.show_view()
+            if question_id:
+                self.jump_to(question_id)
+
+        self.app.push_screen(DiffScreen(self.service, self.view.audit.based_on,
+                                        self.audit_id), done)
+
+    def action_export(self) -> None:
+        """Export the audit (PDF, JSON or transparency report)."""
+        from app.tui.dialogs.export import ExportDialog
+
+        self.flush_all()
+        self.app.push_screen(ExportDialog(self.service, self.view.audit))
+
+    def action_sign(self) -> None:
+        """Sign the attestation (the dialog says what blocks it, if anything does)."""
+        from app.tui.dialogs.sign import REVIEW, SIGNED, SignDialog
+
+        self.flush_all()
+        self.reload()
+
+        def done(result: str | None) -> None:
+            if result == SIGNED:
+                self.reopen()
+            elif result == REVIEW:
+                self.action_review()
+
+        self.app.push_screen(SignDialog(self.service, self.view.audit), done)
+
+    def reopen(self) -> None:
+        """Show the audit afresh (after signing: read-only)."""
+        try:
+            view = self.service.view(self.audit_id)
+        except UserFacingError as exc:
+            self.notify(str(exc), title="Cannot read the audit", severity="error", markup=False)
+            return
+        self.app.switch_screen(AuditScreen(self.service, view))
+
+    # ---- the command palette ------------------------------------------------------------
+
+    def palette(self) -> list[PaletteEntry]:
+        """This screen's entries in the command palette."""
+        entries: list[PaletteEntry] = [
+            ("Next to do", "Go to the next required unanswered or unconfirmed question "
+             "(ctrl+t)", self.action_next_todo),
+            ("Review", "What blocks signing, and the findings (ctrl+r)", self.action_review),
+            ("Question help and sources", "The current question in full (F2)",
+             self.action_question_help),
+            ("Export…", "Write the attestation PDF, the manifest JSON or the transparency "
+             "report", self.action_export),
+            ("Sign…", "Sign the attestation with your certificate", self.action_sign),
+            ("Back to the audit list", "Save and leave this audit (Escape)", self.action_back),
+        ]
+        if not self.read_only:
+            entries += [
+                ("Attach evidence…", "A file for the current question (F3)",
+                 self.action_evidence),
+                ("Mark not applicable…", "The current question, with a reason (F4)",
+                 self.action_not_applicable),
+                ("Save now", "Save everything typed (ctrl+s)", self.action_save),
+            ]
+            if self.view.evaluation.unconfirmed:
+                entries += [
+                    ("Confirm carried answer", "The current question's carried-forward "
+                     "answer is still true (ctrl+o)", self.action_confirm),
+                    ("Confirm all shown in this section", "Every carried-forward answer "
+                     "shown in the open section", self.action_confirm_section),
+                ]
+        if self.view.audit.based_on:
+            entries.append(("Changes since the previous audit", "Answers, questions and "
+                            "findings that changed (ctrl+b)", self.action_diff))
+        for index, section in enumerate(self.sections):
+            entries.append((f"Go to section {index + 1}: {section.title}",
+                            "Open this section", lambda i=index: self.open_section(i)))
+        return entries

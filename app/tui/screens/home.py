@@ -1,4 +1,5 @@
-"""The home screen: every audit with its status and progress; start or open one."""
+"""The home screen: every audit with its status and progress; start, open, carry forward,
+review, export, sign or delete one."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from app.audit import AuditInfo, AuditService, AuditSummary
 from app.errors import UserFacingError
+from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.new_audit import NewAuditDialog
+from app.tui.dialogs.pick_audit import PickAuditDialog
 from app.tui.saving import local_time
-from app.tui.screens.audit import AuditScreen
+from app.tui.screens.audit import AuditScreen, PaletteEntry
 
 COLUMNS = ("ID", "State", "Period", "Status", "Progress", "Findings", "Checklist", "Updated")
 EMPTY_TEXT = ("No audits yet.\n\nPress n to start one: choose a checklist, the state and the "
-              "period the audit covers. Answers are saved as you type.")
+              "period the audit covers. Answers are saved as you type.\n\nF1 lists the keys; "
+              "ctrl+k opens the command palette.")
 
 
 def summary_cells(summary: AuditSummary) -> list[Text]:
@@ -33,8 +37,14 @@ class HomeScreen(Screen[None]):
     """The list of audits, most recently changed first."""
 
     BINDINGS = [
-        Binding("n", "new_audit", "New audit"),
         Binding("enter", "open_audit", "Open"),
+        Binding("n", "new_audit", "New"),
+        Binding("f", "new_from_previous", "From previous"),
+        Binding("r", "review", "Review"),
+        Binding("x", "export", "Export"),
+        Binding("s", "sign", "Sign"),
+        Binding("delete,d", "delete_draft", "Delete", key_display="del"),
+        Binding("f1", "app.keys_help", "Keys"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -101,8 +111,13 @@ class HomeScreen(Screen[None]):
         audit = summary.audit
         signed = (f" · signed by {audit.signed_by} {local_time(audit.signed_at)}"
                   if audit.signed_by else "")
+        based = ""
+        if audit.based_on:
+            previous = self._summaries.get(audit.based_on)
+            based = (f"\nFrom the previous audit {previous.audit.title}" if previous
+                     else f"\nFrom the previous audit {audit.based_on[:8]}")
         detail.update(f"{audit.title}\nAuditor {audit.auditor} · created "
-                      f"{local_time(audit.created_at)} · id {audit.id}{signed}")
+                      f"{local_time(audit.created_at)} · id {audit.id}{signed}{based}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Show the title and details of the audit under the cursor."""
@@ -119,21 +134,135 @@ class HomeScreen(Screen[None]):
         if audit_id is not None:
             self.open_audit(audit_id)
 
-    def open_audit(self, audit_id: str) -> None:
-        """Show the audit screen of `audit_id`."""
+    def open_audit(self, audit_id: str, start_at: str | None = None) -> None:
+        """Show the audit screen of `audit_id` (at the question `start_at`, if given)."""
         try:
             view = self.service.view(audit_id)
         except UserFacingError as exc:
             self.notify(str(exc), title="Cannot open the audit", severity="error",
                         markup=False)
             return
-        self.app.push_screen(AuditScreen(self.service, view))
+        self.app.push_screen(AuditScreen(self.service, view, start_at=start_at))
+
+    def _selected_audit(self) -> AuditInfo | None:
+        summary = self._summaries.get(self.selected_id() or "")
+        if summary is None:
+            self.notify("There is no audit yet: n starts one.", severity="warning")
+            return None
+        return summary.audit
+
+    def action_new_from_previous(self) -> None:
+        """Pick the previous audit, then start a new one from it (answers carried)."""
+        if not self._summaries:
+            self.notify("There is no previous audit to start from yet: n starts one.",
+                        severity="warning")
+            return
+
+        def picked(audit_id: str | None) -> None:
+            if audit_id is None:
+                return
+            try:
+                previous = self.service.view(audit_id)
+            except UserFacingError as exc:
+                self.notify(str(exc), title="Cannot read the audit", severity="error",
+                            markup=False)
+                return
+            self.app.push_screen(NewAuditDialog(self.service, previous=previous),
+                                 self._created)
+
+        self.app.push_screen(PickAuditDialog(
+            "New audit from a previous one",
+            "Choose the audit to start from. Its answers, notes and evidence are copied into "
+            "the new draft, and every copied answer must be confirmed again.",
+            list(self._summaries.values()), selected=self.selected_id()), picked)
+
+    def _created(self, audit: AuditInfo | None) -> None:
+        if audit is not None:
+            self.reload()
+            self.open_audit(audit.id)
+
+    def action_review(self) -> None:
+        """Open the review of the selected audit; an entry opens the audit at it."""
+        from app.tui.screens.review import ReviewOutcome, ReviewScreen
+
+        audit = self._selected_audit()
+        if audit is None:
+            return
+
+        def done(outcome: ReviewOutcome | None) -> None:
+            self.reload()
+            if outcome is not None and outcome.jump:
+                self.open_audit(audit.id, start_at=outcome.jump)
+
+        self.app.push_screen(ReviewScreen(self.service, audit.id), done)
+
+    def action_export(self) -> None:
+        """Export the selected audit."""
+        from app.tui.dialogs.export import ExportDialog
+
+        audit = self._selected_audit()
+        if audit is not None:
+            self.app.push_screen(ExportDialog(self.service, audit))
+
+    def action_sign(self) -> None:
+        """Sign the selected audit (the dialog says what blocks it, if anything does)."""
+        from app.tui.dialogs.sign import REVIEW, SignDialog
+
+        audit = self._selected_audit()
+        if audit is None:
+            return
+
+        def done(result: str | None) -> None:
+            self.reload()
+            if result == REVIEW:
+                self.action_review()
+
+        self.app.push_screen(SignDialog(self.service, audit), done)
+
+    def action_delete_draft(self) -> None:
+        """Delete the selected draft, after a confirmation."""
+        audit = self._selected_audit()
+        if audit is None:
+            return
+        if audit.read_only:
+            self.notify("A signed audit cannot be deleted: it is the record of an "
+                        "attestation.", severity="warning")
+            return
+
+        def answer(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                self.service.delete_draft(audit.id)
+            except UserFacingError as exc:
+                self.notify(str(exc), title="Not deleted", severity="error", markup=False)
+                return
+            self.notify(f"Deleted the draft {audit.title}.", markup=False)
+            self.reload()
+
+        self.app.push_screen(ConfirmDialog(
+            "Delete this draft?",
+            f"{audit.title}\n{audit.jurisdiction} · {audit.period_start} – {audit.period_end} · "
+            f"id {audit.id[:8]}\n\nIts answers, notes, history and evidence records are "
+            "deleted from the database. This cannot be undone.",
+            confirm="Delete the draft", danger=True), answer)
+
+    def palette(self) -> list[PaletteEntry]:
+        """This screen's entries in the command palette."""
+        return [
+            ("New audit…", "Start a draft audit (n)", self.action_new_audit),
+            ("New audit from a previous one…", "Carry a previous audit's answers "
+             "forward (f)", self.action_new_from_previous),
+            ("Open the selected audit", "Enter", self.action_open_audit),
+            ("Review the selected audit", "What blocks signing, and the findings (r)",
+             self.action_review),
+            ("Export the selected audit…", "PDF, JSON or transparency report (x)",
+             self.action_export),
+            ("Sign the selected audit…", "With your certificate (s)", self.action_sign),
+            ("Delete the selected draft…", "After a confirmation (delete)",
+             self.action_delete_draft),
+        ]
 
     def action_new_audit(self) -> None:
         """Ask for the new audit's details; open it once created."""
-        def created(audit: AuditInfo | None) -> None:
-            if audit is not None:
-                self.reload()
-                self.open_audit(audit.id)
-
-        self.app.push_screen(NewAuditDialog(self.service), created)
+        self.app.push_screen(NewAuditDialog(self.service), self._created)

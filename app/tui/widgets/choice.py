@@ -18,7 +18,7 @@ class YesNoUnknownEditor(AnswerEditor):
 
     def compose(self) -> ComposeResult:
         """One radio button per allowed value, the saved one pressed."""
-        with RadioSet():
+        with RadioSet(compact=True):
             for value in self.question.option_values():
                 yield RadioButton(Content(self.question.label_for(value)),
                                   value=value == self._initial)

@@ -1,4 +1,5 @@
-"""One question on the audit screen: its text, its editor, a note, not-applicable, status."""
+"""One question on the audit screen: its text, its editor, a note, not-applicable, evidence,
+the carried-forward mark, and the save status."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
-from app.audit import AnswerInfo
+from app.audit import AnswerInfo, EvidenceInfo
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question
 from app.errors import UserFacingError
+from app.tui.dialogs.evidence import EvidenceDialog
 from app.tui.dialogs.reason import ReasonDialog
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
@@ -40,12 +42,12 @@ class QuestionCard(Vertical):
     class Saved(Message):
         """The service stored a change to this question (answer, note or mark)."""
 
-        def __init__(self, card: QuestionCard, answer: AnswerInfo) -> None:
+        def __init__(self, card: QuestionCard, answer: AnswerInfo | None) -> None:
             super().__init__()
             self.card = card
             """The card whose question changed."""
             self.answer = answer
-            """The stored answer after the change."""
+            """The stored answer after the change (None: only evidence was added)."""
 
     def __init__(self, question: Question, answer: AnswerInfo | None, saver: AnswerSaver,
                  *, read_only: bool = False) -> None:
@@ -60,6 +62,8 @@ class QuestionCard(Vertical):
         """True for a signed audit: nothing can be changed."""
         self.refused = False
         """True while the service refuses the value last typed (so it is not saved)."""
+        self._evidence: list[EvidenceInfo] = []
+        self._stale: set[int] = set()
         self._pending_value: Any = _NOTHING
         self._pending_note: str | None = None
         self._timer: Timer | None = None
@@ -78,13 +82,23 @@ class QuestionCard(Vertical):
             sources = "; ".join(f"{c.text} <{c.url}>" if c.url else c.text
                                 for c in question.citations)
             yield Static(f"Sources: {sources}", classes="q-cite", markup=False)
+        with Horizontal(classes="q-carried"):
+            yield Static("↻ Carried forward, not yet confirmed: still true? ctrl+o",
+                         classes="q-carried-text")
+            yield Button("Confirm", classes="q-confirm", compact=True,
+                         tooltip="Confirm the carried-forward answer is still true (ctrl+o)")
         yield Static("", classes="q-na", markup=False)
         yield editor_for(question, self._shown_value(), self.commit_value)
         yield Static("", classes="q-status", markup=False)
+        yield Static("", classes="q-evidence", markup=False)
         with Horizontal(classes="q-tools"):
             yield Input(placeholder="Note (optional)", classes="q-note", compact=True)
-            yield Button("Not applicable…", classes="q-na-button", compact=True)
-            yield Button("Clear", classes="q-clear", compact=True)
+            yield Button("Evidence…", classes="q-evidence-button", compact=True,
+                         tooltip="Attach a file as evidence (F3)")
+            yield Button("N/A…", classes="q-na-button", compact=True,
+                         tooltip="Mark not applicable, with a reason (F4)")
+            yield Button("Clear", classes="q-clear", compact=True,
+                         tooltip="Remove the answer (the note stays)")
 
     def on_mount(self) -> None:
         """Show the saved note, the not-applicable mark and the status; lock if signed."""
@@ -93,12 +107,16 @@ class QuestionCard(Vertical):
             note.value = self.answer.note if self.answer else ""
         self._show_mark()
         self._show_status(self._stored_status())
+        self.show_evidence(self._evidence, self._stale)
+        self.query_one(".q-na-button").display = self.question.allow_not_applicable
         if self.read_only:
             self.editor.make_read_only()
             note.disabled = True
             note.display = bool(note.value)
-            for button in self.query(Button).filter(".q-na-button, .q-clear"):
+            for button in self.query(Button).filter(
+                    ".q-na-button, .q-clear, .q-evidence-button, .q-confirm"):
                 button.display = False
+            self.query_one(".q-tools").display = bool(note.value)
 
     @property
     def editor(self) -> AnswerEditor:
@@ -115,12 +133,47 @@ class QuestionCard(Vertical):
             return None
         return self.answer.value
 
+    @property
+    def carried(self) -> bool:
+        """True while the answer is carried forward and not yet confirmed."""
+        return self.answer is not None and self.answer.state == AnswerState.CARRIED_UNCONFIRMED
+
     def _show_mark(self) -> None:
         mark = self.query_one(".q-na", Static)
-        na = self.answer is not None and self.answer.state == AnswerState.NOT_APPLICABLE
+        na = self.answer is not None and (
+            self.answer.state == AnswerState.NOT_APPLICABLE
+            or (self.carried and self.answer.value is None and bool(self.answer.na_reason)))
         mark.update(f"Not applicable: {self.answer.na_reason}" if na and self.answer else "")
         mark.display = na
         self.set_class(na, "-not-applicable")
+        self.set_class(self.carried, "-carried")
+        self.query_one(".q-carried").display = self.carried
+        self.query_one(".q-confirm").display = self.carried and not self.read_only
+
+    def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int]) -> None:
+        """List the evidence attached to the question, with each file's SHA-256."""
+        self._evidence, self._stale = list(evidence), set(stale)
+        if not self.is_mounted or not self.query(".q-evidence"):
+            return  # not composed yet, or being removed: on_mount shows it
+        lines = []
+        for item in self._evidence:
+            date = f" · effective {item.effective_date}" if item.effective_date else ""
+            flag = " · STALE: dated before the audit period" if item.id in self._stale else ""
+            lines.append(f"Evidence: {item.name} · {item.size:,} bytes{date}{flag}\n"
+                         f"  SHA-256 {item.sha256}")
+        box = self.query_one(".q-evidence", Static)
+        box.update("\n".join(lines))
+        box.display = bool(lines)
+        box.set_class(bool(self._stale & {e.id for e in self._evidence}), "-stale")
+
+    def sync(self, answer: AnswerInfo | None, what: str | None = None) -> None:
+        """Take the stored answer as the service now has it (a confirmation made elsewhere);
+        the value shown is unchanged, so the editor is left alone."""
+        if answer == self.answer or not self.query(".q-na"):
+            return
+        self.answer = answer
+        self._show_mark()
+        self._show_status(f"{what} {clock_now()}" if what else self._stored_status())
 
     def _stored_status(self) -> str:
         answer = self.answer
@@ -128,7 +181,7 @@ class QuestionCard(Vertical):
                               and answer.state != AnswerState.NOT_APPLICABLE):
             return ""
         if answer.state == AnswerState.CARRIED_UNCONFIRMED:
-            return "carried forward from the previous audit: not yet confirmed"
+            return ""  # the carried-forward line says it
         return f"saved {local_time(answer.updated_at)} by {answer.updated_by}"
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
@@ -246,6 +299,10 @@ class QuestionCard(Vertical):
         """Ask for the reason, then mark the question not applicable."""
         if self.read_only:
             return
+        if not self.question.allow_not_applicable:
+            self.notify("This question cannot be marked not applicable: every audit must "
+                        "answer it.", severity="warning")
+            return
         self.flush()
         question_id = self.question.id
 
@@ -279,3 +336,43 @@ class QuestionCard(Vertical):
             return
         self.editor.load(None)
         self._after_save(info, "cleared")
+
+    # ---- carried forward and evidence ---------------------------------------------------
+
+    @on(Button.Pressed, ".q-confirm")
+    def _confirm_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.confirm()
+
+    def confirm(self) -> bool:
+        """Confirm the carried-forward answer as still true; False if there was none."""
+        if self.read_only or not self.carried:
+            return False
+        self.flush()
+        if not self.carried:  # saving typed text already made it answered
+            return True
+        try:
+            info = self.saver.confirm(self.question.id)
+        except UserFacingError as exc:
+            self._show_status(f"Not confirmed: {exc}", error=True)
+            return False
+        self._after_save(info, "confirmed")
+        return True
+
+    @on(Button.Pressed, ".q-evidence-button")
+    def _evidence_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.attach_evidence()
+
+    def attach_evidence(self) -> None:
+        """Ask for a file and attach it as evidence for this question."""
+        if self.read_only:
+            return
+
+        def done(info: EvidenceInfo | None) -> None:
+            if info is not None:
+                self._show_status(f"evidence {info.name} attached {clock_now()}")
+                self.post_message(self.Saved(self, self.answer))
+
+        self.app.push_screen(EvidenceDialog(self.saver.service, self.saver.audit_id,
+                                            self.question), done)

@@ -1,0 +1,331 @@
+"""Sign an audit's attestation with the official's own key (PKCS#12 file or PKCS#11 token).
+
+The dialog shows why signing is refused while the audit is not ready (the service's review
+blockers), else the attestation statement and the legal weight of signing, asks for the key
+and its passphrase or PIN (never shown, never remembered), and signs in a worker once the
+signer has ticked that they read the statement.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    LoadingIndicator,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+from textual.worker import Worker, WorkerState
+
+from app.audit import AuditInfo, AuditService
+from app.errors import UserFacingError
+from app.tui.config import load_settings, remember
+from app.tui.dialogs import show_message
+from app.tui.jobs import default_folder, file_stem, signing_unavailable
+
+SIGNED = "signed"
+"""The dialog's result when the audit was signed."""
+REVIEW = "review"
+"""The dialog's result when the user asked to see the review (what blocks signing)."""
+BLOCKERS_SHOWN = 12
+
+
+def statement_paragraphs(service: AuditService, audit_id: str) -> list[str]:
+    """The attestation statement as paragraphs (the service may give one string or many)."""
+    from app.audit.attest import attestation_statement
+
+    statement: Any = attestation_statement(service, audit_id)
+    if isinstance(statement, str):
+        return [part for part in statement.split("\n") if part.strip()]
+    return [str(part) for part in statement]
+
+
+class SignDialog(ModalScreen[str | None]):
+    """Sign the audit; returns `SIGNED`, `REVIEW`, or `None` when closed unsigned."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+    ]
+
+    AUTO_FOCUS = ""
+
+    def __init__(self, service: AuditService, audit: AuditInfo) -> None:
+        super().__init__(classes="dialog-screen")
+        self.service = service
+        """The service that signs and locks the audit."""
+        self.audit = audit
+        """The audit to sign."""
+        self.settings = load_settings()
+        """The remembered key location and signer title."""
+        self.blockers: list[str] = []
+        """Why the audit cannot be signed yet (the service's review); empty when ready."""
+        self.unavailable: str | None = None
+        """Why signing cannot run here at all, or None."""
+        self.statement: list[str] = []
+        """The statement the signer attests to, paragraph by paragraph."""
+        self.weight = ""
+        """What signing means, in law."""
+        self.result: Any = None
+        """The signed audit, once signed."""
+        self._busy = False
+        self._assess()
+
+    def _assess(self) -> None:
+        if self.audit.read_only:
+            self.unavailable = "this audit is already signed"
+            return
+        try:
+            self.blockers = self.service.review(self.audit.id).blockers
+        except UserFacingError as exc:
+            self.unavailable = str(exc)
+            return
+        self.unavailable = signing_unavailable()
+        if self.blockers or self.unavailable:
+            return
+        try:
+            from app.audit.attest import ATTESTATION_WEIGHT
+
+            self.statement = statement_paragraphs(self.service, self.audit.id)
+            self.weight = ATTESTATION_WEIGHT
+        except (ImportError, AttributeError) as exc:
+            self.unavailable = f"the attestation statement is not available: {exc}"
+        except UserFacingError as exc:
+            self.unavailable = str(exc)
+
+    @property
+    def can_sign(self) -> bool:
+        """True when the audit is ready and signing works here."""
+        return not self.blockers and not self.unavailable
+
+    def compose(self) -> ComposeResult:
+        """Blockers, or the statement, the key fields, the confirmation and the buttons."""
+        with Vertical(classes="dialog", id="sign-dialog"):
+            yield Static(f"Sign the attestation — {self.audit.title}",
+                         classes="dialog-title", markup=False)
+            if not self.can_sign:
+                yield from self._compose_refusal()
+                return
+            with VerticalScroll(classes="dialog-body sign-body") as body:
+                body.can_focus = False
+                yield Static("You attest:", classes="field-label")
+                for paragraph in self.statement:
+                    yield Static(paragraph, classes="statement", markup=False)
+                yield Static(self.weight, classes="statement weight", markup=False)
+                yield Label("Your key", classes="field-label")
+                pkcs11 = self.settings.key_source == "pkcs11"
+                with RadioSet(id="key-source"):
+                    yield RadioButton(Content("Certificate file (PKCS#12: .p12/.pfx)"),
+                                      value=not pkcs11)
+                    yield RadioButton(Content("Smart card or token (PKCS#11, e.g. a PIV card)"),
+                                      value=pkcs11)
+                with Vertical(id="pkcs12-fields", classes="key-fields"):
+                    yield Input(self.settings.pkcs12_path, id="pkcs12-path", compact=True,
+                                placeholder="path of the .p12 or .pfx file")
+                with Vertical(id="pkcs11-fields", classes="key-fields"):
+                    yield Input(self.settings.pkcs11_library, id="pkcs11-lib", compact=True,
+                                placeholder="PKCS#11 library, e.g. /usr/lib/…/opensc-pkcs11.so")
+                    with Horizontal(classes="period"):
+                        yield Input(self.settings.pkcs11_token, id="pkcs11-token",
+                                    compact=True, placeholder="token label")
+                        yield Input(self.settings.pkcs11_key, id="pkcs11-key", compact=True,
+                                    placeholder="key label")
+                yield Label("Passphrase", id="secret-label", classes="field-label")
+                yield Input(id="secret", password=True, compact=True,
+                            placeholder="never shown, never stored")
+                yield Label("Your title (printed under your name)", classes="field-label")
+                yield Input(self.settings.signer_title, id="signer-title", compact=True,
+                            placeholder="e.g. Chief of Staff, Office of the Governor")
+                yield Label("Signed file", classes="field-label")
+                folder = default_folder(self.settings.export_folder)
+                yield Input(str(folder / f"{file_stem(self.audit)}-signed.pdf"),
+                            id="sign-output", compact=True)
+                yield Label("Timestamp server (optional)", classes="field-label")
+                yield Input(id="tsa", compact=True, placeholder="RFC 3161 URL, e.g. "
+                            "https://freetsa.org/tsr")
+                yield Checkbox("I have read the statement and sign it as my own",
+                               id="sign-confirm", compact=True)
+            with Horizontal(classes="job-status"):
+                yield LoadingIndicator(id="sign-busy")
+                yield Static("", id="sign-progress", markup=False)
+            yield Static("", id="sign-error", classes="dialog-error", markup=False)
+            yield Static("", id="sign-result", classes="dialog-ok", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Sign", id="sign", variant="error", disabled=True)
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def _compose_refusal(self) -> ComposeResult:
+        if self.unavailable:
+            yield Static(f"Signing is not possible: {self.unavailable}.", id="sign-refused",
+                         classes="dialog-error", markup=False)
+        else:
+            shown = self.blockers[:BLOCKERS_SHOWN]
+            more = len(self.blockers) - len(shown)
+            lines = "\n".join(f"  • {reason}" for reason in shown)
+            extra = f"\n  … and {more} more" if more > 0 else ""
+            yield Static(f"This audit cannot be signed yet:\n{lines}{extra}",
+                         id="sign-refused", classes="dialog-error", markup=False)
+            yield Static("Answer the required questions and confirm every carried-forward "
+                         "answer; the review lists each one and jumps to it.",
+                         classes="field-help")
+        with Horizontal(classes="dialog-buttons"):
+            if self.blockers:
+                yield Button("Open the review", id="review", variant="primary")
+            yield Button("Close", id="cancel")
+
+    def on_mount(self) -> None:
+        """Show the fields of the remembered key source; nothing running yet."""
+        if not self.can_sign:
+            self.query_one("#cancel" if self.unavailable else "#review", Button).focus()
+            return
+        self.query_one("#sign-busy").display = False
+        for line in ("#sign-progress", "#sign-error", "#sign-result"):
+            show_message(self.query_one(line, Static), "")
+        self._show_key_source()
+        self.query_one("#key-source", RadioSet).focus(scroll_visible=False)
+
+    def _pkcs11(self) -> bool:
+        return self.query_one("#key-source", RadioSet).pressed_index == 1
+
+    def _show_key_source(self) -> None:
+        pkcs11 = self._pkcs11()
+        self.query_one("#pkcs12-fields").display = not pkcs11
+        self.query_one("#pkcs11-fields").display = pkcs11
+        self.query_one("#secret-label", Label).update("PIN" if pkcs11 else "Passphrase")
+
+    @on(RadioSet.Changed, "#key-source")
+    def _source_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self._show_key_source()
+
+    @on(Checkbox.Changed, "#sign-confirm")
+    def _confirm_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.query_one("#sign", Button).disabled = not event.value or self._busy
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def _key(self) -> Any:
+        from app.report.signing import Pkcs11Key, Pkcs12Key
+
+        secret = self.query_one("#secret", Input).value
+        if self._pkcs11():
+            library, token, label = (self._value("#pkcs11-lib"), self._value("#pkcs11-token"),
+                                     self._value("#pkcs11-key"))
+            if not (library and token and label):
+                raise UserFacingError("give the PKCS#11 library, the token label and the key "
+                                      "label")
+            return Pkcs11Key(Path(library).expanduser(), token, label, secret)
+        path = self._value("#pkcs12-path")
+        if not path:
+            raise UserFacingError("give the path of your PKCS#12 (.p12 or .pfx) file")
+        return Pkcs12Key(Path(path).expanduser(), secret.encode())
+
+    def action_sign(self) -> None:
+        """Sign in a worker, once the statement is confirmed."""
+        if self._busy or not self.can_sign or self.result is not None:
+            return
+        if not self.query_one("#sign-confirm", Checkbox).value:
+            show_message(self.query_one("#sign-error", Static),
+                         "tick the box to confirm you have read the statement")
+            return
+        try:
+            key = self._key()
+            output = self._value("#sign-output")
+            if not output:
+                raise UserFacingError("give the file to write the signed attestation to")
+        except UserFacingError as exc:
+            show_message(self.query_one("#sign-error", Static), str(exc))
+            return
+        self._busy = True
+        self.query_one("#sign", Button).disabled = True
+        self.query_one("#sign-busy").display = True
+        show_message(self.query_one("#sign-error", Static), "")
+        show_message(self.query_one("#sign-progress", Static),
+                     "Signing: rendering the final attestation and applying your signature "
+                     "(a few seconds)…")
+        self._sign(key, Path(output).expanduser(), self._value("#signer-title") or None,
+                   self._value("#tsa") or None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sign")
+    def _sign(self, key: Any, output: Path, title: str | None, tsa: str | None) -> Any:
+        from app.audit.attest import sign_audit
+
+        return sign_audit(self.service, self.audit.id, key, output, signer_title=title,
+                          timestamp_url=tsa)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Show the signed file, or why nothing was signed."""
+        if event.worker.group != "sign" or event.state not in (
+                WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self._busy = False
+        self.query_one("#sign-busy").display = False
+        show_message(self.query_one("#sign-progress", Static), "")
+        self.query_one("#secret", Input).value = ""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = str(error) if isinstance(error, UserFacingError) else (
+                f"signing failed: {type(error).__name__}: {error}")
+            show_message(self.query_one("#sign-error", Static), f"Not signed: {text}")
+            self.query_one("#sign", Button).disabled = not self.query_one(
+                "#sign-confirm", Checkbox).value
+            return
+        signed = event.worker.result
+        self.result = signed
+        show_message(self.query_one("#sign-result", Static),
+                     f"Signed by {signed.signer}. Wrote {signed.path} ({signed.pages} pages, "
+                     f"SHA-256 {signed.pdf_sha256}). The audit is now read-only.")
+        for widget in self.query(Input):
+            widget.disabled = True
+        self.query_one("#sign-confirm", Checkbox).disabled = True
+        self.query_one("#sign", Button).display = False
+        close = self.query_one("#cancel", Button)
+        close.label = "Close"
+        close.focus()
+        pkcs11 = self._pkcs11()
+        problem = remember(
+            signer_title=self._value("#signer-title"),
+            key_source="pkcs11" if pkcs11 else "pkcs12",
+            pkcs12_path=self.settings.pkcs12_path if pkcs11 else self._value("#pkcs12-path"),
+            pkcs11_library=self._value("#pkcs11-lib") if pkcs11 else self.settings.pkcs11_library,
+            pkcs11_token=self._value("#pkcs11-token") if pkcs11 else self.settings.pkcs11_token,
+            pkcs11_key=self._value("#pkcs11-key") if pkcs11 else self.settings.pkcs11_key,
+            export_folder=str(Path(signed.path).resolve().parent))
+        if problem:
+            self.app.notify(problem, severity="warning", markup=False)
+        self.app.notify(f"Signed: {signed.path}", title="Signed", markup=False)
+
+    def action_cancel(self) -> None:
+        """Close, once no signing is running."""
+        if self._busy:
+            self.notify("Signing is still running: it takes a few seconds.",
+                        severity="warning")
+            return
+        self.dismiss(SIGNED if self.result is not None else None)
+
+    @on(Button.Pressed, "#sign")
+    def _sign_pressed(self) -> None:
+        self.action_sign()
+
+    @on(Button.Pressed, "#review")
+    def _review_pressed(self) -> None:
+        self.dismiss(REVIEW)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
