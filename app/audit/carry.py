@@ -31,6 +31,8 @@ def carry_forward(session: Session, previous: AuditRow, old: Checklist, audit: A
     placed: dict[str, str] = {}
     for old_row in old_rows:
         for target in mapping.targets.get(old_row.question_id, []):
+            if new.question(target).from_audit:
+                continue  # filled in from the new audit's own record
             if target in placed:
                 report.not_copied[old_row.question_id] = (
                     f"{target!r} already took the answer of {placed[target]!r}")

@@ -35,7 +35,7 @@ from app.audit.review import Review, review
 from app.checklist.conditions import describe
 from app.checklist.evaluate import AnswerFacts, AnswerState, Evaluation, evaluate
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
-from app.checklist.model import Question
+from app.checklist.model import Checklist, Question
 from app.checklist.values import InvalidValue, require_unicode, validate_value
 from app.errors import UserFacingError
 from app.store.database import Store, StoreError
@@ -107,6 +107,7 @@ class AuditService:
                         f"audit {previous_id[:12]} used checklist {old.id!r}, not {meta.id!r};"
                         " carry forward only within the same checklist")
                 carry_forward(session, previous, old, row, meta, actor=self.actor, at=now)
+            self._fill_from_audit(session, row, meta)
         self._checklists[checklist.sha256] = checklist
         return convert.audit_info(row)
 
@@ -265,6 +266,7 @@ class AuditService:
                 if not evaluation.visible[question.id] and ("value" in change
                                                             or "na_reason" in change):
                     raise UserFacingError(_hidden_message(question, source))
+                _refuse_audit_record_change(question, row, change, source)
                 if "value" in change:
                     facts[question.id] = AnswerFacts(change["value"], AnswerState.ANSWERED)
                 elif "na_reason" in change:
@@ -306,6 +308,21 @@ class AuditService:
                              new=convert.answer_snapshot(answer))
         return len(dict.fromkeys(question_ids))
 
+    def _fill_from_audit(self, session: Session, row: AuditRow, checklist: Checklist) -> None:
+        """Answer the questions that repeat the audit record (jurisdiction, period)."""
+        session.flush()
+        for question in checklist.questions():
+            if not question.from_audit:
+                continue
+            try:
+                value = validate_value(question, _audit_value(row, question.from_audit))
+            except InvalidValue:
+                continue  # the checklist offers no option for this jurisdiction
+            if self._evaluate(session, row).visible[question.id]:
+                self._apply(session, row, question.id, "answer_set", "from the audit record",
+                            value=value, state=AnswerState.ANSWERED)
+                session.flush()
+
     def _refuse_not_applicable(self, ref: str, question_id: str) -> None:
         view = self.view(ref)
         question = view.checklist.checklist.question(question_id)
@@ -325,6 +342,7 @@ class AuditService:
                                       "`nlets-audit show AUDIT` lists the question ids")
             if "value" in change:
                 change["value"] = validate_value(question, change["value"])
+            _refuse_audit_record_change(question, row, change)
             if "note" in change and change["note"] is not None:
                 change["note"] = _limited(change["note"], NOTE_LIMIT, "note")
             if "value" in change or "na_reason" in change:
@@ -478,6 +496,24 @@ def audit_metadata(row: AuditRow) -> dict[str, Any]:
 def _events(session: Session, audit_id: str) -> list[HistoryEventRow]:
     return list(session.exec(select(HistoryEventRow).where(HistoryEventRow.audit_id == audit_id)
                              .order_by(HistoryEventRow.seq)).all())
+
+
+def _audit_value(row: AuditRow, field: str) -> str:
+    return row.jurisdiction.lower() if field == "jurisdiction" else getattr(row, field)
+
+
+def _refuse_audit_record_change(question: Question, row: AuditRow, change: dict[str, Any],
+                                source: str | None = None) -> None:
+    """Questions that repeat the audit record take its value and no other."""
+    if not question.from_audit:
+        return
+    expected = _audit_value(row, question.from_audit)
+    if change.get("value", expected) != expected or "na_reason" in change or change.get(
+            "clear"):
+        prefix = f"{source}: " if source else ""
+        raise UserFacingError(
+            f"{prefix}question {question.id!r} is filled in from the audit record "
+            f"({question.from_audit} {expected}); it cannot be changed here")
 
 
 def _facts(answers: Mapping[str, AnswerInfo]) -> dict[str, AnswerFacts]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -111,6 +111,9 @@ class Column(_Typed):
     required: bool = False
 
 
+AUDIT_FIELDS = ("jurisdiction", "period_start", "period_end")
+
+
 class Question(_Typed):
     """One question of a checklist."""
 
@@ -121,6 +124,7 @@ class Question(_Typed):
     procedural: bool = False
     required: bool = True
     allow_not_applicable: bool = True
+    from_audit: Literal["jurisdiction", "period_start", "period_end"] | None = None
     columns: list[Column] = Field(default_factory=list)
     default_rows: list[dict[str, Any]] = Field(default_factory=list)
     min_rows: int = Field(default=0, ge=0)

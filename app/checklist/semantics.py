@@ -102,6 +102,13 @@ def _unique(entries: list[tuple[Loc, str]], kind: str, report: Report) -> None:
 
 def _check_question_shape(question: Question, loc: Loc, report: Report) -> None:
     _check_typed(question, loc, f"question {question.id!r}", report)
+    if question.from_audit:
+        wanted = (QuestionType.SINGLE_CHOICE if question.from_audit == "jurisdiction"
+                  else QuestionType.DATE)
+        if question.type != wanted:
+            report((*loc, "from_audit"), f"question {question.id!r} takes the audit's "
+                   f"{question.from_audit}, which needs type {wanted.value}",
+                   f"make it {wanted.value} or remove `from_audit`")
     if question.type == QuestionType.TABLE:
         if not question.columns:
             report((*loc, "type"), f"table question {question.id!r} has no columns",

@@ -251,3 +251,43 @@ def test_lone_surrogates_are_refused_clearly(service, audit_id):
         with pytest.raises(UserFacingError, match="not valid Unicode"):
             attempt()
     assert service.view(audit_id).answers == {}
+
+
+def test_questions_that_repeat_the_audit_record(service, tmp_path, audit_id):
+    from app.checklist import load_checklist
+    from tests.conftest import SAMPLE
+
+    text = SAMPLE.read_text().replace("    questions:\n", """    questions:
+      - id: state
+        from_audit: jurisdiction
+        prompt: State
+        type: single_choice
+        procedural: true
+        options: [wa, or]
+      - id: starts
+        from_audit: period_start
+        prompt: Start
+        type: date
+        procedural: true
+""", 1)
+    path = tmp_path / "record.yaml"
+    path.write_text(text)
+    checklist = load_checklist(path)
+    first = service.create_audit(checklist, jurisdiction="WA", period_start="2025-01-01",
+                                 period_end="2025-12-31").id
+    answers = service.view(first).answers
+    assert (answers["state"].value, answers["starts"].value) == ("wa", "2025-01-01")
+    with pytest.raises(UserFacingError, match="filled in from the audit record"):
+        service.set_answer(first, "state", "or")
+    with pytest.raises(UserFacingError, match="filled in from the audit record"):
+        service.clear_answer(first, "starts")
+    assert service.import_answers(first, {"state": "wa"}) == 0
+    second = service.create_audit(checklist, jurisdiction="OR", period_start="2026-01-01",
+                                  period_end="2026-12-31", based_on=first).id
+    answers = service.view(second).answers
+    assert (answers["state"].value, answers["state"].state.value) == ("or", "answered")
+    assert answers["starts"].value == "2026-01-01"
+    assert service.verify_history(second).ok
+    other = service.create_audit(checklist, jurisdiction="NY", period_start="2025-01-01",
+                                 period_end="2025-12-31").id
+    assert "state" not in service.view(other).answers

@@ -74,6 +74,10 @@ CASES = {
                         "        columns: [{id: c, label: C, type: number}]\n"
                         "        default_rows:\n          - {c: lots}\n", 14,
                         "default row 1 is not valid", "match the columns"),
+    "from-audit-wrong-type": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                              "        from_audit: period_end\n", 12,
+                              "takes the audit's period_end, which needs type date",
+                              "make it date"),
     "not-a-mapping": ("- just\n- a list\n", 1, "not a checklist", "start the file with id"),
     "no-notice": (HEAD.replace("notice: Counsel reviews this checklist before it is relied "
                                "on.\n", "") + "      - id: a\n        prompt: A\n"
