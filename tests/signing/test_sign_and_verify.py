@@ -194,3 +194,16 @@ def test_test_certificate_command(capsys, tmp_path, passphrase_file):
                        "Sam Poe", "--passphrase-file", str(passphrase_file))
     assert code == 0 and "NOT FOR REAL ATTESTATIONS" in out
     assert (tmp_path / "ca" / "test-signer.p12").stat().st_mode & 0o777 == 0o600
+
+
+def test_signed_attestation_stays_pdfa(service, complete_audit, certificate, tmp_path):
+    from tests.report.pdf_reading import fonts, info, reader, xmp_pdfa
+
+    output = tmp_path / "a.pdf"
+    sign(service, complete_audit, certificate, output)
+    data = output.read_bytes()
+    assert xmp_pdfa(data) == {"part": "3", "conformance": "B"}
+    embedded = fonts(data)
+    assert embedded and all(embedded.values()), embedded  # the stamp font too
+    xmp = reader(data).xmp_metadata
+    assert info(data).get("/Producer") == xmp.pdf_producer
