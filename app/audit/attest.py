@@ -65,6 +65,10 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
     view = service.view(ref)
     if view.audit.read_only:
         raise UserFacingError(f"audit {view.audit.id[:12]} is already signed")
+    damaged = service.verify_history(view.audit.id).problems
+    if damaged:
+        raise UserFacingError("the audit's stored data does not match its history, so it "
+                              "cannot be signed:\n" + "\n".join(f"  - {p}" for p in damaged))
     gaps = review(view).blockers
     if gaps:
         listed = "\n".join(f"  - {gap}" for gap in gaps[:20])

@@ -78,6 +78,11 @@ def _carried_snapshot(old_row: AnswerRow, new: Checklist, target: str, report: C
     question = new.question(target)
     value = json.loads(old_row.value_json) if old_row.value_json is not None else None
     state = AnswerState(old_row.state)
+    if value is None and old_row.na_reason and not question.allow_not_applicable:
+        report.not_copied[old_row.question_id] = (
+            f"it was not applicable, but {target!r} must now be answered")
+        return {"value": None, "note": old_row.note, "state": AnswerState.ANSWERED.value,
+                "na_reason": None} if old_row.note else None
     if value is not None:
         try:
             value = validate_value(question, value)

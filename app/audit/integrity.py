@@ -34,16 +34,40 @@ def history_problems(session: Session, audit: AuditRow, events: list[HistoryEven
     problems += _answer_problems(session, audit, events)
     problems += _evidence_problems(session, audit, events)
     problems += _content_problems(session, audit)
+    problems += _signing_problems(audit, events)
+    return problems
+
+
+SIGNED_FIELDS = ("signed_by", "signed_at", "signed_pdf_sha256", "signer_certificate_sha256")
+
+
+def _signing_problems(audit: AuditRow, events: list[HistoryEventRow]) -> list[str]:
+    """A signed audit's status and signature facts must be those its last event records."""
+    signed = [i for i, event in enumerate(events) if event.kind == "audit_signed"]
+    if not signed:
+        if audit.status != "draft" or any(getattr(audit, f) for f in SIGNED_FIELDS):
+            return [f"the audit is marked {audit.status} with signature facts, but its history "
+                    "records no signature"]
+        return []
+    problems = []
+    if signed[-1] != len(events) - 1:
+        problems.append("changes were recorded after the audit was signed")
+    recorded = json.loads(events[signed[-1]].new_json or "{}")
+    if audit.status != "signed":
+        problems.append(f"the audit was signed but is marked {audit.status}")
+    problems += [f"the audit's {name} differs from what was recorded at signing"
+                 for name in SIGNED_FIELDS if recorded.get(name) != getattr(audit, name)]
     return problems
 
 
 def _creation_problems(audit: AuditRow, events: list[HistoryEventRow]) -> list[str]:
     if not events or events[0].kind != "audit_created":
         return ["the history does not begin with the creation of the audit"]
-    recorded = json.loads(events[0].new_json or "{}")
+    recorded = {**json.loads(events[0].new_json or "{}"), "created_at": events[0].at}
     return [f"the audit's {name} was changed from {recorded.get(name)!r} to "
             f"{getattr(audit, name)!r} outside the tool"
-            for name in CREATION_FIELDS if recorded.get(name) != getattr(audit, name)]
+            for name in (*CREATION_FIELDS, "created_at")
+            if recorded.get(name) != getattr(audit, name)]
 
 
 def _answer_problems(session: Session, audit: AuditRow, events: list[HistoryEventRow],
@@ -51,9 +75,12 @@ def _answer_problems(session: Session, audit: AuditRow, events: list[HistoryEven
     replayed: dict[str, Any] = {}
     for event in events:
         if event.kind in ANSWER_EVENTS and event.question_id:
-            replayed[event.question_id] = json.loads(event.new_json) if event.new_json else None
-    stored = {row.question_id: convert.answer_snapshot(row) for row in session.exec(
-        select(AnswerRow).where(AnswerRow.audit_id == audit.id)).all()}
+            snapshot = json.loads(event.new_json) if event.new_json else None
+            replayed[event.question_id] = snapshot and {**snapshot, "updated_by": event.actor,
+                                                        "updated_at": event.at}
+    stored = {row.question_id: {**convert.answer_snapshot(row), "updated_by": row.updated_by,
+                                "updated_at": row.updated_at}
+              for row in session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit.id))}
     problems = []
     for question_id in sorted(set(replayed) | set(stored)):
         if replayed.get(question_id) != stored.get(question_id):

@@ -112,9 +112,10 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
             if not question.required:
                 continue
             total += 1
-            if facts is not None and (
-                    facts.state == AnswerState.NOT_APPLICABLE
-                    or (facts.state == AnswerState.ANSWERED and facts.value is not None)):
+            not_applicable = (facts is not None and facts.state == AnswerState.NOT_APPLICABLE
+                              and question.allow_not_applicable)
+            if not_applicable or (facts is not None and facts.state == AnswerState.ANSWERED
+                                  and facts.value is not None):
                 done += 1
             else:
                 unanswered.append(question.id)

@@ -152,3 +152,29 @@ def test_carried_history_detects_tampering(service, sample, last_year, db_url):
         connection.execute("UPDATE answer SET state='answered' WHERE audit_id=? AND "
                            "question_id='connected'", (audit_id,))
     assert any("'connected' differs" in p for p in service.verify_history(audit_id).problems)
+
+
+def test_not_applicable_is_not_carried_into_a_question_that_refuses_it(service, last_year,
+                                                                      tmp_path):
+    strict = tmp_path / "strict.yaml"
+    marker = "      - id: reason_required\n"
+    strict.write_text(V2.read_text().replace(
+        marker, marker + "        allow_not_applicable: false\n"))
+    audit_id = new_from(service, load_checklist(strict), last_year)
+    view = service.view(audit_id)
+    assert "reason_required" not in view.answers
+    assert "must now be answered" in view.carry_report.not_copied["reason_required"]
+    assert "reason_required" in view.evaluation.unanswered
+
+
+def test_a_refused_not_applicable_never_counts_as_done(service, db_url, last_year, tmp_path):
+    strict = tmp_path / "strict.yaml"
+    marker = "      - id: reason_required\n"
+    strict.write_text(V2.read_text().replace(
+        marker, marker + "        allow_not_applicable: false\n"))
+    audit_id = new_from(service, load_checklist(strict), last_year)
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("INSERT INTO answer (audit_id, question_id, note, state, na_reason,"
+                           " updated_by, updated_at) VALUES (?, 'reason_required', '',"
+                           " 'not_applicable', 'none', 'x', 'y')", (audit_id,))
+    assert "reason_required" in service.view(audit_id).evaluation.unanswered

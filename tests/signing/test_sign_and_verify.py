@@ -207,3 +207,51 @@ def test_signed_attestation_stays_pdfa(service, complete_audit, certificate, tmp
     assert embedded and all(embedded.values()), embedded  # the stamp font too
     xmp = reader(data).xmp_metadata
     assert info(data).get("/Producer") == xmp.pdf_producer
+
+
+def test_unlocking_a_signed_audit_behind_the_tools_back_is_detected(
+        capsys, db_url, service, complete_audit, certificate, tmp_path):
+    import sqlite3
+
+    output = tmp_path / "a.pdf"
+    sign(service, complete_audit, certificate, output)
+    path = db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE audit SET status='draft'")
+    service.set_answer(complete_audit, "reason_required", "never")
+    assert any("changes were recorded after the audit was signed" in p
+               for p in service.verify_history(complete_audit).problems)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE audit SET status='signed'")
+    code, _, err = cli(capsys, "--db", db_url, "verify", str(output), "--trust",
+                       str(certificate.ca_certificate))
+    assert code == 1 and "database problem: history" in err
+
+
+def test_signing_is_refused_when_the_database_was_tampered_with(
+        service, complete_audit, certificate, db_url, tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("UPDATE answer SET value_json='\"never\"' "
+                           "WHERE question_id='reason_required'")
+    output = tmp_path / "a.pdf"
+    with pytest.raises(UserFacingError, match="does not match its history"):
+        sign(service, complete_audit, certificate, output)
+    assert not output.exists()
+
+
+def test_sign_audit_refuses_unconfirmed_carried_answers(service, sample, complete_audit,
+                                                        certificate, tmp_path):
+    sign(service, complete_audit, certificate, tmp_path / "last-year.pdf")
+    this_year = service.create_audit(sample, jurisdiction="WA", period_start="2026-01-01",
+                                     period_end="2026-12-31", based_on=complete_audit).id
+    output = tmp_path / "this-year.pdf"
+    with pytest.raises(UserFacingError, match="carried-forward answer to 'connected' is not "
+                                              "confirmed"):
+        sign(service, this_year, certificate, output)
+    assert not output.exists()
+    view = service.view(this_year)
+    service.confirm(this_year, list(view.evaluation.unconfirmed))
+    sign(service, this_year, certificate, output)
+    assert service.get_audit(this_year).status == "signed"
