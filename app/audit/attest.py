@@ -14,7 +14,7 @@ from app.audit.clock import utc_now
 from app.audit.history import append_event
 from app.audit.review import review
 from app.errors import UserFacingError
-from app.store.tables import AuditRow
+from app.store.tables import AuditRow, EvidenceBlobRow
 
 if TYPE_CHECKING:
     from app.audit.service import AuditService
@@ -97,6 +97,8 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
             row.signed_at = signed_at
             row.signed_pdf_sha256 = pdf_sha256
             row.signer_certificate_sha256 = signed.certificate_sha256
+            if session.get(EvidenceBlobRow, pdf_sha256) is None:
+                session.add(EvidenceBlobRow(sha256=pdf_sha256, content=signed.pdf))
             append_event(session, row, at=signed_at, actor=service.actor, kind="audit_signed",
                          new={"signed_by": signed.signer, "signed_at": signed_at,
                               "signed_pdf_sha256": pdf_sha256,

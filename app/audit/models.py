@@ -114,6 +114,15 @@ class AuditView:
     evidence: list[EvidenceInfo]
     evaluation: Evaluation
     carry_report: CarryReport | None = None
+    attested_history: tuple[str, int] | None = None
+
+    @property
+    def manifest_history(self) -> tuple[str | None, int]:
+        """The history head and length a manifest records: for a signed audit, as they
+        stood when it was signed (the signing event itself follows them)."""
+        if self.attested_history is not None:
+            return self.attested_history
+        return self.audit.history_head, self.audit.history_length
 
     def evidence_for(self, question_id: str) -> list[EvidenceInfo]:
         """The evidence attached to one question."""

@@ -162,9 +162,25 @@ class AuditService:
             carried = session.exec(select(HistoryEventRow).where(
                 HistoryEventRow.audit_id == audit_id,
                 HistoryEventRow.kind == "carried_forward")).first()
+            signed = session.exec(select(HistoryEventRow).where(
+                HistoryEventRow.audit_id == audit_id,
+                HistoryEventRow.kind == "audit_signed")).first()
         evaluation = evaluate(checklist.checklist, _facts(answers))
         report = CarryReport.from_json(json.loads(carried.new_json)) if carried else None
-        return AuditView(info, checklist, answers, evidence, evaluation, report)
+        attested = (signed.prev_hash, signed.seq - 1) if signed else None
+        return AuditView(info, checklist, answers, evidence, evaluation, report, attested)
+
+    def signed_pdf(self, ref: str) -> bytes:
+        """The signed attestation exactly as it was written when the audit was signed."""
+        audit = self.get_audit(ref)
+        if not audit.signed_pdf_sha256:
+            raise UserFacingError(f"audit {audit.id[:12]} is not signed")
+        with self.store.session() as session:
+            blob = session.get(EvidenceBlobRow, audit.signed_pdf_sha256)
+            if blob is None:
+                raise StoreError("the signed attestation is missing from the database; "
+                                 "restore the database from a backup")
+            return blob.content
 
     def delete_draft(self, ref: str) -> None:
         """Delete a draft audit with its answers, history and evidence records."""

@@ -80,6 +80,12 @@ def export_audit(service: Any, ref: str, path: str | Path, fmt: str = "pdf", *,
     if not target.parent.is_dir():
         raise UserFacingError(f"the folder {target.parent} does not exist; create it first")
     view = service.view(ref)
+    if fmt == "pdf" and view.audit.read_only:
+        # A signed audit's attestation is the signed file itself, never a new rendering.
+        content = service.signed_pdf(view.audit.id)
+        write_atomically(target, content)
+        return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
+                            encode_manifest(view).sha256, None, False)
     if fmt == "json":
         if progress is not None:
             progress("building the manifest")
@@ -107,7 +113,14 @@ def export_audit(service: Any, ref: str, path: str | Path, fmt: str = "pdf", *,
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to `path` through a temporary file in the same folder."""
+    """Write `content` to `path` through a temporary file in the same folder.
+
+    Only a regular file is replaced (never a device, link or folder); a replaced file keeps
+    its permissions, a new one gets the user's default ones.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise UserFacingError(f"{path} exists and is not a regular file; choose another name")
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
                                              dir=path.parent)
@@ -119,7 +132,7 @@ def write_atomically(path: Path, content: bytes) -> None:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -127,3 +140,9 @@ def write_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -81,7 +81,7 @@ def build_manifest(view: AuditView) -> dict[str, Any]:
             "title": checklist.title,
             "sha256": audit.checklist_sha256,
         },
-        "history": {"head": audit.history_head, "length": audit.history_length},
+        "history": dict(zip(("head", "length"), view.manifest_history, strict=True)),
         "evaluation": {
             "ready_to_sign": ready_to_sign(view),
             "required_done": evaluation.progress.done,

@@ -255,3 +255,39 @@ def test_sign_audit_refuses_unconfirmed_carried_answers(service, sample, complet
     service.confirm(this_year, list(view.evaluation.unconfirmed))
     sign(service, this_year, certificate, output)
     assert service.get_audit(this_year).status == "signed"
+
+
+def test_exports_of_a_signed_audit_are_what_was_signed(capsys, db_url, service, complete_audit,
+                                                       certificate, tmp_path):
+    output = tmp_path / "signed.pdf"
+    sign(service, complete_audit, certificate, output)
+    copy, manifest = tmp_path / "copy.pdf", tmp_path / "manifest.json"
+    assert cli(capsys, "--db", db_url, "export", complete_audit, "-o", str(copy))[0] == 0
+    assert copy.read_bytes() == output.read_bytes()
+    assert cli(capsys, "--db", db_url, "export", complete_audit, "-o", str(manifest),
+               "--format", "json")[0] == 0
+    check = verify_attestation(output, [certificate.ca_certificate], service)
+    assert manifest.read_bytes() == check.signature.manifest
+
+
+def test_export_never_replaces_links_or_devices_and_keeps_permissions(
+        capsys, db_url, complete_audit, tmp_path):
+    import os
+
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "elsewhere.json")
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for target in (link, fifo):
+        code, _, err = cli(capsys, "--db", db_url, "export", complete_audit, "-o", str(target),
+                           "--format", "json")
+        assert code == 2 and "not a regular file" in err
+    assert link.is_symlink() and not (tmp_path / "elsewhere.json").exists()
+    private = tmp_path / "private.json"
+    old = os.umask(0o077)
+    try:
+        assert cli(capsys, "--db", db_url, "export", complete_audit, "-o", str(private),
+                   "--format", "json")[0] == 0
+    finally:
+        os.umask(old)
+    assert private.stat().st_mode & 0o777 == 0o600
