@@ -196,6 +196,33 @@ def clear(ctx: Context, audit: str, question: str, reason: str | None) -> None:
     click.echo(f"cleared {question}")
 
 
+@cli.command("review")
+@click.argument("audit")
+@pass_context
+def review_command(ctx: Context, audit: str) -> None:
+    """What stands between the audit and its signature, and what else to look at."""
+    from app.cli_show import show_review
+
+    click.echo(show_review(ctx.service().review(audit)))
+
+
+@cli.command("delete")
+@click.argument("audit")
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+@pass_context
+def delete_command(ctx: Context, audit: str, yes: bool) -> None:
+    """Delete a draft audit, its answers, history and evidence."""
+    service = ctx.service()
+    info = service.get_audit(audit)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UserFacingError("confirm with --yes (there is no terminal to ask)")
+        if not click.confirm(f"Delete the draft {info.id[:12]} ({info.title})?", err=True):
+            raise UserFacingError("nothing deleted")
+    service.delete_draft(info.id)
+    click.echo(f"deleted draft {info.id}")
+
+
 @cli.command("confirm")
 @click.argument("audit")
 @click.argument("questions", nargs=-1, required=True)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from app.audit.diff import AuditDiff
 from app.audit.models import AuditInfo, AuditView
+from app.audit.review import Review
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import QuestionType
@@ -104,4 +105,23 @@ def show_diff(diff: AuditDiff, old: AuditInfo, new: AuditInfo) -> str:
     if diff.findings_resolved:
         lines.append("resolved findings:")
         lines += [f"  {f.severity.upper()} {f.title}" for f in diff.findings_resolved]
+    return "\n".join(lines)
+
+
+def show_review(review: Review) -> str:
+    """The review of an audit as readable text."""
+    lines = ["ready to sign" if review.ready else "NOT ready to sign:"]
+    lines += [f"  - {reason}" for reason in review.blockers]
+    if review.stale_evidence:
+        lines.append("evidence older than the audit period:")
+        lines += [f"  - {e.name} ({e.question_id}, effective {e.effective_date})"
+                  for e in review.stale_evidence]
+    if review.dropped:
+        lines.append("questions dropped since the previous audit:")
+        lines += [f"  - {qid}: {why}" for qid, why in review.dropped.items()]
+    if review.not_copied:
+        lines.append("previous answers not carried forward:")
+        lines += [f"  - {qid}: {why}" for qid, why in review.not_copied.items()]
+    lines.append(f"findings: {len(review.findings)}")
+    lines += [f"  - {f.severity.value.upper()} {f.title}" for f in review.findings]
     return "\n".join(lines)

@@ -116,7 +116,11 @@ def test_certificate_command(out: Path, name: str, key_type: str,
     from app.report.testca import TEST_LABEL, make_test_certificate
 
     secret = _secret(passphrase_file, "new passphrase", confirm=True)
-    made = make_test_certificate(out, name, secret.encode(), key_type=key_type)
+    try:
+        made = make_test_certificate(out, name, secret.encode(), key_type=key_type)
+    except OSError as exc:
+        raise UserFacingError(f"cannot write the test certificate into {out}: "
+                              f"{exc.strerror or exc}") from None
     click.echo(f"*** {TEST_LABEL} ***\n"
                "Anyone can make a certificate like this one: a signature made with it proves\n"
                "nothing about who signed. Use it only to try the tool.\n"

@@ -60,8 +60,11 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
     from app.report.pdf import render_attestation
     from app.report.signing import describe_key, sign_pdf
 
-    if output.exists():
+    if output.exists() or output.is_symlink():
         raise UserFacingError(f"{output} already exists; choose a new file name")
+    folder = output.resolve().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise UserFacingError(f"cannot write in {folder}; choose another folder")
     view = service.view(ref)
     if view.audit.read_only:
         raise UserFacingError(f"audit {view.audit.id[:12]} is already signed")
@@ -121,11 +124,14 @@ def _write_beside(output: Path, data: bytes) -> Path:
     folder = output.resolve().parent
     if not folder.is_dir():
         raise UserFacingError(f"the folder {folder} does not exist")
-    handle, name = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError as exc:
+        raise UserFacingError(f"cannot write in {folder}: {exc.strerror or exc}") from None
     return Path(name)
 
 

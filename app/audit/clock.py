@@ -14,10 +14,10 @@ def utc_now() -> str:
 
 def current_actor() -> str:
     """Who is making changes: NLETS_AUDIT_USER, else the operating-system user name."""
-    configured = os.environ.get("NLETS_AUDIT_USER", "").strip()
-    if configured:
-        return configured
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    name = os.environ.get("NLETS_AUDIT_USER", "").strip()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "unknown"
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -102,6 +102,10 @@ class AuditService:
             if previous_id:
                 previous = session.get(AuditRow, previous_id)
                 old = self._checklist(session, previous.checklist_sha256).checklist
+                if previous.jurisdiction != row.jurisdiction:
+                    raise UserFacingError(
+                        f"audit {previous_id[:12]} covers {previous.jurisdiction}, not "
+                        f"{row.jurisdiction}; carry forward only within one jurisdiction")
                 if old.id != meta.id:
                     raise UserFacingError(
                         f"audit {previous_id[:12]} used checklist {old.id!r}, not {meta.id!r};"
@@ -114,8 +118,9 @@ class AuditService:
     def resolve(self, ref: str) -> str:
         """The full id of the audit named by `ref`, an id or a unique prefix of one."""
         ref = (ref or "").strip().lower()
-        if not ref:
-            raise UserFacingError("name an audit by its id (`nlets-audit list` shows them)")
+        if not ref or any(c not in "0123456789abcdef" for c in ref):
+            raise UserFacingError(f"{ref!r} is not an audit id: ids are hexadecimal "
+                                  "(`nlets-audit list` shows them)")
         with self.store.session() as session:
             if session.get(AuditRow, ref) is not None:
                 return ref
@@ -195,6 +200,9 @@ class AuditService:
             for table in (AnswerRow, EvidenceRow, HistoryEventRow, AuditRow):
                 key = table.id if table is AuditRow else table.audit_id
                 session.execute(delete(table).where(key == audit_id))
+            kept = select(EvidenceRow.sha256).union(
+                select(AuditRow.signed_pdf_sha256).where(AuditRow.signed_pdf_sha256.is_not(None)))
+            session.execute(delete(EvidenceBlobRow).where(EvidenceBlobRow.sha256.not_in(kept)))
 
     def check_value(self, ref: str, question_id: str, value: Any) -> Any:
         """The value as it would be saved, or InvalidValue saying what is allowed; saves
@@ -258,8 +266,9 @@ class AuditService:
         `note` and `not_applicable` (the reason). Entries are applied in checklist order,
         so an answer may reveal a question answered later in the same file.
         """
-        if not isinstance(entries, Mapping):
-            raise UserFacingError(f"{source}: expected a mapping of question id to value")
+        if not isinstance(entries, Mapping) or not all(isinstance(k, str) for k in entries):
+            raise UserFacingError(f"{source}: expected a mapping of question id to value, "
+                                  "with each question id written as text")
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
@@ -430,7 +439,8 @@ class AuditService:
                 session.flush()
             now = utc_now()
             evidence = EvidenceRow(
-                audit_id=audit_id, question_id=question_id, sha256=digest, name=path.name,
+                audit_id=audit_id, question_id=question_id, sha256=digest,
+                name=readable_name(path.name),
                 size=len(content),
                 media_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
                 effective_date=effective, added_at=now, added_by=self.actor)
@@ -514,6 +524,11 @@ def _events(session: Session, audit_id: str) -> list[HistoryEventRow]:
                              .order_by(HistoryEventRow.seq)).all())
 
 
+def readable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become the replacement character."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _audit_value(row: AuditRow, field: str) -> str:
     return row.jurisdiction.lower() if field == "jurisdiction" else getattr(row, field)
 
@@ -547,6 +562,10 @@ def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
     change: dict[str, Any] = {}
     if "value" in raw:
         change.update(value=validate_value(question, raw["value"]), state=AnswerState.ANSWERED)
+    for key in ("note", "not_applicable"):
+        if key in raw and not isinstance(raw[key], str):
+            raise UserFacingError(f"{source}: {question.id}: {key} takes text; got "
+                                  f"{raw[key]!r}")
     if "not_applicable" in raw:
         if not question.allow_not_applicable:
             raise UserFacingError(f"{source}: {question.id}: this question cannot be marked "

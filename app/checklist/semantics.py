@@ -200,6 +200,10 @@ def _check_comparison(comparison: QuestionComparison | ColumnComparison, typed: 
         report((*loc, op), f"{name} is a table: compare its rows",
                "use any_row or all_rows with column comparisons")
         return
+    if kind == QuestionType.MULTIPLE_CHOICE and op in ("equals", "not_equals", "in", "not_in"):
+        report((*loc, op), f"{name} is multiple choice: its answer is a list, so `{op}` "
+               "never compares as meant", "use contains (or not with contains)")
+        return
     if op == "contains" and kind != QuestionType.MULTIPLE_CHOICE:
         report((*loc, op), f"`contains` applies to multiple choice, but {name} is {kind.value}",
                "use equals or in")

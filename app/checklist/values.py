@@ -17,6 +17,8 @@ from app.errors import UserFacingError
 
 SHORT_TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 50_000
+# Beyond 2**53 a float cannot hold every whole number, so a count could silently change.
+NUMBER_LIMIT = 2**53
 
 
 class InvalidValue(UserFacingError):
@@ -111,8 +113,10 @@ def _number(typed: _Typed, raw: Any, subject: str) -> int | float:
             value = float(raw.strip().replace(",", ""))
         except ValueError:
             value = None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidValue(f"{subject} takes a number; got {_show(raw)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            abs(value) > NUMBER_LIMIT) or not math.isfinite(value):
+        raise InvalidValue(f"{subject} takes a number between -{NUMBER_LIMIT:,} and "
+                           f"{NUMBER_LIMIT:,}; got {_show(raw)}")
     if typed.integer:
         if value != int(value):
             raise InvalidValue(f"{subject} takes a whole number; got {_show(raw)}")

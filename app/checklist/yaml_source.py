@@ -68,11 +68,17 @@ def parse_located_yaml(text: str) -> LocatedDocument:
     doc = LocatedDocument(data=None)
     if root is None:
         return doc
-    doc.data = _build(root, (), doc.lines)
+    doc.data = _build(root, (), doc.lines, set())
     return doc
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]) -> Any:
+    if id(node) in seen:
+        # An alias (*name) repeats a node; refusing them keeps a small file from expanding
+        # into a huge (or endless) one.
+        raise YamlProblem(node.start_mark.line + 1, "YAML anchors and aliases (&name, *name) "
+                          "are not supported", "write the value out in full")
+    seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -91,14 +97,14 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
                     "keep one of the two entries",
                 )
             lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, (*path, key), lines)
+            result[key] = _build(value_node, (*path, key), lines, seen)
             # A value's own line is where its content starts; for a nested block that is
             # the line below the key, which is the more helpful place to point at.
             if not isinstance(value_node, yaml.ScalarNode):
                 lines[(*path, key)] = value_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), lines) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), lines, seen) for i, item in enumerate(node.value)]
     return _scalar(node)
 
 

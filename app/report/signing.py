@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from io import BytesIO
@@ -194,9 +197,9 @@ def _stamp_font(font_file: Path | None) -> Any:
         del font["FFTM"]  # a FontForge timestamp that the subsetter cannot carry
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
-    import tempfile
-
-    target = Path(tempfile.mkdtemp(prefix="nlets-audit-font-")) / f"{source.stem}-1000upm.ttf"
+    folder = tempfile.mkdtemp(prefix="nlets-audit-font-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    target = Path(folder) / f"{source.stem}-1000upm.ttf"
     font.save(str(target))
     return GlyphAccumulatorFactory(str(target), font_size=9)
 

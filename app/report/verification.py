@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserFacingError
+from app.errors import CheckFailed, UserFacingError
 
 MANIFEST_NAME = "manifest.json"
 
@@ -47,7 +47,7 @@ def verify_signed_pdf(data: bytes, trust_roots: list[Path]) -> SignatureCheck:
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise UserFacingError(f"not a readable PDF: {exc}") from None
     if not signatures:
-        raise UserFacingError("the PDF carries no signature")
+        raise CheckFailed("the PDF carries no signature: it is not a signed attestation")
     signature = signatures[0]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     status = validate_pdf_signature(signature, context)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session
 
@@ -76,8 +76,11 @@ def open_store(url: str | None = None) -> Store:
     try:
         engine = _engine(url)
     except (ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot use the database URL {url!r}: {exc}. Give a SQLAlchemy "
-                         "URL such as sqlite:///path/to/file.sqlite3") from None
+        raise StoreError(f"cannot use the database URL {_shown_url(url)}: {exc}. Give a "
+                         "SQLAlchemy URL such as sqlite:///path/to/file.sqlite3") from None
+    except OSError as exc:
+        raise StoreError(f"cannot create the database folder for {_shown_url(url)}: "
+                         f"{exc.strerror or exc}") from None
     store = Store(engine)
     try:
         _bring_schema_up_to_date(engine)
@@ -90,8 +93,19 @@ def open_store(url: str | None = None) -> Store:
     return store
 
 
+def _shown_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "given (it could not be parsed)"
+
+
 def _engine(url: str) -> Engine:
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise ArgumentError("an in-memory database keeps nothing after the program ends")
+    if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True,
                                                                       exist_ok=True)
     engine = create_engine(url)

@@ -178,3 +178,10 @@ def test_a_refused_not_applicable_never_counts_as_done(service, db_url, last_yea
                            " updated_by, updated_at) VALUES (?, 'reason_required', '',"
                            " 'not_applicable', 'none', 'x', 'y')", (audit_id,))
     assert "reason_required" in service.view(audit_id).evaluation.unanswered
+
+
+def test_carry_refuses_another_jurisdiction(service, sample, last_year):
+    with pytest.raises(UserFacingError, match="covers WA, not OR"):
+        service.create_audit(sample, jurisdiction="OR", period_start="2026-01-01",
+                             period_end="2026-12-31", based_on=last_year)
+    assert len(service.list_audits()) == 1

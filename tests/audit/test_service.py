@@ -35,13 +35,22 @@ def test_create_refuses_bad_metadata(service, sample, kwargs, message):
 
 def test_unknown_and_ambiguous_audit_references(service, sample, audit_id):
     with pytest.raises(UserFacingError, match="no audit with id"):
-        service.get_audit("zzzz")
-    other = service.create_audit(sample, jurisdiction="OR", period_start="2025-01-01",
-                                 period_end="2025-12-31").id
-    common = next((i for i in range(32) if audit_id[i] != other[i]), 32)
-    if common:
-        with pytest.raises(UserFacingError, match="more than one audit"):
-            service.get_audit(audit_id[:common])
+        service.get_audit("ffff")
+    with pytest.raises(UserFacingError, match="ids are hexadecimal"):
+        service.get_audit("%")
+
+
+def test_ambiguous_prefixes_are_refused(service, sample, monkeypatch):
+    import uuid
+
+    ids = iter(["abc" + "0" * 29, "abd" + "0" * 29])
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(next(ids)))
+    for _ in range(2):
+        service.create_audit(sample, jurisdiction="OR", period_start="2025-01-01",
+                             period_end="2025-12-31")
+    with pytest.raises(UserFacingError, match="'ab' names more than one audit"):
+        service.get_audit("ab")
+    assert service.get_audit("abd").id == "abd" + "0" * 29
 
 
 def test_answers_are_validated_and_saved(service, audit_id):
@@ -282,12 +291,48 @@ def test_questions_that_repeat_the_audit_record(service, tmp_path, audit_id):
     with pytest.raises(UserFacingError, match="filled in from the audit record"):
         service.clear_answer(first, "starts")
     assert service.import_answers(first, {"state": "wa"}) == 0
-    second = service.create_audit(checklist, jurisdiction="OR", period_start="2026-01-01",
+    second = service.create_audit(checklist, jurisdiction="WA", period_start="2026-01-01",
                                   period_end="2026-12-31", based_on=first).id
     answers = service.view(second).answers
-    assert (answers["state"].value, answers["state"].state.value) == ("or", "answered")
+    assert (answers["state"].value, answers["state"].state.value) == ("wa", "answered")
     assert answers["starts"].value == "2026-01-01"
     assert service.verify_history(second).ok
     other = service.create_audit(checklist, jurisdiction="NY", period_start="2025-01-01",
                                  period_end="2025-12-31").id
     assert "state" not in service.view(other).answers
+
+
+def test_import_refuses_keys_and_notes_that_are_not_text(service, audit_id):
+    with pytest.raises(UserFacingError, match="each question id written as text"):
+        service.import_answers(audit_id, {1: "yes"})
+    with pytest.raises(UserFacingError, match="note takes text"):
+        service.import_answers(audit_id, {"connected": {"value": "yes", "note": [1, 2]}})
+    with pytest.raises(UserFacingError, match="not_applicable takes text"):
+        service.import_answers(audit_id, {"review_date": {"not_applicable": True}})
+    assert service.view(audit_id).answers == {}
+
+
+def test_evidence_with_a_name_that_is_not_utf8(service, audit_id, tmp_path):
+    import os
+
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    path.write_bytes(b"log")
+    added = service.add_evidence(audit_id, "connected", path)
+    assert added.name == "caf\ufffd.txt"
+    assert service.verify_history(audit_id).ok
+
+
+def test_deleting_a_draft_removes_its_evidence_content(service, sample, audit_id, store,
+                                                       tmp_path):
+    kept, dropped = tmp_path / "kept.txt", tmp_path / "dropped.txt"
+    kept.write_text("kept")
+    dropped.write_text("dropped")
+    other = service.create_audit(sample, jurisdiction="OR", period_start="2025-01-01",
+                                 period_end="2025-12-31").id
+    service.add_evidence(other, "connected", kept)
+    service.add_evidence(audit_id, "connected", kept)
+    service.add_evidence(audit_id, "connected", dropped)
+    service.delete_draft(audit_id)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM evidence_blob").scalar() == 1
+    assert service.evidence_content(service.view(other).evidence[0].sha256) == b"kept"

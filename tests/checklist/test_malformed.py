@@ -78,6 +78,14 @@ CASES = {
                               "        from_audit: period_end\n", 12,
                               "takes the audit's period_end, which needs type date",
                               "make it date"),
+    "yaml-alias": (HEAD + "      - id: a\n        prompt: &p A\n        type: date\n"
+                   "      - id: b\n        prompt: *p\n        type: date\n", 10,
+                   "anchors and aliases", "write the value out in full"),
+    "multiple-choice-equals": (HEAD + "      - id: a\n        prompt: A\n"
+                               "        type: multiple_choice\n        options: [x, y]\n"
+                               "      - id: b\n        prompt: B\n        type: date\n"
+                               "        visible_if: {question: a, equals: x}\n", 16,
+                               "its answer is a list", "use contains"),
     "not-a-mapping": ("- just\n- a list\n", 1, "not a checklist", "start the file with id"),
     "no-notice": (HEAD.replace("notice: Counsel reviews this checklist before it is relied "
                                "on.\n", "") + "      - id: a\n        prompt: A\n"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import UserFacingError
 from tests.conftest import SAMPLE
 
 SCRIPT = Path(sys.executable).with_name("nlets-audit")
@@ -131,10 +130,6 @@ def test_internal_errors_do_not_show_a_traceback(capsys, monkeypatch):
     assert "Traceback" not in err
 
 
-def test_user_facing_error_class_sets_exit_codes():
-    assert UserFacingError.exit_code == 2
-
-
 def test_console_script_reports_a_corrupt_database_without_traceback(tmp_path):
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"\x00garbage" * 64)
@@ -169,3 +164,14 @@ def test_an_answer_survives_sigkill_right_after_it_returns(db_url, new_id):
     assert (answer.value, answer.note) == ("yes", "before the kill")
     assert service.verify_history(new_id).ok
     service.store.close()
+
+
+def test_review_and_delete(capsys, db_url, new_id):
+    code, out, _ = run(capsys, "--db", db_url, "review", new_id)
+    assert code == 0 and out.startswith("NOT ready to sign:")
+    assert "required question 'connected' is unanswered" in out
+    code, _, err = run(capsys, "--db", db_url, "delete", new_id)
+    assert code == 2 and "--yes" in err
+    assert run(capsys, "--db", db_url, "delete", new_id, "--yes")[0] == 0
+    code, _, err = run(capsys, "--db", db_url, "show", new_id)
+    assert code == 2 and "no audit with id" in err

@@ -172,6 +172,13 @@ def test_verify_unreadable_files_exit_2(capsys, tmp_path):
     assert cli(capsys, "verify", str(tmp_path / "missing.pdf"))[0] == 2
 
 
+def test_verify_an_unsigned_pdf_exits_1(capsys, db_url, complete_audit, tmp_path):
+    draft = tmp_path / "draft.pdf"
+    assert cli(capsys, "--db", db_url, "export", complete_audit, "-o", str(draft))[0] == 0
+    code, _, err = cli(capsys, "verify", str(draft))
+    assert code == 1 and "carries no signature" in err
+
+
 @pytest.mark.parametrize("tool", ["pdfsig", "qpdf"])
 def test_independent_tools_agree(service, complete_audit, certificate, tmp_path, tool):
     if shutil.which(tool) is None:

@@ -98,3 +98,15 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
 def test_a_bad_url_is_explained():
     with pytest.raises(StoreError, match="cannot use the database URL"):
         open_store("not a url")
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+def test_in_memory_databases_are_refused(url):
+    with pytest.raises(StoreError, match="in-memory database keeps nothing"):
+        open_store(url)
+
+
+def test_passwords_stay_out_of_messages():
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql+nosuchdriver://auditor:s3cret@localhost/audits")
+    assert "s3cret" not in str(caught.value) and "auditor:***@localhost" in str(caught.value)

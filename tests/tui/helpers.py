@@ -45,3 +45,19 @@ async def focus(pilot: Pilot, widget: Widget) -> None:
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type `text` key by key into the focused widget."""
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+SAMPLE_V2 = SAMPLE.with_name("sample-checklist-v2.yaml")
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let pushed screens appear and workers (section changes, jumps) finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(widget: Widget) -> str:
+    """The plain text a Static (or any widget) shows."""
+    rendered = widget.render()
+    return getattr(rendered, "plain", str(rendered))

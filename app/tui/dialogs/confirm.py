@@ -39,7 +39,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self._confirm, id="confirm",
                              variant="error" if self._danger else "primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def action_cancel(self) -> None:
         """Close, doing nothing."""

@@ -61,7 +61,7 @@ class EvidenceDialog(ModalScreen[EvidenceInfo | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Attach", id="attach", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         """No message and no activity yet."""

@@ -68,7 +68,7 @@ class ExportDialog(ModalScreen[Path | None]):
         with Vertical(classes="dialog"):
             yield Static(f"Export — {self.audit.title}", classes="dialog-title", markup=False)
             yield Label("Format", classes="field-label")
-            with RadioSet(id="export-format"):
+            with RadioSet(id="export-format", compact=True):
                 for index, (_fmt, label, _ext) in enumerate(FORMATS):
                     yield RadioButton(Content(label), value=index == 0)
             yield Label("File", classes="field-label")
@@ -81,7 +81,7 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", id="export", variant="primary")
                 yield Button("Close", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         """Nothing running yet; say so at once if this format cannot be made here."""

@@ -166,7 +166,7 @@ class NewAuditDialog(ModalScreen[AuditInfo | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     @on(Input.Changed, "#period-start, #period-end")
     def _check_period(self) -> None:

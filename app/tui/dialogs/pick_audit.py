@@ -50,7 +50,7 @@ class PickAuditDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Continue", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         """Put the cursor on the audit that was selected behind the dialog."""

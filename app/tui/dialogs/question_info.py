@@ -75,7 +75,7 @@ class QuestionInfoDialog(ModalScreen[None]):
             yield Static("Help and sources", classes="dialog-title")
             with VerticalScroll(classes="dialog-body", id="info-body"):
                 yield Static(question_details(self.question, self._evidence), id="info")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def action_close(self) -> None:
         """Back to the question."""

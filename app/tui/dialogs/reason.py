@@ -48,7 +48,7 @@ class ReasonDialog(ModalScreen[ResultType | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._action, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def action_ok(self) -> None:
         """Submit the reason; close with the result, or show why it was refused."""

@@ -126,7 +126,7 @@ class SignDialog(ModalScreen[str | None]):
                 yield Static(self.weight, classes="statement weight", markup=False)
                 yield Label("Your key", classes="field-label")
                 pkcs11 = self.settings.key_source == "pkcs11"
-                with RadioSet(id="key-source"):
+                with RadioSet(id="key-source", compact=True):
                     yield RadioButton(Content("Certificate file (PKCS#12: .p12/.pfx)"),
                                       value=not pkcs11)
                     yield RadioButton(Content("Smart card or token (PKCS#11, e.g. a PIV card)"),
@@ -165,7 +165,7 @@ class SignDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Sign", id="sign", variant="error", disabled=True)
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def _compose_refusal(self) -> ComposeResult:
         if self.unavailable:

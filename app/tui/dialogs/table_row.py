@@ -64,7 +64,7 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save row", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def value(self) -> dict[str, Any]:
         """The row as entered: column id to value, empty fields left out."""

@@ -26,6 +26,16 @@ PaletteEntry = tuple[str, str, Callable[[], object]]
 """A command palette entry: title, help, callback."""
 
 
+def _shown_within(widget: Widget, card: Widget) -> bool:
+    """True when neither `widget` nor any container up to `card` is hidden."""
+    node: Widget | None = widget
+    while node is not None and node is not card:
+        if not node.display:
+            return False
+        node = node.parent if isinstance(node.parent, Widget) else None
+    return True
+
+
 class AuditScreen(Screen[None]):
     """Walk an audit section by section; every answer is saved as it changes.
 
@@ -122,7 +132,7 @@ class AuditScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Editing keys do nothing on a signed audit; the diff needs a previous audit."""
         if action in ("confirm", "evidence", "not_applicable", "save") and self.read_only:
-            return None
+            return False
         if action == "confirm":
             return bool(self.view.evaluation.unconfirmed) or None
         if action == "diff":
@@ -177,8 +187,8 @@ class AuditScreen(Screen[None]):
         self.current_question = card.question.id
         self.query_one("#questions", VerticalScroll).scroll_to_widget(
             card, animate=False, top=True)
-        for widget in card.query("*"):
-            if widget.focusable:
+        for widget in [*card.editor.query("*"), *card.query("*")]:
+            if widget.focusable and _shown_within(widget, card):
                 widget.focus(scroll_visible=False)
                 return True
         return False

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 EXTRA: dict[str, list[tuple[str, str]]] = {
     "Everywhere": [
-        ("ctrl+k", "command palette: every action and section by name"),
+        ("ctrl+k", "command palette: actions and sections by name"),
         ("tab / shift+tab", "next / previous field"),
         ("f1", "this help"),
         ("ctrl+q", "save and quit"),
@@ -76,7 +76,7 @@ class KeysScreen(ModalScreen[None]):
             yield Static("Keys", classes="dialog-title")
             with VerticalScroll(classes="dialog-body", id="keys-body"):
                 yield Static(keys_text(), id="keys")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")

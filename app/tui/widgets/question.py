@@ -73,26 +73,29 @@ class QuestionCard(Vertical):
     def compose(self) -> ComposeResult:
         """Prompt, help, citations, the editor, the note and buttons, and the status line."""
         question = self.question
-        prompt = Content.assemble(("* ", "bold $error") if question.required else "",
-                                  (question.prompt, "bold"))
-        yield Static(prompt, classes="q-prompt")
+        # one Static for prompt, help and sources: fewer widgets mount faster
+        parts: list[Content | str | tuple[str, str]] = [
+            ("* ", "bold $error") if question.required else "", (question.prompt, "bold")]
         if question.help:
-            yield Static(question.help, classes="q-help", markup=False)
+            parts += ["\n", (question.help, "$text-muted")]
         if question.citations:
-            sources = "; ".join(f"{c.text} <{c.url}>" if c.url else c.text
-                                for c in question.citations)
-            yield Static(f"Sources: {sources}", classes="q-cite", markup=False)
-        with Horizontal(classes="q-carried"):
-            yield Static("↻ Carried forward, not yet confirmed: still true? ctrl+o",
-                         classes="q-carried-text")
-            yield Button("Confirm", classes="q-confirm", compact=True,
-                         tooltip="Confirm the carried-forward answer is still true (ctrl+o)")
+            sources = "; ".join(c.text for c in question.citations)
+            parts += ["\n", (f"Sources: {sources} (F2: in full)", "italic $text-muted")]
+        yield Static(Content.assemble(*parts), classes="q-prompt")
+        if self.carried:  # only carrying forward makes an answer carried
+            with Horizontal(classes="q-carried"):
+                yield Static("↻ Carried forward, not yet confirmed: still true? ctrl+o",
+                             classes="q-carried-text")
+                yield Button("Confirm", classes="q-confirm", compact=True,
+                             tooltip="Confirm the carried-forward answer is still true "
+                                     "(ctrl+o)")
         yield Static("", classes="q-na", markup=False)
         yield editor_for(question, self._shown_value(), self.commit_value)
         yield Static("", classes="q-status", markup=False)
         yield Static("", classes="q-evidence", markup=False)
         with Horizontal(classes="q-tools"):
-            yield Input(placeholder="Note (optional)", classes="q-note", compact=True)
+            yield Input(placeholder="Note (optional)", classes="q-note", compact=True,
+                        select_on_focus=False)
             yield Button("Evidence…", classes="q-evidence-button", compact=True,
                          tooltip="Attach a file as evidence (F3)")
             yield Button("N/A…", classes="q-na-button", compact=True,
@@ -147,8 +150,10 @@ class QuestionCard(Vertical):
         mark.display = na
         self.set_class(na, "-not-applicable")
         self.set_class(self.carried, "-carried")
-        self.query_one(".q-carried").display = self.carried
-        self.query_one(".q-confirm").display = self.carried and not self.read_only
+        for row in self.query(".q-carried"):
+            row.display = self.carried
+        for button in self.query(".q-confirm"):
+            button.display = self.carried and not self.read_only
 
     def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int]) -> None:
         """List the evidence attached to the question, with each file's SHA-256."""

@@ -22,7 +22,7 @@ class LineEditor(AnswerEditor):
 
     def compose(self) -> ComposeResult:
         """The Input."""
-        yield Input(placeholder=self.PLACEHOLDER)
+        yield Input(placeholder=self.PLACEHOLDER, select_on_focus=False)
 
     def _load(self, value: Any | None) -> None:
         field = self.query_one(Input)

@@ -1,0 +1,148 @@
+"""The installed `nlets-audit` in a real terminal (tmux): create an audit with keys, answer,
+kill the process with SIGKILL once the screen says "saved", restart, find the answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .helpers import SAMPLE
+
+TMUX = shutil.which("tmux")
+SCRIPT = Path(sys.executable).with_name("nlets-audit")
+
+pytestmark = [
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
+    pytest.mark.skipif(not SCRIPT.exists(), reason=f"{SCRIPT} is not installed"),
+]
+
+
+class Terminal:
+    """One tmux session running the program."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.session = f"nlets-audit-test-{uuid.uuid4().hex[:8]}"
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run([TMUX, *args], check=True, capture_output=True,
+                              text=True).stdout
+
+    def start(self) -> None:
+        env = (f"NLETS_AUDIT_HOME={shlex.quote(str(self.home))} NLETS_AUDIT_USER=tmux-auditor "
+               "TERM=xterm-256color")
+        self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40",
+                  f"exec env {env} {shlex.quote(str(SCRIPT))}")
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.session)
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str,
+                 timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if predicate(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{text}")
+            time.sleep(0.2)
+
+    def wait_text(self, needle: str, timeout: float = 60.0) -> str:
+        return self.wait_for(lambda text: needle in text, repr(needle), timeout)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", self.session, key)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", self.session, "-l", text)
+        time.sleep(0.2)
+
+    def pid(self) -> int:
+        return int(self.tmux("list-panes", "-t", self.session, "-F",
+                             "#{pane_pid}").split()[0])
+
+    def stop(self) -> None:
+        subprocess.run([TMUX, "kill-session", "-t", self.session], capture_output=True)
+
+
+def cli(home: Path, *args: str) -> str:
+    env = {**os.environ, "NLETS_AUDIT_HOME": str(home), "NLETS_AUDIT_USER": "tmux-auditor"}
+    env.pop("NLETS_AUDIT_DB", None)
+    return subprocess.run([str(SCRIPT), *args], check=True, capture_output=True, text=True,
+                          env=env).stdout
+
+
+def test_answers_survive_sigkill(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    terminal = Terminal(home)
+    terminal.start()
+    try:
+        terminal.wait_text("No audits yet")
+        terminal.keys("n")
+        terminal.wait_text("New audit")
+        # the checklist by path, the state typed into the drop-down, the period
+        terminal.keys("Tab")
+        terminal.type(str(SAMPLE))
+        terminal.keys("Tab", "Enter")
+        terminal.type("WA")
+        terminal.keys("Enter", "Tab")
+        terminal.type("2024-01-01")
+        terminal.keys("Tab")
+        terminal.type("2024-12-31")
+        terminal.keys("C-s")
+        terminal.wait_text("Is the state connected to the network?")
+        # Yes to the first question (a choice: saved at once)
+        terminal.keys("Enter")
+        terminal.wait_text("saved")
+        # the question it reveals: typed text, saved after a pause
+        terminal.wait_text("Who operates the message switch?")
+        terminal.keys("C-Down")
+        terminal.type("Acme Switch")
+        terminal.wait_for(lambda text: "saved" in text.partition("Acme Switch")[2],
+                          "the text to be saved")
+        pid = terminal.pid()
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while not _gone(pid):
+            assert time.monotonic() < deadline, "the process did not die"
+            time.sleep(0.1)
+    finally:
+        terminal.stop()
+
+    audits = json.loads(cli(home, "list", "--json"))
+    assert len(audits) == 1 and audits[0]["jurisdiction"] == "WA"
+    shown = json.loads(cli(home, "show", audits[0]["id"], "--json"))
+    answers = {q["id"]: q["answer"]["value"] for q in shown["questions"] if q["answer"]}
+    assert answers == {"connected": "yes", "switch_vendor": "Acme Switch"}
+
+    # and the restarted program shows them
+    again = Terminal(home)
+    again.start()
+    try:
+        again.wait_text("WA")
+        again.keys("Enter")
+        again.wait_text("Acme Switch")
+    finally:
+        again.stop()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False

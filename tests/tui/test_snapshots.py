@@ -1,0 +1,150 @@
+"""Snapshots of every screen and dialog at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Ids, timestamps, the clock and default folders are fixed so that the pictures do not
+change from run to run. Update with `--snapshot-update` only after looking at the report.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import types
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from app.audit import AuditService
+from app.checklist import LoadedChecklist, load_checklist
+from app.tui.app import AuditApp
+from app.tui.screens.audit import AuditScreen
+
+from .helpers import SAMPLE_V2, settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+COMPLETE = {
+    "connected": "yes", "switch_vendor": "Washington State Patrol ACCESS",
+    "keys": ["dq", "rq"], "reason_required": "never", "review_date": "2024-06-30",
+    "query_count": 1200, "description": "Through the state message switch.",
+    "agencies": [{"agency": "ice", "blocked": "yes", "since": "2024-11-19",
+                  "method": "switch ACL"},
+                 {"agency": "cbp", "blocked": "no"}],
+}
+
+
+@pytest.fixture
+def fixed_world(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sequential audit ids, a clock that ticks one second per read, UTC, fixed folders."""
+    counter = itertools.count(1)
+    monkeypatch.setattr("app.audit.service.uuid", types.SimpleNamespace(
+        uuid4=lambda: uuid.UUID(f"{next(counter):04x}a0d1" + "7" * 24)))
+    seconds = itertools.count()
+    monkeypatch.setattr("app.audit.service.utc_now", lambda: (
+        f"2025-03-01T10:{next(seconds) // 60 % 60:02d}:{next(seconds) % 60:02d}.000000Z"))
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr("app.tui.widgets.question.clock_now", lambda: "10:30:00")
+    exports = Path("/home/auditor/exports")
+    monkeypatch.setattr("app.tui.dialogs.export.default_folder", lambda _remembered: exports)
+    monkeypatch.setattr("app.tui.dialogs.sign.default_folder", lambda _remembered: exports)
+    yield
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+@pytest.fixture
+def audits(fixed_world: None, service: AuditService, sample: LoadedChecklist
+           ) -> tuple[str, str]:
+    """Last year's complete audit, and this year's draft carried forward from it (v2)."""
+    previous = service.create_audit(sample, jurisdiction="WA", period_start="2024-01-01",
+                                    period_end="2024-12-31", auditor="Jane Roe, Senior Auditor")
+    service.import_answers(previous.id, COMPLETE)
+    current = service.create_audit(load_checklist(SAMPLE_V2), jurisdiction="WA",
+                                   period_start="2025-01-01", period_end="2025-12-31",
+                                   auditor="Jane Roe, Senior Auditor", based_on=previous.id)
+    service.confirm(current.id, ["connected"])
+    return previous.id, current.id
+
+
+def steps(*actions: str | Callable[[Pilot], Awaitable[None]]
+          ) -> Callable[[Pilot], Awaitable[None]]:
+    """A `run_before` that presses keys (strings) and runs coroutines, settling after each."""
+    async def run(pilot: Pilot) -> None:
+        await settle(pilot)
+        for action in actions:
+            if isinstance(action, str):
+                await pilot.press(*action.split())
+            else:
+                await action(pilot)
+            await settle(pilot)
+        await pilot.pause(0.2)
+    return run
+
+
+def row(index: int) -> Callable[[Pilot], Awaitable[None]]:
+    """Move the home screen's cursor to row `index`."""
+    async def move(pilot: Pilot) -> None:
+        pilot.app.screen.query_one(DataTable).move_cursor(row=index)
+    return move
+
+
+def focus_question(question_id: str) -> Callable[[Pilot], Awaitable[None]]:
+    """Put the focus in a question of the open section."""
+    async def go(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, AuditScreen)
+        screen.jump_to(question_id)
+    return go
+
+
+def fill(**values: str) -> Callable[[Pilot], Awaitable[None]]:
+    """Set Input values on the current screen by id."""
+    async def set_values(pilot: Pilot) -> None:
+        for field_id, value in values.items():
+            pilot.app.screen.query_one(f"#{field_id.replace('_', '-')}", Input).value = value
+    return set_values
+
+
+CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
+    "home": steps(),
+    "audit_carried": steps("enter"),
+    "audit_table": steps(row(1), "enter", "ctrl+n"),
+    "review": steps("enter", "ctrl+r"),
+    "diff": steps("enter", "ctrl+b"),
+    "new_audit": steps("n"),
+    "new_from_previous": steps(row(1), "f", "enter"),
+    "sign_blocked": steps("s"),
+    "sign_ready": steps(row(1), "s"),
+    "export": steps("x"),
+    "delete_confirm": steps("delete"),
+    "evidence": steps("enter", focus_question("review_date"), "f3"),
+    "not_applicable": steps("enter", focus_question("review_date"), "f4"),
+    "table_row": steps(row(1), "enter", "ctrl+n", "e"),
+    "keys_help": steps("f1"),
+    "question_help": steps("enter", focus_question("keys"), "f2"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(CASES))
+def test_screens(case: str, size: tuple[int, int], audits: tuple[str, str],
+                 service: AuditService, snap_compare) -> None:
+    assert snap_compare(AuditApp(service), terminal_size=size, run_before=CASES[case])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_signed_read_only(size: tuple[int, int], audits: tuple[str, str],
+                          service: AuditService, snap_compare) -> None:
+    from sqlalchemy import text
+
+    previous, _current = audits
+    with service.store.engine.begin() as connection:
+        connection.execute(text(
+            "UPDATE audit SET status='signed', signed_by='Jane Roe', "
+            "signed_at='2025-03-02T09:00:00.000000Z' WHERE id=:id"), {"id": previous})
+    assert snap_compare(AuditApp(service), terminal_size=size,
+                        run_before=steps(row(1), "enter"))
