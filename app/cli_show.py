@@ -101,10 +101,10 @@ def show_diff(diff: AuditDiff, old: AuditInfo, new: AuditInfo) -> str:
         lines.append("dropped questions: " + ", ".join(diff.dropped_questions))
     if diff.findings_new:
         lines.append("new findings:")
-        lines += [f"  {f.severity.upper()} {f.title}" for f in diff.findings_new]
+        lines += [f"  {f.severity.upper()} {f.label}" for f in diff.findings_new]
     if diff.findings_resolved:
         lines.append("resolved findings:")
-        lines += [f"  {f.severity.upper()} {f.title}" for f in diff.findings_resolved]
+        lines += [f"  {f.severity.upper()} {f.label}" for f in diff.findings_resolved]
     return "\n".join(lines)
 
 

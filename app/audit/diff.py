@@ -8,6 +8,7 @@ from typing import Any
 from app.audit.models import AuditView
 from app.checklist.display import format_value
 from app.checklist.migration import map_questions
+from app.checklist.model import Question, QuestionType
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class FindingChange:
     rule_id: str
     severity: str
     title: str
+    concern: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The title, with the table row it concerns when there is one."""
+        return f"{self.title} — {self.concern}" if self.concern else self.title
 
 
 @dataclass(frozen=True)
@@ -66,17 +73,60 @@ def diff_views(old: AuditView, new: AuditView) -> AuditDiff:
             continue
         before = _shown(old, old_id)
         after = _shown(new, question.id)
-        if before[1] != after[1]:
+        if before[1] == after[1]:
+            continue
+        if question.type == QuestionType.TABLE and isinstance(before[1], list) and isinstance(
+                after[1], list):
+            result.changed.extend(_row_changes(question, before[1], after[1]))
+        else:
             result.changed.append(AnswerChange(question.id, question.prompt,
                                                before[0], after[0], before[1], after[1]))
     result.dropped_questions.extend(mapping.dropped)
-    old_findings = {f.rule_id: f for f in old.evaluation.findings}
-    new_findings = {f.rule_id: f for f in new.evaluation.findings}
-    result.findings_resolved.extend(_finding(f) for rid, f in old_findings.items()
-                                    if rid not in new_findings)
-    result.findings_new.extend(_finding(f) for rid, f in new_findings.items()
-                               if rid not in old_findings)
+    old_findings = _finding_keys(old)
+    new_findings = _finding_keys(new)
+    result.findings_resolved.extend(f for key, f in old_findings.items()
+                                    if key not in new_findings)
+    result.findings_new.extend(f for key, f in new_findings.items() if key not in old_findings)
     return result
+
+
+def _row_changes(question: Question, old_rows: list[dict[str, Any]],
+                 new_rows: list[dict[str, Any]]) -> list[AnswerChange]:
+    """Table rows that differ, matched by their first column (by position if it repeats)."""
+    old_keyed, new_keyed = _keyed(question, old_rows), _keyed(question, new_rows)
+    changes = []
+    for key in dict.fromkeys([*old_keyed, *new_keyed]):
+        before, after = old_keyed.get(key), new_keyed.get(key)
+        if before != after:
+            changes.append(AnswerChange(
+                question.id, f"{question.prompt} [{key}]",
+                _row_text(question, before), _row_text(question, after), before, after))
+    return changes
+
+
+def _keyed(question: Question, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    first = question.columns[0]
+    labels = [format_value(first, row.get(first.id)) for row in rows]
+    if len(set(labels)) != len(labels):
+        labels = [f"row {i}" for i in range(1, len(rows) + 1)]
+    return dict(zip(labels, rows, strict=True))
+
+
+def _row_text(question: Question, row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "—"
+    return "; ".join(f"{column.label}: {format_value(column, row[column.id])}"
+                     for column in question.columns[1:] if column.id in row) or "(empty)"
+
+
+def _finding_keys(view: AuditView) -> dict[tuple[str, str | None], FindingChange]:
+    """Each finding once per table row it concerns, so a change of agency shows."""
+    keyed = {}
+    for finding in view.evaluation.findings:
+        for concern in finding.concerns or [None]:
+            keyed[(finding.rule_id, concern)] = FindingChange(
+                finding.rule_id, finding.severity.value, finding.title, concern)
+    return keyed
 
 
 def _shown(view: AuditView, question_id: str) -> tuple[str, Any]:
@@ -90,10 +140,6 @@ def _shown(view: AuditView, question_id: str) -> tuple[str, Any]:
     return format_value(question, answer.value), answer.value
 
 
-def _finding(finding: Any) -> FindingChange:
-    return FindingChange(finding.rule_id, finding.severity.value, finding.title)
-
-
 def change_records(diff: AuditDiff, old: AuditView, new: AuditView) -> list[dict[str, str]]:
     """The diff as the report's "changes since the previous audit" rows."""
     old_checklist, new_checklist = old.checklist.checklist, new.checklist.checklist
@@ -105,8 +151,8 @@ def change_records(diff: AuditDiff, old: AuditView, new: AuditView) -> list[dict
     records += [{"kind": "question_dropped", "subject": qid,
                  "label": old_checklist.question(qid).prompt, "before": "", "after": ""}
                 for qid in diff.dropped_questions]
-    records += [{"kind": "finding_new", "subject": f.rule_id, "label": f.title,
+    records += [{"kind": "finding_new", "subject": f.rule_id, "label": f.label,
                  "before": "", "after": f.severity} for f in diff.findings_new]
-    records += [{"kind": "finding_resolved", "subject": f.rule_id, "label": f.title,
+    records += [{"kind": "finding_resolved", "subject": f.rule_id, "label": f.label,
                  "before": f.severity, "after": ""} for f in diff.findings_resolved]
     return records

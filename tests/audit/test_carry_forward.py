@@ -111,15 +111,30 @@ def test_diff_across_versions(service, last_year):
                                               {"agency": "cbp", "blocked": "yes"}])
     service.set_answer(audit_id, "reason_required", "always")
     diff = service.diff(last_year, audit_id)
-    assert [(c.question_id, c.old, c.new) for c in diff.changed] == [
-        ("keys", "DQ driver query; RQ registration", "—"),
-        ("reason_required", "not applicable: no reason codes on this switch", "always"),
-        ("agencies", "2 row(s)", "2 row(s)"),
+    assert [(c.question_id, c.prompt, c.old, c.new) for c in diff.changed] == [
+        ("keys", "Which message keys reach driver data?", "DQ driver query; RQ registration",
+         "—"),
+        ("reason_required", "Is a reason code required?",
+         "not applicable: no reason codes on this switch", "always"),
+        ("agencies", "Agencies and their access [ice]", "Blocked: Yes; Since: 2025-11-19",
+         "Blocked: Yes"),
+        ("agencies", "Agencies and their access [cbp]", "Blocked: No", "Blocked: Yes"),
     ]
     assert diff.new_questions == ["photos_reachable"]
     assert diff.dropped_questions == ["query_count", "description"]
-    assert [f.rule_id for f in diff.findings_resolved] == ["agency-not-blocked"]
+    assert [f.label for f in diff.findings_resolved] == [
+        "An immigration agency is not blocked — cbp"]
     assert diff.findings_new == []
+
+
+def test_diff_names_the_agency_a_finding_moved_to(service, last_year):
+    audit_id = new_from(service, load_checklist(V2), last_year)
+    service.set_answer(audit_id, "agencies", [{"agency": "ice", "blocked": "no"},
+                                              {"agency": "cbp", "blocked": "yes"}])
+    diff = service.diff(last_year, audit_id)
+    assert [f.label for f in diff.findings_new] == ["An immigration agency is not blocked — ice"]
+    assert [f.label for f in diff.findings_resolved] == [
+        "An immigration agency is not blocked — cbp"]
 
 
 def test_cli_new_from_confirm_and_diff(capsys, db_url, service, last_year):
