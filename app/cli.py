@@ -196,6 +196,31 @@ def clear(ctx: Context, audit: str, question: str, reason: str | None) -> None:
     click.echo(f"cleared {question}")
 
 
+@cli.command("export")
+@click.argument("audit")
+@click.option("-o", "--output", required=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (replaced if it exists).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "json", "transparency"]),
+              default="pdf", show_default=True,
+              help="pdf: the attestation (PDF/A-3b, manifest embedded); json: the manifest; "
+                   "transparency: the public report (PDF/A-3b).")
+@pass_context
+def export_command(ctx: Context, audit: str, output: Path, fmt: str) -> None:
+    """Export an audit as the attestation PDF, its manifest JSON or the public report.
+
+    Drafts (required questions unanswered or carried answers unconfirmed) carry a DRAFT
+    watermark on every page; a signed audit's PDF is the signed file itself.
+    """
+    from app.audit.export import export_audit
+
+    result = export_audit(ctx.service(), audit, output, fmt)
+    click.echo(result.describe())
+    warning = result.font_warning()
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+
+
 @cli.command("review")
 @click.argument("audit")
 @pass_context
@@ -317,9 +342,7 @@ def history_show(ctx: Context, audit: str) -> None:
 
 def _register_commands() -> None:
     from app.cli_sign import sign_command, test_certificate_command, verify_command
-    from app.report.cli_export import export_command
-
-    for command in (export_command, sign_command, verify_command, test_certificate_command):
+    for command in (sign_command, verify_command, test_certificate_command):
         cli.add_command(command)
 
 

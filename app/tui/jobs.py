@@ -22,8 +22,8 @@ def _missing(module: str) -> bool:
 
 def export_unavailable(fmt: str) -> str | None:
     """Why exporting as `fmt` cannot work here, or None when it can."""
-    if _missing("app.report.export"):
-        return "export is not available in this installation (app.report.export is missing)"
+    if _missing("app.audit.export"):
+        return "export is not available in this installation (app.audit.export is missing)"
     if fmt != "json" and _missing("weasyprint"):
         return "PDF export needs WeasyPrint, which is not installed"
     return None

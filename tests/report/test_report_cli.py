@@ -10,8 +10,7 @@ import pytest
 from pdf_reading import attachments
 from report_fixtures import answer_all, new_audit
 
-from app.cli import cli, main
-from app.report.cli_export import export_command
+from app.cli import main
 from app.report.manifest import encode_manifest
 
 
@@ -19,17 +18,6 @@ from app.report.manifest import encode_manifest
 def db_url(tmp_path, monkeypatch):
     monkeypatch.setenv("NLETS_AUDIT_HOME", str(tmp_path / "home"))
     return f"sqlite:///{tmp_path}/cli.sqlite3"
-
-
-@pytest.fixture
-def registered():
-    """The export command on the CLI group, as app.cli registers it."""
-    added = "export" not in cli.commands
-    if added:
-        cli.add_command(export_command)
-    yield
-    if added:
-        cli.commands.pop("export", None)
 
 
 @pytest.fixture
@@ -43,7 +31,7 @@ def cli_audit(db_url, sample_checklist):
     return service, audit_id
 
 
-def test_export_pdf_json_and_transparency(registered, db_url, cli_audit, tmp_path, capsys):
+def test_export_pdf_json_and_transparency(db_url, cli_audit, tmp_path, capsys):
     service, audit_id = cli_audit
     assert main(["--db", db_url, "export", audit_id[:10], "-o", str(tmp_path / "a.pdf")]) == 0
     out = capsys.readouterr().out
@@ -64,7 +52,7 @@ def test_export_pdf_json_and_transparency(registered, db_url, cli_audit, tmp_pat
     assert list(attachments((tmp_path / "t.pdf").read_bytes())) == ["transparency.json"]
 
 
-def test_export_says_when_the_audit_is_a_draft(registered, db_url, sample_checklist,
+def test_export_says_when_the_audit_is_a_draft(db_url, sample_checklist,
                                                tmp_path, capsys):
     from app.audit import AuditService
     from app.store import open_store
@@ -80,7 +68,7 @@ def test_export_says_when_the_audit_is_a_draft(registered, db_url, sample_checkl
     (["-o", "{tmp}/missing-folder/a.pdf"], "does not exist"),
     (["-o", "{tmp}"], "is a directory"),
 ])
-def test_export_bad_input_exits_2(registered, db_url, cli_audit, tmp_path, capsys, args,
+def test_export_bad_input_exits_2(db_url, cli_audit, tmp_path, capsys, args,
                                   message):
     _, audit_id = cli_audit
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
@@ -91,13 +79,13 @@ def test_export_bad_input_exits_2(registered, db_url, cli_audit, tmp_path, capsy
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_export_unknown_audit_exits_2(registered, db_url, cli_audit, tmp_path, capsys):
+def test_export_unknown_audit_exits_2(db_url, cli_audit, tmp_path, capsys):
     assert main(["--db", db_url, "export", "ffff0000", "-o", str(tmp_path / "x.pdf")]) == 2
     assert "no audit with id" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_a_failed_render_leaves_no_file(registered, db_url, cli_audit, tmp_path, monkeypatch,
+def test_a_failed_render_leaves_no_file(db_url, cli_audit, tmp_path, monkeypatch,
                                        capsys):
     import app.report.pdf as pdf_module
     from app.report.pdf import ReportError
@@ -118,7 +106,7 @@ def test_a_failed_render_leaves_no_file(registered, db_url, cli_audit, tmp_path,
 
 def test_importing_the_report_package_does_not_load_weasyprint_or_pypdf():
     code = ("import sys\n"
-            "import app.report, app.report.export, app.report.cli_export\n"
+            "import app.report, app.audit.export\n"
             "import app.report.manifest, app.report.context, app.report.html\n"
             "heavy = [m for m in ('weasyprint', 'pypdf', 'pydyf', 'fontTools')\n"
             "         if m in sys.modules]\n"
@@ -132,7 +120,7 @@ def test_export_includes_changes_since_the_previous_audit(service, complete_audi
                                                           sample_checklist, tmp_path):
     from pdf_reading import all_text
 
-    from app.report.export import export_audit
+    from app.audit.export import export_audit
 
     follow_up = service.create_audit(sample_checklist, jurisdiction="WA",
                                      period_start="2026-01-01", period_end="2026-12-31",

@@ -7,7 +7,7 @@ import json
 
 from report_fixtures import COMPLETE_ANSWERS, new_audit
 
-from app.report.export import export_audit
+from app.audit.export import export_audit
 from app.report.manifest import (
     build_manifest,
     build_public_data,

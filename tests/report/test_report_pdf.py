@@ -21,8 +21,8 @@ from pdf_reading import (
 )
 from report_fixtures import COMPLETE_ANSWERS
 
+from app.audit.export import export_audit
 from app.checklist.display import format_table, format_value
-from app.report.export import export_audit
 from app.report.manifest import encode_manifest
 from app.report.pdf import render_attestation, render_transparency
 

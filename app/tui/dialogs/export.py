@@ -141,7 +141,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _run(self, target: Path, fmt: str) -> Any:
-        from app.report.export import export_audit
+        from app.audit.export import export_audit
 
         def progress(step: str) -> None:
             self.app.call_from_thread(self._progress, step)

@@ -13,9 +13,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from app.audit.service import AuditService
 
 FORMATS = ("pdf", "json", "transparency")
 FROM_SERVICE: Any = object()  # changes: ask the service what changed since the previous audit
@@ -58,7 +61,7 @@ class ExportResult:
                 "Debian's fonts-dejavu-core and fonts-wqy-microhei, and export again")
 
 
-def export_audit(service: Any, ref: str, path: str | Path, fmt: str = "pdf", *,
+def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "pdf", *,
                  changes: Iterable[Any] | None = FROM_SERVICE, signatory: Any = None,
                  progress: Callable[[str], None] | None = None) -> ExportResult:
     """Write the audit named by `ref` to `path` as pdf (attestation), json or transparency.
@@ -97,8 +100,7 @@ def export_audit(service: Any, ref: str, path: str | Path, fmt: str = "pdf", *,
 
         if fmt == "pdf":
             if changes is FROM_SERVICE:
-                finder = getattr(service, "changes_since_previous", None)
-                changes = finder(view.audit.id) if finder is not None else None
+                changes = service.changes_since_previous(view.audit.id)
             rendered = render_attestation(view, changes=changes, signatory=signatory,
                                           progress=progress)
         else:
