@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from app.audit import AuditService
 from app.checklist import LoadedChecklist, load_checklist
@@ -38,7 +38,12 @@ COMPLETE = {
 
 @pytest.fixture
 def fixed_world(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sequential audit ids, a clock that ticks one second per read, UTC, fixed folders."""
+    """Sequential audit ids, a clock that ticks one second per read, UTC, fixed folders.
+
+    Cursors stop blinking: a picture taken half a second later must not differ.
+    """
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda _self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda _self: None)
     counter = itertools.count(1)
     monkeypatch.setattr("app.audit.service.uuid", types.SimpleNamespace(
         uuid4=lambda: uuid.UUID(f"{next(counter):04x}a0d1" + "7" * 24)))
