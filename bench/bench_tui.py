@@ -147,6 +147,33 @@ async def _switch_sections(folder: Path) -> list[float]:
     return samples
 
 
+async def _switch_floor(switches: int) -> list[float]:
+    """The floor of a section switch: a bare Textual app replacing PER_SECTION cards of
+    a prompt and one text field each (the least a question can show)."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical, VerticalScroll
+    from textual.widgets import Input, Static
+
+    class Bare(App):
+        def compose(self) -> ComposeResult:
+            yield VerticalScroll()
+
+    app = Bare()
+    samples = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        container = app.query_one(VerticalScroll)
+        for switch in range(switches):
+            start = time.perf_counter()
+            await container.remove_children()
+            await container.mount_all(
+                [Vertical(Static(f"Generated question {q + 1} of section {switch + 1}?"),
+                          Input(placeholder="Type the answer"), classes="card")
+                 for q in range(PER_SECTION)])
+            await pilot.pause()
+            samples.append(time.perf_counter() - start)
+    return samples
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
@@ -160,6 +187,11 @@ def main() -> None:
         print(f"section switch, {questions}-question checklist ({PER_SECTION} per section): "
               f"median {statistics.median(samples) * 1000:.0f} ms, "
               f"max {max(samples) * 1000:.0f} ms over {len(samples)} switches")
+        floor_samples = asyncio.run(_switch_floor(len(samples)))
+        print(f"floor, a bare app replacing {PER_SECTION} prompts with a field each: "
+              f"median {statistics.median(floor_samples) * 1000:.0f} ms")
+        print(f"ratio to the floor: "
+              f"{statistics.median(samples) / statistics.median(floor_samples):.2f}x")
 
 
 if __name__ == "__main__":

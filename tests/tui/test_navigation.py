@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -177,3 +179,19 @@ async def test_small_terminal_and_resize(service: AuditService, audit: AuditInfo
         await settle(pilot)
         assert isinstance(app.screen, AuditScreen)
         assert app.screen is screen
+
+
+async def test_switching_sections_frees_the_fields_it_removes(
+        service: AuditService, audit: AuditInfo) -> None:
+    """Each switch mounts new fields; the removed ones must not stay reachable."""
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        for index in [1, 0] * 6:
+            screen.open_section(index)
+            await settle(pilot)
+        gc.collect()
+        mounted = sum(len(shown.query(Input)) for shown in app.screen_stack)
+        alive = sum(isinstance(thing, Input) for thing in gc.get_objects())
+        assert screen.section_index == 0
+        assert alive <= mounted, f"{alive} Inputs alive, {mounted} mounted"

@@ -29,21 +29,22 @@ pytestmark = [
 
 
 class Terminal:
-    """One tmux session running the program."""
+    """One tmux session running the program, on a tmux server of its own (so that no other
+    server's environment, such as an NLETS_AUDIT_DB, reaches it)."""
 
     def __init__(self, home: Path) -> None:
         self.home = home
         self.session = f"nlets-audit-test-{uuid.uuid4().hex[:8]}"
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run([TMUX, *args], check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run([TMUX, "-L", self.session, *args], check=True,
+                              capture_output=True, text=True).stdout
 
     def start(self) -> None:
         env = (f"NLETS_AUDIT_HOME={shlex.quote(str(self.home))} NLETS_AUDIT_USER=tmux-auditor "
                "TERM=xterm-256color")
         self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40",
-                  f"exec env {env} {shlex.quote(str(SCRIPT))}")
+                  f"exec env -u NLETS_AUDIT_DB {env} {shlex.quote(str(SCRIPT))}")
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session)
@@ -76,7 +77,7 @@ class Terminal:
                              "#{pane_pid}").split()[0])
 
     def stop(self) -> None:
-        subprocess.run([TMUX, "kill-session", "-t", self.session], capture_output=True)
+        subprocess.run([TMUX, "-L", self.session, "kill-server"], capture_output=True)
 
 
 def cli(home: Path, *args: str) -> str:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Header, OptionList, Static
 
 from app.audit import AuditService, AuditView
 from app.audit.review import review
@@ -19,6 +19,7 @@ from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.saving import AnswerSaver, local_time
+from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
 
@@ -111,7 +112,7 @@ class AuditScreen(Screen[None]):
                     # Tab goes from question to question; a signed audit has no fields,
                     # so there the pane itself takes focus to scroll with the keys.
                     questions.can_focus = self.read_only
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         """Title the screen and open the first section."""
@@ -165,8 +166,13 @@ class AuditScreen(Screen[None]):
         cards = [QuestionCard(question, self.view.answers.get(question.id), self.saver,
                               read_only=self.read_only) for question in section.questions]
         container = self.query_one("#questions", VerticalScroll)
+        container.display = False  # one layout when all is mounted, not one per frame
+        for field in container.query("Input, TextArea"):
+            # its own subscription would keep the removed field alive as long as the screen
+            self.text_selection_started_signal.unsubscribe(field)
         await container.remove_children()
         await container.mount_all(cards)
+        container.display = True
         intro = self.query_one("#section-intro", Static)
         intro.update(section.intro)
         intro.display = bool(section.intro)
