@@ -10,6 +10,7 @@ from textual.widget import Widget
 from app.tui.app import AuditApp
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.home import HomeScreen
+from app.tui.widgets.card_actions import ACTIONS, CardActions
 from app.tui.widgets.question import DEBOUNCE_SECONDS, QuestionCard
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample-checklist.yaml"
@@ -45,6 +46,17 @@ async def focus(pilot: Pilot, widget: Widget) -> None:
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type `text` key by key into the focused widget."""
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def click_action(pilot: Pilot, question: QuestionCard, action: str) -> None:
+    """Click the link of `action` ("evidence", "not_applicable", "clear") in a card,
+    where it is drawn."""
+    links = question.query_one(CardActions)
+    label = ACTIONS[action][0]
+    drawn = links.render().plain
+    assert label in drawn, f"{label!r} is not among {drawn!r}"
+    await pilot.click(links, offset=(drawn.index(label), 0))
+    await pilot.pause()
 
 
 SAMPLE_V2 = SAMPLE.with_name("sample-checklist-v2.yaml")

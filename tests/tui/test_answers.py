@@ -9,7 +9,7 @@ from app.checklist.evaluate import AnswerState
 from app.tui.app import AuditApp
 from app.tui.dialogs.reason import ReasonDialog
 
-from .helpers import SETTLE, card, focus, open_first_audit, type_text
+from .helpers import SETTLE, card, click_action, focus, open_first_audit, type_text
 
 
 def stored(service: AuditService, audit: AuditInfo, question_id: str):
@@ -126,8 +126,7 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
         await pilot.pause(SETTLE)
         assert stored(service, audit, "review_date").note == "Asked the CJIS officer"
 
-        await pilot.click(review.query_one(".q-na-button"))
-        await pilot.pause()
+        await click_action(pilot, review, "not_applicable")
         dialog = app.screen
         assert isinstance(dialog, ReasonDialog)
         await pilot.press("enter")  # an empty reason is refused, in the dialog
@@ -144,8 +143,7 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
         assert review.query_one(".q-na").display
         assert "No review process exists" in review.query_one(".q-na").render().plain
 
-        await pilot.click(review.query_one(".q-clear"))
-        await pilot.pause()
+        await click_action(pilot, review, "clear")
         answer = stored(service, audit, "review_date")
         assert answer.state == AnswerState.ANSWERED and answer.value is None
         assert answer.na_reason is None and answer.note == "Asked the CJIS officer"
@@ -157,7 +155,7 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
         await pilot.press("enter")
         await pilot.pause()
         assert card(app, "switch_vendor").display
-        await pilot.click(connected.query_one(".q-clear"))
+        await pilot.press("f5")  # the key does what the link does
         await pilot.pause()
         assert stored(service, audit, "connected").value is None
         assert connected.query_one(RadioSet).pressed_index == -1
@@ -168,8 +166,7 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
         reason.query_one(Select).value = "always"
         await pilot.pause()
         assert stored(service, audit, "reason_required").value == "always"
-        await pilot.click(reason.query_one(".q-clear"))
-        await pilot.pause()
+        await click_action(pilot, reason, "clear")
         assert stored(service, audit, "reason_required").value is None
         assert reason.query_one(Select).value is Select.NULL
 

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, RadioSet, SelectionList
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 from app.tui.widgets import question
+from app.tui.widgets.card_actions import CardActions
 
 from .helpers import card, focus, open_first_audit, type_text
 
@@ -37,7 +38,7 @@ async def test_signed_audit_is_read_only(service: AuditService, audit: AuditInfo
             assert question_card.editor.disabled
             assert question_card.query_one(".q-note", Input).disabled
             assert not question_card.query_one(".q-note", Input).display
-            assert not question_card.query_one(".q-na-button").display
+            assert not question_card.query_one(CardActions).display
         await pilot.click(card(app, "connected").query_one(RadioSet))
         await pilot.press("right", "enter", "ctrl+s")
         await pilot.pause()

@@ -6,10 +6,11 @@ from textual.widgets import DataTable, Input, Select
 
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
+from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.table_row import RowDialog
 from app.tui.widgets.table import TableEditor
 
-from .helpers import card, focus, open_first_audit
+from .helpers import card, click_action, focus, open_first_audit, text_of
 
 
 async def _agencies(app: AuditApp, pilot) -> TableEditor:
@@ -117,3 +118,32 @@ async def test_accept_suggested_rows(service: AuditService, audit: AuditInfo) ->
                         {"agency": "cbp", "blocked": "unknown"}]
         assert not button.display
         assert service.view(audit.id).evaluation.progress.sections[1].done == 1
+
+
+async def test_clearing_a_table_asks_first(service: AuditService, audit: AuditInfo) -> None:
+    rows = [{"agency": "ice", "blocked": "yes"}, {"agency": "cbp", "blocked": "no"}]
+    service.set_answer(audit.id, "agencies", rows)
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        await _agencies(app, pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "its 2 rows" in text_of(dialog.query_one(".confirm-body"))
+        await pilot.press("enter")  # the focus is on Cancel: nothing happens
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert service.view(audit.id).answers["agencies"].value == rows
+
+        await click_action(pilot, card(app, "agencies"), "clear")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert service.view(audit.id).answers["agencies"].value is None
+        # the table offers the checklist's suggested rows again, unsaved
+        editor = card(app, "agencies").editor
+        assert editor.query_one("#use-defaults").display
+        assert editor.rows == [{"agency": "ice", "blocked": "unknown"},
+                               {"agency": "cbp", "blocked": "unknown"}]

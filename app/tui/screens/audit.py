@@ -61,6 +61,7 @@ class AuditScreen(Screen[None]):
         Binding("f2", "question_help", "Help and sources of the question", show=False),
         Binding("f3", "evidence", "Attach evidence to the question", show=False),
         Binding("f4", "not_applicable", "Mark the question not applicable", show=False),
+        Binding("f5", "clear", "Clear the question's answer (the note stays)", show=False),
         Binding("ctrl+s", "save", "Save now", show=False),
         Binding("ctrl+q", "app.quit", "Save and quit", show=False, priority=True),
     ]
@@ -132,7 +133,7 @@ class AuditScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Editing keys do nothing on a signed audit; the diff needs a previous audit."""
-        if action in ("confirm", "evidence", "not_applicable", "save") and self.read_only:
+        if action in ("confirm", "evidence", "not_applicable", "clear", "save") and self.read_only:
             return False
         if action == "confirm":
             return bool(self.view.evaluation.unconfirmed) or None
@@ -479,6 +480,12 @@ class AuditScreen(Screen[None]):
         card = self._card_for_action()
         if card is not None:
             card.mark_not_applicable()
+
+    def action_clear(self) -> None:
+        """Remove the current question's answer and not-applicable mark."""
+        card = self._card_for_action()
+        if card is not None:
+            card.clear()
 
     # ---- review, changes, export, sign --------------------------------------------------
 

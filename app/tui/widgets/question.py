@@ -16,12 +16,14 @@ from textual.widgets import Button, Input, Static
 
 from app.audit import AnswerInfo, EvidenceInfo
 from app.checklist.evaluate import AnswerState
-from app.checklist.model import Question
+from app.checklist.model import Question, QuestionType
 from app.errors import UserFacingError
+from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.evidence import EvidenceDialog
 from app.tui.dialogs.reason import ReasonDialog
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
+from app.tui.widgets.card_actions import CardActions
 from app.tui.widgets.factory import editor_for
 
 DEBOUNCE_SECONDS = 0.5
@@ -96,12 +98,8 @@ class QuestionCard(Vertical):
         with Horizontal(classes="q-tools"):
             yield Input(placeholder="Note (optional)", classes="q-note", compact=True,
                         select_on_focus=False)
-            yield Button("Evidence…", classes="q-evidence-button", compact=True,
-                         tooltip="Attach a file as evidence (F3)")
-            yield Button("N/A…", classes="q-na-button", compact=True,
-                         tooltip="Mark not applicable, with a reason (F4)")
-            yield Button("Clear", classes="q-clear", compact=True,
-                         tooltip="Remove the answer (the note stays)")
+            yield CardActions(not_applicable=self.question.allow_not_applicable,
+                              classes="q-actions")
 
     def on_mount(self) -> None:
         """Show the saved note, the not-applicable mark and the status; lock if signed."""
@@ -111,13 +109,12 @@ class QuestionCard(Vertical):
         self._show_mark()
         self._show_status(self._stored_status())
         self.show_evidence(self._evidence, self._stale)
-        self.query_one(".q-na-button").display = self.question.allow_not_applicable
         if self.read_only:
             self.editor.make_read_only()
             note.disabled = True
             note.display = bool(note.value)
-            for button in self.query(Button).filter(
-                    ".q-na-button, .q-clear, .q-evidence-button, .q-confirm"):
+            self.query_one(CardActions).display = False
+            for button in self.query(".q-confirm"):
                 button.display = False
             self.query_one(".q-tools").display = bool(note.value)
 
@@ -295,10 +292,11 @@ class QuestionCard(Vertical):
 
     # ---- not applicable and clear -------------------------------------------------------
 
-    @on(Button.Pressed, ".q-na-button")
-    def _not_applicable_pressed(self, event: Button.Pressed) -> None:
+    def on_card_actions_chosen(self, event: CardActions.Chosen) -> None:
+        """An action link was clicked."""
         event.stop()
-        self.mark_not_applicable()
+        {"evidence": self.attach_evidence, "not_applicable": self.mark_not_applicable,
+         "clear": self.clear}[event.action]()
 
     def mark_not_applicable(self) -> None:
         """Ask for the reason, then mark the question not applicable."""
@@ -323,15 +321,24 @@ class QuestionCard(Vertical):
         self.app.push_screen(ReasonDialog(f"Not applicable — {self.question.prompt}", submit,
                                           reason=reason), done)
 
-    @on(Button.Pressed, ".q-clear")
-    def _clear_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.clear()
-
     def clear(self) -> None:
-        """Remove the answer and any not-applicable mark (the note stays)."""
+        """Remove the answer and any not-applicable mark (the note stays); a table's rows
+        or a long text are only removed after the user confirms."""
         if self.read_only:
             return
+        stored = self.answer.value if self.answer else None
+        if stored and self.question.type in (QuestionType.TABLE, QuestionType.LONG_TEXT):
+            what = (f"its {len(stored)} row{'s' if len(stored) != 1 else ''}"
+                    if self.question.type == QuestionType.TABLE else "its text")
+            self.app.push_screen(ConfirmDialog(
+                f"Clear — {self.question.prompt}",
+                f"The answer and {what} will be removed (the note stays). The history "
+                "keeps the old answer.", confirm="Clear it", danger=True),
+                lambda confirmed: self._clear_now() if confirmed else None)
+            return
+        self._clear_now()
+
+    def _clear_now(self) -> None:
         self._pending_value = _NOTHING
         self.flush()
         try:
@@ -363,11 +370,6 @@ class QuestionCard(Vertical):
             return False
         self._after_save(info, "confirmed")
         return True
-
-    @on(Button.Pressed, ".q-evidence-button")
-    def _evidence_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.attach_evidence()
 
     def attach_evidence(self) -> None:
         """Ask for a file and attach it as evidence for this question."""
