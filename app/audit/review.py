@@ -18,12 +18,15 @@ class Review:
     dropped: dict[str, str] = field(default_factory=dict)
     not_copied: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    """How each question is named to people: its section, prompt and id."""
 
     @property
     def blockers(self) -> list[str]:
         """Why the audit cannot be signed yet; empty when it can."""
-        reasons = [f"required question {q!r} is unanswered" for q in self.unanswered]
-        reasons += [f"carried-forward answer to {q!r} is not confirmed" for q in self.unconfirmed]
+        reasons = [f"unanswered: {self.labels.get(q, q)}" for q in self.unanswered]
+        reasons += [f"carried forward, not confirmed: {self.labels.get(q, q)}"
+                    for q in self.unconfirmed]
         return reasons
 
     @property
@@ -44,4 +47,16 @@ def review(view: AuditView) -> Review:
         dropped=dict(carry.dropped) if carry else {},
         not_copied=dict(carry.not_copied) if carry else {},
         findings=list(view.evaluation.findings),
+        labels=_labels(view, [*view.evaluation.unanswered, *view.evaluation.unconfirmed]),
     )
+
+
+def _labels(view: AuditView, question_ids: list[str]) -> dict[str, str]:
+    checklist = view.checklist.checklist
+    labels = {}
+    for question_id in question_ids:
+        question = checklist.question(question_id)
+        section = checklist.section_of(question_id)
+        if question is not None and section is not None:
+            labels[question_id] = f"{section.title} › “{question.prompt}” ({question_id})"
+    return labels

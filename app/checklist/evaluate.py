@@ -73,7 +73,9 @@ class Evaluation:
     effective: dict[str, Any]
     progress: Progress
     unanswered: list[str]
+    """Required visible questions with no answer (nor a carried one awaiting confirmation)."""
     unconfirmed: list[str]
+    """Visible questions whose carried-forward answer is not yet confirmed."""
     findings: list[Finding]
 
     @property
@@ -117,8 +119,8 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
             if not_applicable or (facts is not None and facts.state == AnswerState.ANSWERED
                                   and facts.value is not None):
                 done += 1
-            else:
-                unanswered.append(question.id)
+            elif facts is None or facts.state != AnswerState.CARRIED_UNCONFIRMED:
+                unanswered.append(question.id)  # a carried answer waits in `unconfirmed`
         sections.append(SectionProgress(section.id, done, total))
     progress = Progress(sum(s.done for s in sections), sum(s.total for s in sections), sections)
     findings = [_finding(checklist, rule, effective) for rule in checklist.findings

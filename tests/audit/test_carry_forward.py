@@ -49,7 +49,8 @@ def test_carried_answers_wait_for_confirmation(service, sample, last_year):
     assert review.unconfirmed == ["connected", "switch_vendor", "keys", "reason_required",
                                   "review_date", "query_count", "agencies"]
     assert not review.ready
-    assert "carried-forward answer to 'keys' is not confirmed" in review.blockers
+    assert ("carried forward, not confirmed: Basics › “Which message keys reach driver data?” "
+            "(keys)") in review.blockers
     assert service.verify_history(audit_id).ok
 
 

@@ -30,8 +30,10 @@ def test_progress_counts_required_visible_questions_answered_or_not_applicable()
     answers["review_date"] = AnswerFacts("2025-01-01", AnswerState.CARRIED_UNCONFIRMED)
     evaluation = evaluate(CHECKLIST, answers)
     assert (evaluation.progress.done, evaluation.progress.total) == (4, 6)
-    assert evaluation.unanswered == ["review_date", "agencies"]
+    # a carried answer is not done, and waits in one list only: confirmation
+    assert evaluation.unanswered == ["agencies"]
     assert evaluation.unconfirmed == ["review_date"]
+    assert not evaluation.ready
 
 
 def test_findings_fire_from_table_rows_and_compound_conditions():

@@ -169,7 +169,7 @@ def test_an_answer_survives_sigkill_right_after_it_returns(db_url, new_id):
 def test_review_and_delete(capsys, db_url, new_id):
     code, out, _ = run(capsys, "--db", db_url, "review", new_id)
     assert code == 0 and out.startswith("NOT ready to sign:")
-    assert "required question 'connected' is unanswered" in out
+    assert "unanswered: Basics › “Is the state connected to the network?” (connected)" in out
     code, _, err = run(capsys, "--db", db_url, "delete", new_id)
     assert code == 2 and "--yes" in err
     assert run(capsys, "--db", db_url, "delete", new_id, "--yes")[0] == 0

@@ -161,7 +161,7 @@ def test_signing_is_refused_while_gaps_remain(capsys, db_url, service, audit_id,
                        str(certificate.signer_pkcs12), "--passphrase-file",
                        str(passphrase_file), "--yes")
     assert code == 2 and "cannot be signed yet" in err
-    assert "required question 'reason_required' is unanswered" in err
+    assert "unanswered: Basics › “Is a reason code required?” (reason_required)" in err
     assert not output.exists()
 
 
@@ -254,8 +254,8 @@ def test_sign_audit_refuses_unconfirmed_carried_answers(service, sample, complet
     this_year = service.create_audit(sample, jurisdiction="WA", period_start="2026-01-01",
                                      period_end="2026-12-31", based_on=complete_audit).id
     output = tmp_path / "this-year.pdf"
-    with pytest.raises(UserFacingError, match="carried-forward answer to 'connected' is not "
-                                              "confirmed"):
+    with pytest.raises(UserFacingError, match="carried forward, not confirmed: Basics › "
+                                              "“Is the state connected to the network"):
         sign(service, this_year, certificate, output)
     assert not output.exists()
     view = service.view(this_year)
