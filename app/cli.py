@@ -341,8 +341,9 @@ def history_show(ctx: Context, audit: str) -> None:
 
 
 def _register_commands() -> None:
+    from app.cli_logs import logs_group
     from app.cli_sign import sign_command, test_certificate_command, verify_command
-    for command in (sign_command, verify_command, test_certificate_command):
+    for command in (sign_command, verify_command, test_certificate_command, logs_group):
         cli.add_command(command)
 
 

@@ -56,6 +56,7 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
     Refused with every reason while the audit is not ready. Nothing is written and nothing
     changes when any step fails.
     """
+    from app.audit.query_logs import recorded_analyses
     from app.report.context import Signatory
     from app.report.pdf import render_attestation
     from app.report.signing import describe_key, sign_pdf
@@ -82,7 +83,8 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
     today = dt.date.today().isoformat()
     rendered = render_attestation(
         view, changes=service.changes_since_previous(view.audit.id),
-        signatory=Signatory(name=signer_name, title=signer_title, date=today))
+        signatory=Signatory(name=signer_name, title=signer_title, date=today),
+        logs=recorded_analyses(service, view))
     signed = sign_pdf(rendered.pdf, key, box=rendered.signature_box,
                       timestamp_url=timestamp_url)
     pdf_sha256 = hashlib.sha256(signed.pdf).hexdigest()

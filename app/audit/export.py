@@ -96,13 +96,15 @@ def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "
         content, manifest_sha, pages = manifest.content, manifest.sha256, None
         missing: tuple[str, ...] = ()
     else:
+        from app.audit.query_logs import recorded_analyses
         from app.report.pdf import render_attestation, render_transparency
 
         if fmt == "pdf":
             if changes is FROM_SERVICE:
                 changes = service.changes_since_previous(view.audit.id)
             rendered = render_attestation(view, changes=changes, signatory=signatory,
-                                          progress=progress)
+                                          progress=progress,
+                                          logs=recorded_analyses(service, view))
         else:
             rendered = render_transparency(view, progress=progress)
         content, manifest_sha, pages = rendered.pdf, rendered.manifest_sha256, rendered.pages

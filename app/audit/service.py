@@ -426,6 +426,13 @@ class AuditService:
         except OSError as exc:
             raise UserFacingError(f"cannot read evidence file {path}: "
                                   f"{exc.strerror or exc}") from None
+        return self.add_evidence_content(ref, question_id, path.name, content, effective_date)
+
+    def add_evidence_content(self, ref: str, question_id: str, name: str, content: bytes,
+                             effective_date: str | None = None, *,
+                             reason: str | None = None) -> EvidenceInfo:
+        """Attach `content` under the file name `name` to a question, by its SHA-256;
+        `reason` says in the history where it came from."""
         effective = _date(effective_date, "effective date") if effective_date else None
         digest = hashlib.sha256(content).hexdigest()
         audit_id = self.resolve(ref)
@@ -440,14 +447,15 @@ class AuditService:
             now = utc_now()
             evidence = EvidenceRow(
                 audit_id=audit_id, question_id=question_id, sha256=digest,
-                name=readable_name(path.name),
+                name=readable_name(name),
                 size=len(content),
-                media_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
                 effective_date=effective, added_at=now, added_by=self.actor)
             session.add(evidence)
             session.flush()
             append_event(session, row, at=now, actor=self.actor, kind="evidence_added",
-                         question_id=question_id, new=convert.evidence_snapshot(evidence))
+                         question_id=question_id, new=convert.evidence_snapshot(evidence),
+                         reason=reason)
             return convert.evidence_info(evidence)
 
     def evidence_content(self, sha256: str) -> bytes:

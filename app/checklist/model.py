@@ -189,6 +189,37 @@ class Migration(_Strict):
         return value
 
 
+class QueryLogColumns(_Strict):
+    """The columns of the agencies table that query-log analysis reads and fills."""
+
+    agency: str
+    """Read: which agency the row is (a choice or text column)."""
+    name: str | None = None
+    """Read: a name that refines the agency, such as a 287(g) partner's (a text column)."""
+    oris: str
+    """Read: the agency's ORIs or ORI patterns (a text column)."""
+    blocked: str | None = None
+    """Read: whether the agency is blocked (yes/no/unknown); only "yes" rows are checked."""
+    blocked_since: str
+    """Read: the date the block took effect (a date column)."""
+    answered_after_block: str | None = None
+    """Filled: queries answered after the block date (a number column)."""
+    verified: str | None = None
+    """Filled: whether the logs show the block holding (yes/no/unknown)."""
+
+
+class QueryLogMap(_Strict):
+    """Where the analysis of an imported query log reads agencies and writes its results."""
+
+    table: str
+    """The table question listing the agencies, their ORIs and their blocks."""
+    columns: QueryLogColumns
+    period_start: str | None = None
+    """A date question filled with the first day the log covers."""
+    period_end: str | None = None
+    """A date question filled with the last day the log covers."""
+
+
 class Checklist(_Strict):
     """A versioned checklist: sections of questions and findings rules."""
 
@@ -200,6 +231,7 @@ class Checklist(_Strict):
     sections: list[Section] = Field(min_length=1)
     findings: list[FindingRule] = Field(default_factory=list)
     migrations: list[Migration] = Field(default_factory=list)
+    log_analysis: QueryLogMap | None = None
 
     @field_validator("version", mode="before")
     @classmethod

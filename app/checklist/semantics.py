@@ -17,6 +17,7 @@ from app.checklist.conditions import (
 from app.checklist.model import (
     CHOICE_TYPES,
     Checklist,
+    QueryLogMap,
     Question,
     QuestionType,
     _Typed,
@@ -43,6 +44,8 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
                 _check_condition(question.visible_if, (*loc, "visible_if"), seen,
                                  all_questions, report, reader=question.id)
             seen[question.id] = question
+    if checklist.log_analysis is not None:
+        _check_log_analysis(checklist.log_analysis, all_questions, report)
     for fi, rule in enumerate(checklist.findings):
         loc = ("findings", fi)
         _check_condition(rule.when, (*loc, "when"), all_questions, all_questions, report)
@@ -50,6 +53,50 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
             if question_id not in all_questions:
                 report((*loc, "questions", ri), f"finding {rule.id!r} points to unknown "
                        f"question {question_id!r}", "use the id of a question in this checklist")
+
+
+LOG_COLUMN_TYPES: dict[str, set[QuestionType]] = {
+    "agency": {QuestionType.SINGLE_CHOICE, QuestionType.SHORT_TEXT},
+    "name": {QuestionType.SHORT_TEXT},
+    "oris": {QuestionType.SHORT_TEXT},
+    "blocked": {QuestionType.YES_NO_UNKNOWN},
+    "blocked_since": {QuestionType.DATE},
+    "answered_after_block": {QuestionType.NUMBER},
+    "verified": {QuestionType.YES_NO_UNKNOWN},
+}
+"""The types each column named in `log_analysis.columns` may have."""
+
+
+def _check_log_analysis(analysis: QueryLogMap, questions: dict[str, Question],
+                        report: Report) -> None:
+    loc: Loc = ("log_analysis",)
+    table = questions.get(analysis.table)
+    if table is None or table.type != QuestionType.TABLE:
+        report((*loc, "table"), f"log_analysis.table {analysis.table!r} is not a table "
+               "question of this checklist", "name the table question listing the agencies")
+    else:
+        columns = {c.id: c for c in table.columns}
+        for field, allowed in LOG_COLUMN_TYPES.items():
+            column_id = getattr(analysis.columns, field)
+            if column_id is None:
+                continue
+            column = columns.get(column_id)
+            kinds = " or ".join(sorted(t.value for t in allowed))
+            if column is None:
+                report((*loc, "columns", field), f"log_analysis column {field} names "
+                       f"{column_id!r}, which table {table.id!r} does not have",
+                       f"name one of its columns ({', '.join(columns)})")
+            elif column.type not in allowed:
+                report((*loc, "columns", field), f"log_analysis column {field} "
+                       f"({column_id!r}) is {column.type.value}", f"use a {kinds} column")
+    for field in ("period_start", "period_end"):
+        question_id = getattr(analysis, field)
+        if question_id is None:
+            continue
+        question = questions.get(question_id)
+        if question is None or question.type != QuestionType.DATE:
+            report((*loc, field), f"log_analysis.{field} {question_id!r} is not a date "
+                   "question of this checklist", "name a date question, or leave it out")
 
 
 def _check_migrations(checklist: Checklist, report: Report) -> None:

@@ -17,6 +17,7 @@ from app.audit.models import AnswerInfo, AuditView
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question, QuestionType, Severity
+from app.report.log_context import LogBlock
 from app.report.manifest import FREE_TEXT, public_columns, ready_to_sign
 
 SEVERITY_LABELS = {
@@ -218,6 +219,7 @@ class ReportContext:
     statement_intro: str = ""
     statement_items: list[str] = field(default_factory=list)
     attestation_manifest_sha256: str = ""
+    logs: list[LogBlock] = field(default_factory=list)
 
 
 def attestation_context(view: AuditView, manifest_sha256: str, *,

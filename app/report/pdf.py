@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from app.audit.models import AuditView
 from app.errors import UserFacingError
 from app.report.context import Signatory, attestation_context, transparency_context
 from app.report.html import attestation_html, needs_marker, templates_dir, transparency_html
+from app.report.log_context import log_blocks
 from app.report.manifest import (
     MANIFEST_FILENAME,
     PUBLIC_FILENAME,
@@ -83,15 +84,18 @@ class RenderedReport:
 
 def render_attestation(view: AuditView, *, changes: Iterable[Any] | None = None,
                        signatory: Signatory | None = None,
-                       progress: Progress | None = None) -> RenderedReport:
+                       progress: Progress | None = None,
+                       logs: Iterable[tuple[str, Mapping[str, Any]]] = ()) -> RenderedReport:
     """The attestation PDF of `view`, with its manifest embedded and its hash printed.
 
     `changes` are the changes since the previous audit (records with kind, subject, label,
     before and after, as mappings or objects); the section is left out when it is None.
+    `logs` are the query-log analyses recorded for the audit (evidence SHA-256, analysis).
     """
     _step(progress, "building the manifest")
     manifest = encode_manifest(view)
     context = attestation_context(view, manifest.sha256, changes=changes, signatory=signatory)
+    context.logs = log_blocks(logs)
     _step(progress, "writing the HTML")
     html = attestation_html(context)
     pdf, pages, box, warnings = html_to_pdf(

@@ -86,6 +86,38 @@ CASES = {
                                "      - id: b\n        prompt: B\n        type: date\n"
                                "        visible_if: {question: a, equals: x}\n", 16,
                                "its answer is a list", "use contains"),
+    "log-analysis-not-a-table": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                                 "log_analysis:\n  table: a\n  columns: {agency: x, "
+                                 "oris: y, blocked_since: z}\n", 13,
+                                 "log_analysis.table 'a' is not a table question",
+                                 "the table question listing the agencies"),
+    "log-analysis-wrong-column": (HEAD + "      - id: t\n        prompt: T\n"
+                                  "        type: table\n        columns:\n"
+                                  "          - {id: who, label: Who, type: short_text}\n"
+                                  "          - {id: oris, label: ORIs, type: short_text}\n"
+                                  "          - {id: since, label: Since, type: number}\n"
+                                  "log_analysis:\n  table: t\n  columns:\n    agency: who\n"
+                                  "    oris: oris\n    blocked_since: since\n"
+                                  "    verified: nope\n", 21,
+                                  "log_analysis column blocked_since ('since') is number",
+                                  "use a date column"),
+    "log-analysis-unknown-column": (HEAD + "      - id: t\n        prompt: T\n"
+                                    "        type: table\n        columns:\n"
+                                    "          - {id: who, label: Who, type: short_text}\n"
+                                    "log_analysis:\n  table: t\n  columns:\n"
+                                    "    agency: who\n    oris: nope\n"
+                                    "    blocked_since: who\n", 18,
+                                    "names 'nope', which table 't' does not have",
+                                    "name one of its columns (who)"),
+    "log-analysis-period-not-date": (HEAD + "      - id: t\n        prompt: T\n"
+                                     "        type: table\n        columns:\n"
+                                     "          - {id: who, label: Who, type: short_text}\n"
+                                     "          - {id: d, label: D, type: date}\n"
+                                     "      - id: n\n        prompt: N\n        type: number\n"
+                                     "log_analysis:\n  table: t\n  columns: {agency: who, "
+                                     "oris: who, blocked_since: d}\n  period_start: n\n", 21,
+                                     "log_analysis.period_start 'n' is not a date question",
+                                     "name a date question"),
     "not-a-mapping": ("- just\n- a list\n", 1, "not a checklist", "start the file with id"),
     "no-notice": (HEAD.replace("notice: Counsel reviews this checklist before it is relied "
                                "on.\n", "") + "      - id: a\n        prompt: A\n"

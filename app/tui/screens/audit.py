@@ -62,6 +62,7 @@ class AuditScreen(Screen[None]):
         Binding("f3", "evidence", "Attach evidence to the question", show=False),
         Binding("f4", "not_applicable", "Mark the question not applicable", show=False),
         Binding("f5", "clear", "Clear the question's answer (the note stays)", show=False),
+        Binding("ctrl+l", "import_log", "Import a query log", show=False),
         Binding("ctrl+s", "save", "Save now", show=False),
         Binding("ctrl+q", "app.quit", "Save and quit", show=False, priority=True),
     ]
@@ -133,7 +134,8 @@ class AuditScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Editing keys do nothing on a signed audit; the diff needs a previous audit."""
-        if action in ("confirm", "evidence", "not_applicable", "clear", "save") and self.read_only:
+        if action in ("confirm", "evidence", "not_applicable", "clear", "save",
+                      "import_log") and self.read_only:
             return False
         if action == "confirm":
             return bool(self.view.evaluation.unconfirmed) or None
@@ -552,6 +554,31 @@ class AuditScreen(Screen[None]):
 
         self.app.push_screen(SignDialog(self.service, self.view.audit), done)
 
+    def action_import_log(self) -> None:
+        """Import a query log against this audit's agencies and blocks."""
+        from app.tui.dialogs.query_log import QueryLogDialog
+
+        plan = self.view.checklist.checklist.log_analysis
+        if plan is None:
+            self.notify("This audit's checklist, as stored when the audit was created, does "
+                        "not say where query-log results go (it has no log_analysis "
+                        "section). Start a new audit from this one (f on the audit list) "
+                        "with a checklist that has it.", severity="warning")
+            return
+        self.flush_all()
+        table = self.view.checklist.checklist.question(plan.table)
+
+        async def show_filled() -> None:  # the filled answers, in fields built afresh
+            await self.show_section(self.section_of(plan.table) or 0, focus=False)
+            await self._jump(plan.table)
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.run_worker(show_filled(), exclusive=True, group="section")
+
+        self.app.push_screen(QueryLogDialog(self.service, self.audit_id,
+                                            table.prompt if table else plan.table), done)
+
     def reopen(self) -> None:
         """Show the audit afresh (after signing: read-only)."""
         try:
@@ -584,6 +611,10 @@ class AuditScreen(Screen[None]):
                  self.action_not_applicable),
                 ("Save now", "Save everything typed (ctrl+s)", self.action_save),
             ]
+            if self.view.checklist.checklist.log_analysis is not None:
+                entries.append(("Import a query log…", "Count a switch or Nlets log against "
+                                "the agencies and their blocks (ctrl+l)",
+                                self.action_import_log))
             if self.view.evaluation.unconfirmed:
                 entries += [
                     ("Confirm carried answer", "The current question's carried-forward "

@@ -1,0 +1,17 @@
+"""Query-log evidence: count a Nlets query log by agency, month and message key with DuckDB.
+
+Headless: nothing here touches the store or a user interface. DuckDB is imported only
+inside the functions that run queries, so importing this package stays cheap.
+"""
+
+from app.logs.analysis import AgencyCount, LogAnalysis, analyse_log
+from app.logs.mapping import AgencyRule, ColumnMapping, parse_ori_patterns
+
+__all__ = [
+    "AgencyCount",
+    "AgencyRule",
+    "ColumnMapping",
+    "LogAnalysis",
+    "analyse_log",
+    "parse_ori_patterns",
+]

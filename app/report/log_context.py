@@ -1,0 +1,85 @@
+"""What the attestation prints of each imported query log: counts per agency, the verdict
+on each block, and queries by month as bars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+BAR_CELLS = 48
+"""The length of the busiest month's bar, in block characters."""
+
+VERDICTS = {True: ("holds", "Block holds"), False: ("fails", "Block FAILS"),
+            None: ("unchecked", "Not checked")}
+"""block_holds -> (CSS class, words)."""
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    """One month of one agency's queries."""
+
+    month: str
+    queries: int
+    bar: str
+    """Blocks in proportion to the busiest month of any agency in the log."""
+
+
+@dataclass(frozen=True)
+class LogAgencyLine:
+    """One agency's counts in one log."""
+
+    label: str
+    queries: int
+    answered: int
+    blocked_since: str
+    after_block: int
+    answered_after_block: int
+    verdict_class: str
+    verdict: str
+    months: list[MonthBar]
+
+
+@dataclass(frozen=True)
+class LogBlock:
+    """One imported query log."""
+
+    source_name: str
+    source_sha256: str
+    evidence_sha256: str
+    rows: int
+    first_day: str
+    last_day: str
+    unmatched: int
+    agencies: list[LogAgencyLine]
+
+
+def log_blocks(analyses: Iterable[tuple[str, Mapping[str, Any]]]) -> list[LogBlock]:
+    """The printed form of each (evidence SHA-256, analysis JSON) pair."""
+    blocks = []
+    for evidence_sha256, analysis in analyses:
+        agencies = list(analysis["agencies"])
+        busiest = max((n for a in agencies for n in a["by_month"].values()), default=0) or 1
+        lines = []
+        for agency in agencies:
+            since = agency["blocked_since"]
+            css, words = VERDICTS[agency["block_holds"]] if since else ("", "Not blocked")
+            lines.append(LogAgencyLine(
+                label=agency["label"], queries=agency["queries"],
+                answered=agency["answered"], blocked_since=since or "",
+                after_block=agency["after_block"],
+                answered_after_block=agency["answered_after_block"],
+                verdict_class=css, verdict=words,
+                months=[MonthBar(month, count, _bar(count, busiest))
+                        for month, count in sorted(agency["by_month"].items())]))
+        blocks.append(LogBlock(
+            source_name=analysis["source_name"], source_sha256=analysis["source_sha256"],
+            evidence_sha256=evidence_sha256, rows=analysis["rows"],
+            first_day=analysis["first_day"] or "—", last_day=analysis["last_day"] or "—",
+            unmatched=analysis["unmatched"], agencies=lines))
+    return blocks
+
+
+def _bar(count: int, busiest: int) -> str:
+    cells = round(BAR_CELLS * count / busiest)
+    return "█" * (cells or (1 if count else 0))

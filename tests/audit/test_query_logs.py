@@ -1,0 +1,179 @@
+"""Importing a query log into an audit: blocks checked against the audit's own agencies,
+answers filled, the analysis kept as evidence; refusals that record nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.audit import AuditService
+from app.audit.query_logs import import_query_log
+from app.checklist import LoadedChecklist, load_checklist
+from app.cli import main
+from app.errors import UserFacingError
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "checklists" / "nlets-dmv-data-sharing.yaml"
+
+AGENCIES = [
+    {"agency": "ice_ero", "oris": "WAICE0100, dcice*", "blocked": "yes",
+     "blocked_since": "2025-11-19"},
+    {"agency": "cbp", "oris": "WACBP0200", "blocked": "no"},
+    {"agency": "ice_hsi", "blocked": "unknown"},
+]
+
+HEADER = "time,ori,message_key,destination,result\n"
+QUIET = [  # ICE answered before its block, refused after; CBP answered; a state agency
+    "2025-03-02T10:00:00,WAICE0100,DQ,WA,answered",
+    "2025-11-19T09:00:00,DCICE0001,DQ,WA,answered",  # the block day itself: not after it
+    "2025-11-20T08:00:00,WAICE0100,KQ,WA,refused",
+    "2025-12-01T08:00:00,DCICE0002,DQ,NL,refused",
+    "2025-06-01T12:00:00,WACBP0200,RQ,WA,answered",
+    "2025-12-31T23:00:00,WA0170000,DQ,WA,answered",
+]
+
+
+@pytest.fixture
+def flagship() -> LoadedChecklist:
+    return load_checklist(FLAGSHIP)
+
+
+@pytest.fixture
+def audit(service: AuditService, flagship: LoadedChecklist) -> str:
+    audit_id = service.create_audit(flagship, jurisdiction="WA", period_start="2025-01-01",
+                                    period_end="2025-12-31").id
+    service.import_answers(audit_id, {"block_directive": "yes", "agency_access": AGENCIES,
+                                      "rand_log_obtained": "yes"})
+    return audit_id
+
+
+def write_log(folder: Path, lines: list[str], name: str = "switch-2025.csv") -> Path:
+    path = folder / name
+    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def rows(service: AuditService, audit_id: str) -> list[dict]:
+    return service.view(audit_id).answers["agency_access"].value
+
+
+def test_a_block_that_holds_is_verified_and_the_analysis_kept(service, audit, tmp_path):
+    log = write_log(tmp_path, QUIET)
+    result = import_query_log(service, audit, log)
+
+    ice, cbp, hsi = rows(service, audit)
+    assert ice["verified_in_logs"] == "yes" and ice["queries_after_block"] == 0
+    assert "verified_in_logs" not in cbp and "queries_after_block" not in cbp  # not blocked
+    assert hsi == AGENCIES[2]  # no ORIs: not counted, left alone
+    assert any("no ORIs listed" in line for line in result.not_filled)
+
+    view = service.view(audit)
+    assert view.answers["logs_period_start"].value == "2025-03-02"
+    assert view.answers["logs_period_end"].value == "2025-12-31"
+    rules = {f.rule_id for f in view.evaluation.findings}
+    assert "queries-after-block" not in rules
+
+    counts = {c.label: c for c in result.analysis.agencies}
+    ice_count = counts["ICE Enforcement and Removal Operations (ERO)"]
+    assert (ice_count.queries, ice_count.answered, ice_count.after_block,
+            ice_count.answered_after_block) == (4, 2, 2, 0)
+    assert result.analysis.unmatched == 1
+
+    evidence = result.evidence
+    assert evidence is not None and evidence.question_id == "agency_access"
+    kept = json.loads(service.evidence_content(evidence.sha256))
+    assert kept["source_sha256"] == result.analysis.source_sha256
+    assert kept["rows"] == len(QUIET)
+    assert service.verify_history(audit).ok
+    reasons = [e.reason or "" for e in service.history(audit)]
+    assert any(r.startswith("query log switch-2025.csv") for r in reasons)
+
+
+def test_a_block_that_fails_is_a_critical_finding(service, audit, tmp_path):
+    log = write_log(tmp_path, [*QUIET, "2025-11-25T15:30:00,DCICE0003,DQ,WA,answered"])
+    result = import_query_log(service, audit, log)
+    ice = rows(service, audit)[0]
+    assert ice["verified_in_logs"] == "no" and ice["queries_after_block"] == 1
+    assert any("Queries answered after the block date = 1" in line for line in result.filled)
+    findings = {f.rule_id: f for f in service.view(audit).evaluation.findings}
+    assert findings["queries-after-block"].severity == "critical"
+
+
+def test_a_dry_run_records_nothing(service, audit, tmp_path):
+    before = len(service.history(audit))
+    result = import_query_log(service, audit, write_log(tmp_path, QUIET), dry_run=True)
+    assert result.evidence is None and result.filled
+    assert len(service.history(audit)) == before
+    assert "verified_in_logs" not in rows(service, audit)[0]
+
+
+def test_refusals_name_what_to_do_and_record_nothing(service, audit, flagship, sample,
+                                                     tmp_path):
+    log = write_log(tmp_path, QUIET)
+    without_oris = service.create_audit(flagship, jurisdiction="WA",
+                                        period_start="2025-01-01", period_end="2025-12-31").id
+    service.import_answers(without_oris, {"agency_access": [AGENCIES[2]]})
+    with pytest.raises(UserFacingError, match="lists its ORIs: fill in “ORIs concerned”"):
+        import_query_log(service, without_oris, log)
+
+    other = service.create_audit(sample, jurisdiction="WA", period_start="2025-01-01",
+                                 period_end="2025-12-31").id
+    with pytest.raises(UserFacingError, match="no `log_analysis` section"):
+        import_query_log(service, other, log)
+
+    bad_ori = [{**AGENCIES[0], "oris": "WAICE0100, ICE/HQ"}]
+    service.import_answers(without_oris, {"agency_access": bad_ori})
+    with pytest.raises(UserFacingError, match="agency_access row 1"):
+        import_query_log(service, without_oris, log)
+
+    before = len(service.history(audit))
+    broken = write_log(tmp_path, ["not a time,WAICE0100,DQ,WA,answered"], "broken.csv")
+    with pytest.raises(UserFacingError, match="broken.csv"):
+        import_query_log(service, audit, broken)
+    assert len(service.history(audit)) == before
+
+
+def test_the_command_line(capsys, db_url, service, audit, tmp_path):
+    log = tmp_path / "rand.csv"
+    log.write_text("When,Originator,Key,Dest,Outcome\n" + "\n".join(QUIET) + "\n",
+                   encoding="utf-8")
+    args = ["--db", db_url, "logs", "import", audit, str(log), "--map", "time=When",
+            "--map", "ori=Originator", "--map", "message_key=Key", "--map",
+            "destination=Dest", "--map", "result=Outcome"]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "rand.csv: 6 queries, 2025-03-02 to 2025-12-31" in out
+    assert "block HOLDS" in out and "dry run: nothing recorded" in out
+
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "kept as evidence: query-log-analysis-rand.json" in out
+
+    code = main(["--db", db_url, "logs", "import", audit, str(log)])
+    err = capsys.readouterr().err
+    assert code == 2 and "rand.csv" in err and "Traceback" not in err
+    assert main(["--db", db_url, "logs", "import", audit, str(log), "--map", "when"]) == 2
+
+
+def test_the_attestation_shows_what_the_logs_show(service, audit, tmp_path):
+    from pypdf import PdfReader
+
+    from app.audit.export import export_audit
+
+    failing = write_log(tmp_path, [*QUIET, "2025-11-25T15:30:00,DCICE0003,DQ,WA,answered"])
+    result = import_query_log(service, audit, failing)
+    # a file that only looks like an analysis is evidence, not a query-log analysis
+    lookalike = tmp_path / "query-log-analysis-forged.json"
+    lookalike.write_text(json.dumps({**result.analysis.to_json(), "source_name": "forged.csv"}))
+    service.add_evidence(audit, "agency_access", lookalike)
+
+    pdf = tmp_path / "attestation.pdf"
+    export_audit(service, audit, pdf)
+    text = " ".join((page.extract_text() or "") for page in PdfReader(pdf).pages)
+    text = " ".join(text.split())
+    assert "Query-log evidence" in text
+    assert result.analysis.source_sha256 in text and result.evidence.sha256 in text
+    assert "Block FAILS" in text
+    assert "forged.csv" not in text
