@@ -51,7 +51,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
     if ctx.invoked_subcommand is None:
         from app.tui.app import run_tui
 
-        run_tui(db)
+        code = run_tui(db)
+        if code:
+            raise click.exceptions.Exit(code)
 
 
 @cli.command("checklists")

@@ -66,12 +66,15 @@ class AuditApp(App[None]):
         self.exit()
 
 
-def run_tui(db_url: str | None) -> None:
-    """Open the database at `db_url` (default: the user's data directory) and run the TUI."""
+def run_tui(db_url: str | None) -> int:
+    """Open the database at `db_url` (default: the user's data directory) and run the TUI;
+    returns the exit code (not 0 if the interface stopped on an error)."""
     from app.store import open_store
 
     store = open_store(db_url)
     try:
-        AuditApp(AuditService(store)).run()
+        app = AuditApp(AuditService(store))
+        app.run()
+        return app.return_code or 0
     finally:
         store.close()

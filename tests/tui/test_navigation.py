@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from textual.command import CommandPalette
@@ -195,3 +196,35 @@ async def test_switching_sections_frees_the_fields_it_removes(
         alive = sum(isinstance(thing, Input) for thing in gc.get_objects())
         assert screen.section_index == 0
         assert alive <= mounted, f"{alive} Inputs alive, {mounted} mounted"
+
+
+async def test_section_keys_pressed_fast_never_break_the_screen(
+        service: AuditService, tmp_path) -> None:
+    """Keys faster than sections mount: each change finishes before the next one starts."""
+    from pathlib import Path
+
+    from app.checklist import load_checklist
+
+    flagship = load_checklist(Path(__file__).resolve().parents[2] / "checklists"
+                              / "nlets-dmv-data-sharing.yaml")
+    last_year = service.create_audit(flagship, jurisdiction="WA", period_start="2024-01-01",
+                                     period_end="2024-12-31")
+    service.import_answers(last_year.id, {"block_directive": "yes", "rand_log_obtained": "no"})
+    service.create_audit(flagship, jurisdiction="WA", period_start="2025-01-01",
+                         period_end="2025-12-31", based_on=last_year.id)
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first_audit(pilot)
+        for _ in range(7):  # as a held key: the next press lands while a section mounts
+            screen.action_next_section()
+            await asyncio.sleep(0.02)
+        await settle(pilot)
+        assert screen.section_index == 7
+        for action in [screen.action_previous_section] * 7 + [screen.action_next_section] * 2:
+            action()
+            await asyncio.sleep(0.01)
+        await settle(pilot)
+        assert app.screen is screen and screen.section_index == 2
+        assert [c.question.id for c in screen.cards()] == [
+            q.id for q in flagship.checklist.sections[2].questions]
+    assert app.return_code in (None, 0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -84,6 +85,8 @@ class AuditScreen(Screen[None]):
         """The question that last had the focus (what the question keys act on)."""
         self._start_at = start_at
         self._leave_anyway = False
+        self._section_lock = asyncio.Lock()
+        self._wanted_section: int | None = None
 
     @property
     def sections(self) -> list[Section]:
@@ -127,10 +130,11 @@ class AuditScreen(Screen[None]):
             banner.update(f"Signed{signer}{when}: this audit is read-only. To change it, "
                           "start an amendment (a new audit from this one).")
         banner.display = self.read_only
-        if self._start_at is not None and self.section_of(self._start_at) is not None:
-            await self._jump(self._start_at)
-        else:
-            await self.show_section(0)
+        async with self._section_lock:
+            if self._start_at is not None and self.section_of(self._start_at) is not None:
+                await self._jump(self._start_at)
+            else:
+                await self.show_section(0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Editing keys do nothing on a signed audit; the diff needs a previous audit."""
@@ -207,19 +211,41 @@ class AuditScreen(Screen[None]):
         event.stop()
         self.open_section(event.option_index)
 
+    def after_section_changes(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` once the section changes asked for before it are done.
+
+        Changes run one at a time and are never cancelled half-way: a section half
+        mounted and half removed is where fast key presses would otherwise land.
+        """
+        async def run() -> None:
+            async with self._section_lock:
+                await step()
+
+        self.run_worker(run, group="section")
+
     def open_section(self, index: int) -> None:
-        """Open section `index` (one section change at a time)."""
-        self.run_worker(self.show_section(index), exclusive=True, group="section")
+        """Open section `index`; of several asked for in a row, only the last is opened."""
+        self._wanted_section = index
+
+        async def open_wanted() -> None:
+            if self._wanted_section is not None:
+                wanted, self._wanted_section = self._wanted_section, None
+                await self.show_section(wanted)
+
+        self.after_section_changes(open_wanted)
+
+    def _target_section(self) -> int:
+        return self.section_index if self._wanted_section is None else self._wanted_section
 
     def action_next_section(self) -> None:
         """Open the next section."""
-        if self.section_index + 1 < len(self.sections):
-            self.open_section(self.section_index + 1)
+        if self._target_section() + 1 < len(self.sections):
+            self.open_section(self._target_section() + 1)
 
     def action_previous_section(self) -> None:
         """Open the previous section."""
-        if self.section_index > 0:
-            self.open_section(self.section_index - 1)
+        if self._target_section() > 0:
+            self.open_section(self._target_section() - 1)
 
     def action_sections(self) -> None:
         """Put the focus in the section list (arrows and Enter open a section)."""
@@ -253,11 +279,11 @@ class AuditScreen(Screen[None]):
         if 0 <= position < len(visible):
             self.focus_card(visible[position])
         elif delta > 0 and self.section_index + 1 < len(self.sections):
-            self.run_worker(self._open_at(self.section_index + 1, first=True),
-                            exclusive=True, group="section")
+            index = self.section_index + 1
+            self.after_section_changes(lambda: self._open_at(index, first=True))
         elif delta < 0 and self.section_index > 0:
-            self.run_worker(self._open_at(self.section_index - 1, first=False),
-                            exclusive=True, group="section")
+            index = self.section_index - 1
+            self.after_section_changes(lambda: self._open_at(index, first=False))
 
     async def _open_at(self, index: int, *, first: bool) -> None:
         await self.show_section(index, focus=False)
@@ -275,7 +301,7 @@ class AuditScreen(Screen[None]):
 
     def jump_to(self, question_id: str) -> None:
         """Open the section of `question_id` and go to its question."""
-        self.run_worker(self._jump(question_id), exclusive=True, group="section")
+        self.after_section_changes(lambda: self._jump(question_id))
 
     async def _jump(self, question_id: str) -> None:
         index = self.section_of(question_id)
@@ -574,7 +600,7 @@ class AuditScreen(Screen[None]):
 
         def done(result: object) -> None:
             if result is not None:
-                self.run_worker(show_filled(), exclusive=True, group="section")
+                self.after_section_changes(show_filled)
 
         self.app.push_screen(QueryLogDialog(self.service, self.audit_id,
                                             table.prompt if table else plan.table), done)
