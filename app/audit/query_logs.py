@@ -9,6 +9,7 @@ this code: the auditor states them, the log is checked against them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -107,7 +108,10 @@ def import_query_log(service: AuditService, ref: str, path: Path, *,
                                source=f"query log {analysis.source_name} "
                                       f"(SHA-256 {analysis.source_sha256[:16]}…)")
     content = json.dumps(analysis.to_json(), indent=2, ensure_ascii=False).encode()
-    evidence = service.add_evidence_content(
+    digest = hashlib.sha256(content).hexdigest()
+    kept = next((e for e in view.evidence if e.sha256 == digest
+                 and e.question_id == plan.table), None)  # the same log imported again
+    evidence = kept or service.add_evidence_content(
         view.audit.id, plan.table, f"query-log-analysis-{Path(analysis.source_name).stem}.json",
         content, reason=ANALYSIS_REASON)
     return LogImport(analysis, filled, result.not_filled, result.warnings, evidence,

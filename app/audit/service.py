@@ -441,6 +441,13 @@ class AuditService:
             if self._checklist(session, row.checklist_sha256).checklist.question(
                     question_id) is None:
                 raise UserFacingError(f"the checklist has no question {question_id!r}")
+            same = session.exec(select(EvidenceRow).where(
+                EvidenceRow.audit_id == audit_id, EvidenceRow.question_id == question_id,
+                EvidenceRow.sha256 == digest)).first()
+            if same is not None:
+                raise UserFacingError(
+                    f"this file is already attached to {question_id!r}, as {same.name!r} "
+                    f"(added {same.added_at[:10]} by {same.added_by}; SHA-256 {digest[:16]}…)")
             if session.get(EvidenceBlobRow, digest) is None:
                 session.add(EvidenceBlobRow(sha256=digest, content=content))
                 session.flush()

@@ -90,6 +90,10 @@ def test_a_block_that_holds_is_verified_and_the_analysis_kept(service, audit, tm
     reasons = [e.reason or "" for e in service.history(audit)]
     assert any(r.startswith("query log switch-2025.csv") for r in reasons)
 
+    again = import_query_log(service, audit, log)  # the same log again: nothing new
+    assert again.filled == [] and again.evidence == evidence
+    assert len(service.view(audit).evidence) == 1
+
 
 def test_a_block_that_fails_is_a_critical_finding(service, audit, tmp_path):
     log = write_log(tmp_path, [*QUIET, "2025-11-25T15:30:00,DCICE0003,DQ,WA,answered"])

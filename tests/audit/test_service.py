@@ -137,6 +137,9 @@ def test_evidence_is_stored_by_content(service, audit_id, tmp_path):
         service.add_evidence(audit_id, "agencies", tmp_path / "missing.pdf")
     with pytest.raises(UserFacingError, match="effective date"):
         service.add_evidence(audit_id, "agencies", path, "June")
+    with pytest.raises(UserFacingError, match="already attached to 'agencies', as 'extract.csv'"):
+        service.add_evidence(audit_id, "agencies", path)
+    assert len(service.view(audit_id).evidence) == 2
 
 
 def test_signed_audit_is_read_only(service, store, audit_id, tmp_path):

@@ -51,7 +51,8 @@ async def test_attach_evidence_shows_hash(service: AuditService, audit: AuditInf
         await settle(pilot)
         assert app.screen is dialog
         assert "cannot read evidence file" in text_of(dialog.query_one("#evidence-error"))
-        dialog.query_one("#evidence-path", Input).value = str(extract)
+        # pasted from a file manager, in quotes
+        dialog.query_one("#evidence-path", Input).value = f"'{extract}'"
         dialog.query_one("#evidence-date", Input).value = "2024-05-01"
         await pilot.click("#attach")
         await settle(pilot)
@@ -266,3 +267,24 @@ async def test_sign_with_a_pkcs12_file(service: AuditService, audit: AuditInfo,
     assert settings.signer_title == "Chief of Staff"
     assert settings.pkcs12_path == str(certificate.signer_pkcs12)
     assert "s3cret" not in settings_path().read_text()
+
+
+async def test_answers_from_the_audit_record_are_shown_locked(service: AuditService) -> None:
+    flagship = load_checklist(Path(__file__).resolve().parents[2] / "checklists"
+                              / "nlets-dmv-data-sharing.yaml")
+    audit = service.create_audit(flagship, jurisdiction="WA", period_start="2025-01-01",
+                                 period_end="2025-12-31")
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        jurisdiction = card(app, "jurisdiction")
+        assert jurisdiction.editor.disabled
+        assert jurisdiction.query_one(CardActions).shown == ["evidence"]
+        screen = app.screen
+        assert isinstance(screen, AuditScreen)
+        screen.current_question = "jurisdiction"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert any("filled in from the audit record" in n.message
+                   for n in app._notifications)
+        assert service.view(audit.id).answers["jurisdiction"].value == "wa"

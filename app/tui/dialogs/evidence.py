@@ -18,6 +18,13 @@ from app.errors import UserFacingError
 from app.tui.dialogs import show_message
 
 
+def unquoted(path: str) -> str:
+    """A path without the quotes a file manager or shell adds when it is pasted."""
+    if len(path) >= 2 and path[0] == path[-1] and path[0] in "'\"":
+        return path[1:-1]
+    return path
+
+
 class EvidenceDialog(ModalScreen[EvidenceInfo | None]):
     """Read a file, store it by its SHA-256 and attach it to `question`.
 
@@ -70,7 +77,7 @@ class EvidenceDialog(ModalScreen[EvidenceInfo | None]):
 
     def action_attach(self) -> None:
         """Store the file in a worker; the dialog closes when it is stored."""
-        text = self.query_one("#evidence-path", Input).value.strip()
+        text = unquoted(self.query_one("#evidence-path", Input).value.strip())
         if not text:
             show_message(self.query_one("#evidence-error", Static),
                          "give the path of the file to attach")

@@ -16,6 +16,7 @@ from app.audit import AuditService
 from app.audit.query_logs import LogImport, import_query_log
 from app.errors import UserFacingError
 from app.tui.dialogs import show_message
+from app.tui.dialogs.evidence import unquoted
 
 
 class QueryLogDialog(ModalScreen[LogImport | None]):
@@ -86,7 +87,7 @@ class QueryLogDialog(ModalScreen[LogImport | None]):
         self._start(dry_run=False)
 
     def _start(self, *, dry_run: bool) -> None:
-        path = self.query_one("#log-path", Input).value.strip()
+        path = unquoted(self.query_one("#log-path", Input).value.strip())
         if not path:
             show_message(self.query_one("#log-error", Static),
                          "give the path of the log file")

@@ -38,8 +38,10 @@ class CardActions(Static):
             self.action = action
             """One of the keys of `ACTIONS`."""
 
-    def __init__(self, *, not_applicable: bool, classes: str | None = None) -> None:
-        shown = [name for name in ACTIONS if name != "not_applicable" or not_applicable]
+    def __init__(self, *, not_applicable: bool, clear: bool = True,
+                 classes: str | None = None) -> None:
+        offered = {"evidence": True, "not_applicable": not_applicable, "clear": clear}
+        shown = [name for name in ACTIONS if offered[name]]
         parts: list[Content | str | tuple[str, str]] = []
         for name in shown:
             label, key = ACTIONS[name]

@@ -98,8 +98,9 @@ class QuestionCard(Vertical):
         with Horizontal(classes="q-tools"):
             yield Input(placeholder="Note (optional)", classes="q-note", compact=True,
                         select_on_focus=False)
-            yield CardActions(not_applicable=self.question.allow_not_applicable,
-                              classes="q-actions")
+            locked = self.question.from_audit is not None
+            yield CardActions(not_applicable=self.question.allow_not_applicable and not locked,
+                              clear=not locked, classes="q-actions")
 
     def on_mount(self) -> None:
         """Show the saved note, the not-applicable mark and the status; lock if signed."""
@@ -109,6 +110,8 @@ class QuestionCard(Vertical):
         self._show_mark()
         self._show_status(self._stored_status())
         self.show_evidence(self._evidence, self._stale)
+        if self.question.from_audit is not None:
+            self.editor.make_read_only()  # the audit record says it; the service refuses edits
         if self.read_only:
             self.editor.make_read_only()
             note.disabled = True
@@ -292,6 +295,15 @@ class QuestionCard(Vertical):
 
     # ---- not applicable and clear -------------------------------------------------------
 
+    def _from_audit_record(self) -> bool:
+        """True (after saying so) when the answer is the audit record's own."""
+        if self.question.from_audit is None:
+            return False
+        self.notify(f"This answer is the audit's {self.question.from_audit.replace('_', ' ')}, "
+                    "filled in from the audit record: it cannot be changed here.",
+                    severity="warning")
+        return True
+
     def on_card_actions_chosen(self, event: CardActions.Chosen) -> None:
         """An action link was clicked."""
         event.stop()
@@ -300,7 +312,7 @@ class QuestionCard(Vertical):
 
     def mark_not_applicable(self) -> None:
         """Ask for the reason, then mark the question not applicable."""
-        if self.read_only:
+        if self.read_only or self._from_audit_record():
             return
         if not self.question.allow_not_applicable:
             self.notify("This question cannot be marked not applicable: every audit must "
@@ -324,7 +336,7 @@ class QuestionCard(Vertical):
     def clear(self) -> None:
         """Remove the answer and any not-applicable mark (the note stays); a table's rows
         or a long text are only removed after the user confirms."""
-        if self.read_only:
+        if self.read_only or self._from_audit_record():
             return
         stored = self.answer.value if self.answer else None
         if stored and self.question.type in (QuestionType.TABLE, QuestionType.LONG_TEXT):
