@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 from app.checklist.model import Column, Question, QuestionType, _Typed
@@ -19,6 +20,7 @@ SHORT_TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 50_000
 # Beyond 2**53 a float cannot hold every whole number, so a count could silently change.
 NUMBER_LIMIT = 2**53
+DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class InvalidValue(UserFacingError):
@@ -102,7 +104,9 @@ def _date(raw: Any, subject: str) -> str:
         try:
             return dt.date.fromisoformat(raw.strip()).isoformat()
         except ValueError:
-            pass
+            if DATE_SHAPE.fullmatch(raw.strip()):
+                raise InvalidValue(f"{subject} takes a date; {_show(raw)} is not a day of "
+                                   "the calendar") from None
     raise InvalidValue(f"{subject} takes a date as YYYY-MM-DD; got {_show(raw)}")
 
 
@@ -113,10 +117,12 @@ def _number(typed: _Typed, raw: Any, subject: str) -> int | float:
             value = float(raw.strip().replace(",", ""))
         except ValueError:
             value = None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-            abs(value) > NUMBER_LIMIT) or not math.isfinite(value):
-        raise InvalidValue(f"{subject} takes a number between -{NUMBER_LIMIT:,} and "
-                           f"{NUMBER_LIMIT:,}; got {_show(raw)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidValue(f"{subject} takes {_number_kind(typed)}; got {_show(raw)}")
+    if abs(value) > NUMBER_LIMIT or not math.isfinite(value):
+        raise InvalidValue(f"{subject} takes {_number_kind(typed)} no larger than "
+                           f"{NUMBER_LIMIT:,} (beyond it a number cannot be kept exactly); "
+                           f"got {_show(raw)}")
     if typed.integer:
         if value != int(value):
             raise InvalidValue(f"{subject} takes a whole number; got {_show(raw)}")
@@ -128,6 +134,17 @@ def _number(typed: _Typed, raw: Any, subject: str) -> int | float:
     if typed.max is not None and value > typed.max:
         raise InvalidValue(f"{subject} takes a number of at most {_num(typed.max)}; got {value}")
     return value
+
+
+def _number_kind(typed: _Typed) -> str:
+    kind = "a whole number" if typed.integer else "a number"
+    if typed.min is not None and typed.max is not None:
+        return f"{kind} from {_num(typed.min)} to {_num(typed.max)}"
+    if typed.min is not None:
+        return f"{kind} of {_num(typed.min)} or more"
+    if typed.max is not None:
+        return f"{kind} of {_num(typed.max)} or less"
+    return kind
 
 
 def _table(question: Question, raw: Any) -> list[dict[str, Any]]:
@@ -161,9 +178,9 @@ def _row(columns: list[Column], row: dict[str, Any], subject: str) -> dict[str, 
         raw = row.get(column.id)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if column.required:
-                raise InvalidValue(f"{subject}: column {column.id!r} is required")
+                raise InvalidValue(f"{subject}: “{column.label}” ({column.id}) is required")
             continue
-        cells[column.id] = _cell(column, raw, f"{subject}, column {column.id!r}")
+        cells[column.id] = _cell(column, raw, f"{subject}, “{column.label}” ({column.id})")
     if not cells:
         raise InvalidValue(f"{subject}: the row is empty")
     return cells

@@ -53,7 +53,8 @@ async def test_add_edit_delete_rows(service: AuditService, audit: AuditInfo) -> 
         await pilot.pause()
         # refused by the service: the dialog stays open with the reason
         assert app.screen is dialog
-        assert "YYYY-MM-DD" in dialog.query_one("#row-error").render().plain
+        assert dialog.query_one("#row-error").render().plain == (
+            "“Since” (since) takes a date; '2024-02-30' is not a day of the calendar")
         _fill(dialog, since="2024-02-29", method="switch ACL")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -81,9 +82,18 @@ async def test_add_edit_delete_rows(service: AuditService, audit: AuditInfo) -> 
         rows = service.view(audit.id).answers["agencies"].value
         assert rows[0] == {"agency": "ice", "blocked": "yes", "since": "2023-05-01"}
 
-        # delete the second row (cbp)
+        # delete the second row (cbp): a saved row is deleted only once confirmed
         table.move_cursor(row=1)
         await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "cbp" in text_of(app.screen.query_one(".confirm-body"))
+        await pilot.press("enter")  # Cancel has the focus
+        await pilot.pause()
+        assert len(service.view(audit.id).answers["agencies"].value) == 3
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.click("#confirm")
         await pilot.pause()
         rows = service.view(audit.id).answers["agencies"].value
         assert [r["agency"] for r in rows] == ["ice", "other"]
@@ -97,8 +107,11 @@ async def test_add_edit_delete_rows(service: AuditService, audit: AuditInfo) -> 
         assert len(service.view(audit.id).answers["agencies"].value) == 2
 
         # deleting every row removes the answer
-        await pilot.press("d", "d")
-        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("d")
+            await pilot.pause()
+            await pilot.click("#confirm")
+            await pilot.pause()
         answer = service.view(audit.id).answers["agencies"]
         assert answer.value is None
         assert editor.query_one("#use-defaults").display  # suggestions again

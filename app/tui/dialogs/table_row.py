@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -81,7 +82,10 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
         try:
             self._submit(row)
         except UserFacingError as exc:
-            show_message(self.query_one("#row-error", Static), str(exc))
+            # the dialog is the row: its question and row number go without saying
+            reason = re.sub(rf"^question {re.escape(repr(self.question.id))}, row \d+(: |, )",
+                            "", str(exc))
+            show_message(self.query_one("#row-error", Static), reason)
             return
         self.dismiss(row)
 

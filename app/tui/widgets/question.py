@@ -269,7 +269,9 @@ class QuestionCard(Vertical):
         except UserFacingError as exc:
             self.refused = True
             self.editor.mark_invalid(True)
-            self._show_status(f"Not saved: {exc}", error=True)
+            # the card is the question: "this answer" reads better here than its id
+            reason = str(exc).replace(f"question {self.question.id!r}", "this answer", 1)
+            self._show_status(f"Not saved: {reason}", error=True)
             return False
         return True
 

@@ -14,14 +14,16 @@ from textual.widgets import Button, DataTable, Static
 
 from app.checklist.display import format_table
 from app.checklist.model import Question
+from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.table_row import RowDialog
 from app.tui.widgets.base import AnswerEditor
 
 Commit = Callable[[Any | None], object]
 """Saves a whole table value at once, raising `UserFacingError` when it is refused."""
 
-DEFAULT_ROWS_HINT = ("Suggested rows from the checklist, not saved yet: add, edit or delete "
-                     "a row, or choose “Use these rows”.")
+DEFAULT_ROWS_HINT = ("Suggested rows from the checklist, not saved yet. Adding, editing or "
+                     "deleting a row saves the table as shown; “Use these rows” saves them "
+                     "as they are.")
 
 
 class TableEditor(AnswerEditor):
@@ -142,12 +144,26 @@ class TableEditor(AnswerEditor):
             lambda result: self._after_dialog(index if result is not None else None))
 
     def action_delete_row(self) -> None:
-        """Delete the selected row and save at once (the history keeps the old rows)."""
+        """Delete the selected row, after confirmation if it is saved, and save the table
+        (the history keeps the old rows)."""
         index = self._selected()
         if index is None:
             self.notify("There is no row to delete.", severity="warning")
             return
+        if self._unsaved_defaults:
+            self._delete(index)
+            return
+        first = format_table(self.question, [self._rows[index]])[1][0] or "(blank)"
+        self.app.push_screen(ConfirmDialog(
+            f"Delete row {index + 1} — {first}",
+            f"The row “{first}” of “{self.question.prompt}” will be removed and the table "
+            "saved. The history keeps the old rows.", confirm="Delete the row", danger=True),
+            lambda confirmed: self._delete(index) if confirmed else None)
+
+    def _delete(self, index: int) -> None:
         rows = self.rows
+        if index >= len(rows):
+            return
         del rows[index]
         self._cursor = index
         self.edited(rows or None, debounce=False)
