@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from app.errors import UserFacingError
 from app.store.tables import AuditRow, EvidenceBlobRow
 
 if TYPE_CHECKING:
+    from app.audit.models import AuditView
     from app.audit.service import AuditService
     from app.report.signing import Pkcs11Key, Pkcs12Key
     from app.report.verification import SignatureCheck
@@ -80,6 +83,7 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
         raise UserFacingError(f"audit {view.audit.id[:12]} cannot be signed yet:\n"
                               f"{listed}{more}")
     signer_name, certificate_sha256 = describe_key(key)
+    _refuse_another_signer(view, signer_name)
     today = dt.date.today().isoformat()
     rendered = render_attestation(
         view, changes=service.changes_since_previous(view.audit.id),
@@ -119,6 +123,33 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
         temporary.unlink(missing_ok=True)
     return SignedAudit(output, pdf_sha256, rendered.manifest_sha256, signed.signer,
                        certificate_sha256, signed_at, rendered.pages)
+
+
+def _refuse_another_signer(view: AuditView, signer_name: str) -> None:
+    """The key must be the attesting official's that the audit names, if it names one."""
+    attestation = view.checklist.checklist.attestation
+    if attestation is None or attestation.official is None:
+        return
+    official = view.evaluation.effective.get(attestation.official)
+    if official and not same_person(str(official), signer_name):
+        question = view.checklist.checklist.question(attestation.official)
+        prompt = question.prompt if question else attestation.official
+        raise UserFacingError(
+            f"the key belongs to {signer_name!r}, but this audit names {official!r} as the "
+            f"attesting official; sign with that official's own key, or correct “{prompt}” "
+            "first. Nothing was signed")
+
+
+def same_person(one: str, other: str) -> bool:
+    """True when every word of one name is in the other, ignoring case, accents, order
+    and punctuation ("Ñúñez-O'Brien, José" and "Jose Nunez O Brien" are the same)."""
+    def words(name: str) -> set[str]:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", name)
+                        if not unicodedata.combining(c))
+        return set(re.findall(r"\w+", plain.casefold()))
+
+    first, second = words(one), words(other)
+    return bool(first and second) and (first <= second or second <= first)
 
 
 def _write_beside(output: Path, data: bytes) -> Path:

@@ -220,6 +220,15 @@ class QueryLogMap(_Strict):
     """A date question filled with the last day the log covers."""
 
 
+class AttestationMap(_Strict):
+    """The questions that shape the signed statement."""
+
+    official: str | None = None
+    """A text question naming the attesting official: signing checks the key's name."""
+    exceptions: str | None = None
+    """A long-text question of matters excepted from the attestation: printed in it."""
+
+
 class Checklist(_Strict):
     """A versioned checklist: sections of questions and findings rules."""
 
@@ -232,6 +241,7 @@ class Checklist(_Strict):
     findings: list[FindingRule] = Field(default_factory=list)
     migrations: list[Migration] = Field(default_factory=list)
     log_analysis: QueryLogMap | None = None
+    attestation: AttestationMap | None = None
 
     @field_validator("version", mode="before")
     @classmethod

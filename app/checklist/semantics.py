@@ -46,6 +46,15 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
             seen[question.id] = question
     if checklist.log_analysis is not None:
         _check_log_analysis(checklist.log_analysis, all_questions, report)
+    if checklist.attestation is not None:
+        wanted = {"official": QuestionType.SHORT_TEXT, "exceptions": QuestionType.LONG_TEXT}
+        for field, kind in wanted.items():
+            question_id = getattr(checklist.attestation, field)
+            question = all_questions.get(question_id) if question_id else None
+            if question_id and (question is None or question.type != kind):
+                report(("attestation", field), f"attestation.{field} {question_id!r} is not "
+                       f"a {kind.value} question of this checklist",
+                       f"name a {kind.value} question, or leave it out")
     for fi, rule in enumerate(checklist.findings):
         loc = ("findings", fi)
         _check_condition(rule.when, (*loc, "when"), all_questions, all_questions, report)

@@ -253,11 +253,27 @@ def _statement(view: AuditView) -> tuple[str, list[str]]:
         "to the best of my knowledge, information and belief, formed after reasonable "
         "inquiry, the answers recorded in this audit are true and complete, and its findings "
         "are set out in full in this document; and",
+    ]
+    excepted = excepted_matters(view)
+    if excepted:
+        items[1] = items[1].replace("are true and complete", "are true and complete, except "
+                                    "for the matters set out in the next clause")
+        items.append(f"I do not attest to these matters: {excepted}; and")
+    items += [
         "the record I attest to is the machine-readable manifest embedded in this document, "
         "whose SHA-256 digest is printed below. Any change to that record changes the "
         "digest.",
     ]
     return intro, items
+
+
+def excepted_matters(view: AuditView) -> str:
+    """The matters the official excepts from a qualified statement ("" when none)."""
+    attestation = view.checklist.checklist.attestation
+    if attestation is None or attestation.exceptions is None:
+        return ""
+    value = view.evaluation.effective.get(attestation.exceptions)
+    return " ".join(str(value).split()) if value else ""
 
 
 def transparency_context(view: AuditView, public_sha256: str,

@@ -118,6 +118,10 @@ CASES = {
                                      "oris: who, blocked_since: d}\n  period_start: n\n", 21,
                                      "log_analysis.period_start 'n' is not a date question",
                                      "name a date question"),
+    "attestation-official-not-text": (HEAD + "      - id: a\n        prompt: A\n"
+                                      "        type: date\nattestation:\n  official: a\n",
+                                      13, "attestation.official 'a' is not a short_text",
+                                      "name a short_text question"),
     "not-a-mapping": ("- just\n- a list\n", 1, "not a checklist", "start the file with id"),
     "no-notice": (HEAD.replace("notice: Counsel reviews this checklist before it is relied "
                                "on.\n", "") + "      - id: a\n        prompt: A\n"

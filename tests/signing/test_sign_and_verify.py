@@ -2,6 +2,7 @@ import hashlib
 import shutil
 import subprocess
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 
@@ -298,3 +299,40 @@ def test_export_never_replaces_links_or_devices_and_keeps_permissions(
     finally:
         os.umask(old)
     assert private.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_key_must_be_the_named_officials(service, certificate, tmp_path):
+    """The flagship names the attesting official; a key of someone else is refused."""
+    import yaml
+    from pypdf import PdfReader
+
+    from app.audit.attest import attestation_statement, same_person
+    from app.checklist import load_checklist
+
+    root = Path(__file__).resolve().parents[2]
+    flagship = load_checklist(root / "checklists" / "nlets-dmv-data-sharing.yaml")
+    audit = service.create_audit(flagship, jurisdiction="CO", period_start="2025-01-01",
+                                 period_end="2025-12-31").id
+    compliant = root / "tests" / "fixtures" / "flagship-compliant.yaml"
+    service.import_answers(audit, yaml.safe_load(compliant.read_text(encoding="utf-8")))
+    assert service.review(audit).ready
+    output = tmp_path / "signed.pdf"
+    with pytest.raises(UserFacingError, match="names 'Jordan Example' as the attesting "
+                                              "official"):
+        sign(service, audit, certificate, output)
+    assert not output.exists() and service.get_audit(audit).status == "draft"
+
+    service.import_answers(audit, {
+        "attesting_official_name": "Roe, Jane",
+        "attestation_statement": "qualified",
+        "attestation_exceptions": "The contractor's\nportal logs,\nnot yet received."})
+    statement = " ".join(attestation_statement(service, audit))
+    assert "true and complete, except for the matters set out in the next clause" in statement
+    assert ("I do not attest to these matters: The contractor's portal logs, not yet "
+            "received.") in statement
+    sign(service, audit, certificate, output)
+    text = " ".join(" ".join((page.extract_text() or "")
+                             for page in PdfReader(output).pages).split())
+    assert "I do not attest to these matters: The contractor" in text
+    assert same_person("José Ñúñez-O'Brien", "Nunez-O Brien, Jose (TEST ONLY)")
+    assert not same_person("Jordan Example", "Jane Roe")
