@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 CONFIG_FILE = "tui-settings.json"
@@ -19,7 +19,7 @@ CONFIG_FILE = "tui-settings.json"
 
 @dataclass
 class TuiSettings:
-    """The remembered values; every field is optional text."""
+    """The remembered values: optional text, and where each audit was left."""
 
     auditor_name: str = ""
     """The auditor's name, offered in the new-audit dialog."""
@@ -39,6 +39,12 @@ class TuiSettings:
     """The last PKCS#11 key label used to sign."""
     export_folder: str = ""
     """The folder of the last export or signed file."""
+    positions: dict[str, str] = field(default_factory=dict)
+    """Audit id -> the question last worked on, to reopen the audit there."""
+
+
+POSITIONS_KEPT = 200
+"""How many audits' positions are remembered (the most recent)."""
 
 
 def settings_path() -> Path:
@@ -57,8 +63,14 @@ def load_settings(path: Path | None = None) -> TuiSettings:
         return TuiSettings()
     if not isinstance(data, dict):
         return TuiSettings()
-    known = {f.name for f in fields(TuiSettings)}
-    return TuiSettings(**{k: str(v) for k, v in data.items() if k in known and v is not None})
+    known = {f.name for f in fields(TuiSettings)} - {"positions"}
+    settings = TuiSettings(**{k: str(v) for k, v in data.items()
+                              if k in known and v is not None})
+    positions = data.get("positions")
+    if isinstance(positions, dict):
+        settings.positions = {str(k): str(v) for k, v in positions.items()
+                              if isinstance(v, str)}
+    return settings
 
 
 def save_settings(settings: TuiSettings, path: Path | None = None) -> None:
@@ -68,7 +80,7 @@ def save_settings(settings: TuiSettings, path: Path | None = None) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(asdict(settings), out, indent=2, sort_keys=True)
+            json.dump(asdict(settings), out, indent=2)  # positions keep their order
             out.write("\n")
         os.replace(temporary, path)
     except BaseException:
@@ -81,6 +93,19 @@ def remember(**values: str) -> str | None:
     settings = load_settings()
     for name, value in values.items():
         setattr(settings, name, value)
+    return _save(settings)
+
+
+def remember_position(audit_id: str, question_id: str) -> str | None:
+    """Remember where work on an audit stopped; returns a message if it could not be saved."""
+    settings = load_settings()
+    settings.positions.pop(audit_id, None)
+    settings.positions[audit_id] = question_id  # the most recent last
+    settings.positions = dict(list(settings.positions.items())[-POSITIONS_KEPT:])
+    return _save(settings)
+
+
+def _save(settings: TuiSettings) -> str | None:
     try:
         save_settings(settings)
     except OSError as exc:

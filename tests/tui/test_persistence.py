@@ -13,7 +13,7 @@ from app.tui.app import AuditApp
 from app.tui.widgets import question
 from app.tui.widgets.card_actions import CardActions
 
-from .helpers import card, focus, open_first_audit, type_text
+from .helpers import card, focus, open_first_audit, settle, type_text
 
 
 @pytest.fixture
@@ -131,3 +131,19 @@ async def test_refused_text_warns_before_leaving(service: AuditService,
         await pilot.pause()
         assert app.screen is not screen
     assert service.view(audit.id).answers.get("review_date") is None
+
+
+async def test_an_audit_reopens_where_work_stopped(service: AuditService,
+                                                   audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        screen.jump_to("agencies")
+        await settle(pilot)
+        assert screen.section_index == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        again = await open_first_audit(pilot)
+        await settle(pilot)
+        assert again is not screen
+        assert again.section_index == 1 and again.current_question == "agencies"

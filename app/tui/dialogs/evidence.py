@@ -15,14 +15,7 @@ from textual.worker import Worker, WorkerState
 from app.audit import AuditService, EvidenceInfo
 from app.checklist.model import Question
 from app.errors import UserFacingError
-from app.tui.dialogs import show_message
-
-
-def unquoted(path: str) -> str:
-    """A path without the quotes a file manager or shell adds when it is pasted."""
-    if len(path) >= 2 and path[0] == path[-1] and path[0] in "'\"":
-        return path[1:-1]
-    return path
+from app.tui.dialogs import show_message, unquoted
 
 
 class EvidenceDialog(ModalScreen[EvidenceInfo | None]):

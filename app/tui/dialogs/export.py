@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 from app.audit import AuditInfo, AuditService
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
-from app.tui.dialogs import show_message
+from app.tui.dialogs import show_message, unquoted
 from app.tui.jobs import default_folder, export_unavailable, file_stem
 
 FORMATS: list[tuple[str, str, str]] = [
@@ -122,9 +122,10 @@ class ExportDialog(ModalScreen[Path | None]):
         if not text:
             show_message(self.query_one("#export-error", Static), "give the file to write")
             return
-        target = Path(text).expanduser()
+        target = Path(unquoted(text)).expanduser()
         if target.exists() and self._confirm_replace != target:
             self._confirm_replace = target
+            show_message(self.query_one("#export-result", Static), "")
             show_message(self.query_one("#export-error", Static),
                          f"{target} exists: press Export again to replace it.")
             return

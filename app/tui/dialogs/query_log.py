@@ -15,8 +15,7 @@ from textual.worker import Worker, WorkerState
 from app.audit import AuditService
 from app.audit.query_logs import LogImport, import_query_log
 from app.errors import UserFacingError
-from app.tui.dialogs import show_message
-from app.tui.dialogs.evidence import unquoted
+from app.tui.dialogs import show_message, unquoted
 
 
 class QueryLogDialog(ModalScreen[LogImport | None]):

@@ -18,6 +18,7 @@ from app.audit import AuditService, AuditView
 from app.audit.review import review
 from app.checklist.model import Section
 from app.errors import UserFacingError
+from app.tui.config import remember_position
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.saving import AnswerSaver, local_time
 from app.tui.widgets.footer import KeyFooter
@@ -132,7 +133,7 @@ class AuditScreen(Screen[None]):
         banner.display = self.read_only
         async with self._section_lock:
             if self._start_at is not None and self.section_of(self._start_at) is not None:
-                await self._jump(self._start_at)
+                await self._jump(self._start_at, quiet=True)
             else:
                 await self.show_section(0)
 
@@ -303,7 +304,7 @@ class AuditScreen(Screen[None]):
         """Open the section of `question_id` and go to its question."""
         self.after_section_changes(lambda: self._jump(question_id))
 
-    async def _jump(self, question_id: str) -> None:
+    async def _jump(self, question_id: str, *, quiet: bool = False) -> None:
         index = self.section_of(question_id)
         if index is None:
             self.notify(f"The checklist has no question {question_id!r}.", severity="warning")
@@ -314,8 +315,9 @@ class AuditScreen(Screen[None]):
         if card is None:
             return
         if not card.display:
-            self.notify("That question is hidden by earlier answers in this audit.",
-                        severity="warning")
+            if not quiet:
+                self.notify("That question is hidden by earlier answers in this audit.",
+                            severity="warning")
             return
         if not self.focus_card(card):
             self.current_question = question_id
@@ -427,10 +429,13 @@ class AuditScreen(Screen[None]):
         self.dismiss(None)
 
     def on_unmount(self) -> None:
-        """A last chance to save typing, should the screen go away some other way."""
+        """A last chance to save typing, should the screen go away some other way; and
+        remember the question to reopen the audit at."""
         for card in self.cards():
             if card.has_pending:
                 card.flush()
+        if self.current_question is not None:
+            remember_position(self.audit_id, self.current_question)  # a convenience only
 
     # ---- question actions ---------------------------------------------------------------
 

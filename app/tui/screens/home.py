@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from app.audit import AuditInfo, AuditService, AuditSummary
 from app.errors import UserFacingError
+from app.tui.config import load_settings
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.new_audit import NewAuditDialog
 from app.tui.dialogs.pick_audit import PickAuditDialog
@@ -135,13 +136,15 @@ class HomeScreen(Screen[None]):
             self.open_audit(audit_id)
 
     def open_audit(self, audit_id: str, start_at: str | None = None) -> None:
-        """Show the audit screen of `audit_id` (at the question `start_at`, if given)."""
+        """Show the audit screen of `audit_id` at the question `start_at`, else where work
+        on it last stopped."""
         try:
             view = self.service.view(audit_id)
         except UserFacingError as exc:
             self.notify(str(exc), title="Cannot open the audit", severity="error",
                         markup=False)
             return
+        start_at = start_at or load_settings().positions.get(audit_id)
         self.app.push_screen(AuditScreen(self.service, view, start_at=start_at))
 
     def _selected_audit(self) -> AuditInfo | None:
