@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from app.audit import AuditService
@@ -24,24 +25,36 @@ When,ORI,message_key,destination,Outcome
 """
 
 
-async def test_preview_then_import(service: AuditService, tmp_path: Path) -> None:
+def blocked_ice(service: AuditService, folder: Path) -> tuple[str, Path]:
+    """A flagship audit whose only agency, ICE ERO, is blocked; and a log to import."""
     audit = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="WA",
                                  period_start="2025-01-01", period_end="2025-12-31").id
     service.import_answers(audit, {"agency_access": [
         {"agency": "ice_ero", "oris": "WAICE0100", "blocked": "yes",
          "blocked_since": "2025-11-19"}]})
-    log = tmp_path / "switch.csv"
+    log = folder / "switch.csv"
     log.write_text(LOG, encoding="utf-8")
+    return audit, log
+
+
+async def open_dialog(pilot: Pilot, log: Path) -> QueryLogDialog:
+    """Open the first audit, then the import dialog (ctrl+l) with the log's path in it."""
+    await open_first_audit(pilot)
+    await pilot.press("ctrl+l")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, QueryLogDialog)
+    dialog.query_one("#log-path", Input).value = str(log)
+    return dialog
+
+
+async def test_preview_then_import(service: AuditService, tmp_path: Path) -> None:
+    audit, log = blocked_ice(service, tmp_path)
     events = len(service.history(audit))
 
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first_audit(pilot)
-        await pilot.press("ctrl+l")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, QueryLogDialog)
-        dialog.query_one("#log-path", Input).value = str(log)
+        dialog = await open_dialog(pilot, log)
         dialog.query_one("#log-map", Input).value = "time=When, ori=ORI, result=Outcome"
         dialog.query_one("#log-answered", Input).value = "OK"
 
@@ -70,21 +83,10 @@ async def test_preview_then_import(service: AuditService, tmp_path: Path) -> Non
 
 async def test_a_refused_log_is_explained_in_the_dialog(service: AuditService,
                                                         tmp_path: Path) -> None:
-    audit = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="WA",
-                                 period_start="2025-01-01", period_end="2025-12-31").id
-    service.import_answers(audit, {"agency_access": [
-        {"agency": "ice_ero", "oris": "WAICE0100", "blocked": "yes",
-         "blocked_since": "2025-11-19"}]})
-    log = tmp_path / "switch.csv"
-    log.write_text(LOG, encoding="utf-8")  # its columns are not named as the defaults
+    _audit, log = blocked_ice(service, tmp_path)  # its columns are not named as the defaults
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_first_audit(pilot)
-        await pilot.press("ctrl+l")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, QueryLogDialog)
-        dialog.query_one("#log-path", Input).value = str(log)
+        dialog = await open_dialog(pilot, log)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await settle(pilot)
