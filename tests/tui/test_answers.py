@@ -8,6 +8,7 @@ from app.audit import AuditInfo, AuditService
 from app.checklist.evaluate import AnswerState
 from app.tui.app import AuditApp
 from app.tui.dialogs.reason import ReasonDialog
+from app.tui.widgets.ticklist import TickList
 
 from .helpers import SETTLE, card, click_action, focus, open_first_audit, type_text
 
@@ -171,6 +172,14 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
         assert stored(service, audit, "reason_required").value is None
         assert reason.query_one(Select).value is Select.NULL
 
+        # choosing the blank entry removes the answer, and says so
+        reason.query_one(Select).value = "never"
+        await pilot.pause()
+        reason.query_one(Select).clear()
+        await pilot.pause()
+        assert stored(service, audit, "reason_required").value is None
+        assert reason.query_one(".q-status").render().plain.startswith("cleared")
+
 
 async def test_loading_saved_answers_saves_nothing(service: AuditService,
                                                    audit: AuditInfo) -> None:
@@ -219,3 +228,14 @@ async def test_section_list_opens_sections(service: AuditService, audit: AuditIn
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.section_index == 0
+
+
+async def test_unticked_options_are_blank_not_a_grey_x(service: AuditService,
+                                                       audit: AuditInfo) -> None:
+    service.import_answers(audit.id, {"connected": "yes", "keys": ["kq"]})
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        ticks = card(app, "keys").query_one(TickList)
+        boxes = [ticks.render_line(y).text[:3] for y in range(3)]
+        assert boxes == ["▐ ▌", "▐X▌", "▐ ▌"]  # dq, kq (ticked), rq

@@ -20,6 +20,7 @@ from textual.widgets.selection_list import Selection
 from app.checklist.model import Column, Question, QuestionType
 from app.errors import UserFacingError
 from app.tui.dialogs import show_message
+from app.tui.widgets.ticklist import TickList
 
 PLACEHOLDERS = {QuestionType.DATE: "YYYY-MM-DD", QuestionType.NUMBER: "A number"}
 
@@ -120,9 +121,8 @@ def _field(column: Column, value: Any, field_id: str) -> Widget:
                       value=value if value in column.option_values() else Select.NULL)
     if kind == QuestionType.MULTIPLE_CHOICE:
         chosen = set(value or [])
-        return SelectionList[str](*[Selection(Content(column.label_for(v)), v, v in chosen)
-                                    for v in column.option_values()], id=field_id,
-                                  compact=True)
+        return TickList(*[Selection(Content(column.label_for(v)), v, v in chosen)
+                          for v in column.option_values()], id=field_id, compact=True)
     if kind == QuestionType.LONG_TEXT:
         return TextArea("" if value is None else str(value), id=field_id, soft_wrap=True,
                         compact=True)

@@ -11,6 +11,7 @@ from textual.widgets import RadioButton, RadioSet, Select, SelectionList
 from textual.widgets.selection_list import Selection
 
 from app.tui.widgets.base import AnswerEditor
+from app.tui.widgets.ticklist import TickList
 
 
 class YesNoUnknownEditor(AnswerEditor):
@@ -74,9 +75,9 @@ class MultipleChoiceEditor(AnswerEditor):
     LOAD_MESSAGES = (SelectionList.SelectedChanged,)
 
     def compose(self) -> ComposeResult:
-        """A SelectionList of the question's options."""
-        yield SelectionList[str](*[Selection(Content(option.label), option.value)
-                                   for option in self.question.options])
+        """A list of the question's options to tick."""
+        yield TickList(*[Selection(Content(option.label), option.value)
+                         for option in self.question.options])
 
     def _load(self, value: Any | None) -> None:
         selection_list = self.query_one(SelectionList)

@@ -248,7 +248,7 @@ class QuestionCard(Vertical):
     def commit_value(self, value: Any | None) -> AnswerInfo:
         """Save `value` (`None` removes the answer); raises `UserFacingError` if refused."""
         info = self.saver.set_value(self.question.id, value)
-        self._after_save(info, "saved")
+        self._after_save(info, "saved" if value is not None else "cleared")
         return info
 
     def _save_value(self, value: Any | None) -> bool:
