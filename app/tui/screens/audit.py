@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,6 +26,10 @@ from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
+
+WIDE_HEADER = 110
+"""Below this width the header names the audit by state and period, to leave room for the
+progress and findings."""
 """A command palette entry: title, help, callback."""
 
 
@@ -123,7 +127,7 @@ class AuditScreen(Screen[None]):
     async def on_mount(self) -> None:
         """Title the screen and open the first section."""
         audit = self.view.audit
-        self.title = audit.title
+        self._fit_title(self.size.width)
         banner = self.query_one("#banner", Static)
         if self.read_only:
             signer = f" by {audit.signed_by}" if audit.signed_by else ""
@@ -136,6 +140,15 @@ class AuditScreen(Screen[None]):
                 await self._jump(self._start_at, quiet=True)
             else:
                 await self.show_section(0)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the progress in the header on a narrow terminal."""
+        self._fit_title(event.size.width)
+
+    def _fit_title(self, width: int) -> None:
+        audit = self.view.audit
+        short = f"{audit.jurisdiction.upper()} {audit.period_start}–{audit.period_end}"
+        self.title = audit.title if width >= WIDE_HEADER else short
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Editing keys do nothing on a signed audit; the diff needs a previous audit."""
