@@ -48,7 +48,9 @@ class EvidenceDialog(ModalScreen[EvidenceInfo | None]):
             yield Static(f"Attach evidence — {self.question.prompt}", classes="dialog-title",
                          markup=False)
             yield Static("The file is copied into the audit's database and identified by its "
-                         "SHA-256; the original can move or change afterwards.",
+                         "SHA-256; the original can move or change afterwards. Evidence "
+                         "stays once attached (the history keeps it): to correct a file, "
+                         "attach the corrected one and say why in the note.",
                          classes="field-help")
             yield Label("File", classes="field-label")
             yield Input(placeholder="path of the file, e.g. ~/evidence/query-log-2025.csv",
