@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,8 +114,7 @@ def import_query_log(service: AuditService, ref: str, path: Path, *,
     evidence = kept or service.add_evidence_content(
         view.audit.id, plan.table, f"query-log-analysis-{Path(analysis.source_name).stem}.json",
         content, reason=ANALYSIS_REASON)
-    return LogImport(analysis, filled, result.not_filled, result.warnings, evidence,
-                     recorded=True)
+    return replace(result, evidence=evidence, recorded=True)
 
 
 def query_log_map(view: AuditView) -> QueryLogMap:
@@ -126,7 +125,8 @@ def query_log_map(view: AuditView) -> QueryLogMap:
             f"this audit's checklist ({checklist.id} version {checklist.version}, as stored "
             "when the audit was created) does not say where query-log results go: it has no "
             "`log_analysis` section. Start an audit from this one with a checklist that has "
-            "it (`nlets-audit new --from AUDIT`), such as the bundled nlets-dmv-data-sharing")
+            "it, such as the bundled nlets-dmv-data-sharing (`nlets-audit new --from AUDIT`, "
+            "or f on the audit list)")
     return checklist.log_analysis
 
 

@@ -93,3 +93,15 @@ async def test_a_refused_log_is_explained_in_the_dialog(service: AuditService,
         error = text_of(dialog.query_one("#log-error"))
         assert "switch.csv" in error and "time" in error
         assert app.screen is dialog
+
+
+async def test_a_checklist_without_log_analysis_says_what_to_do(
+        service: AuditService, audit) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_audit(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        assert any("no `log_analysis` section" in n.message and "f on the audit list"
+                   in n.message for n in app._notifications)

@@ -27,7 +27,7 @@ from app.audit import AuditInfo, AuditService
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message, unquoted
-from app.tui.jobs import default_folder, export_unavailable, file_stem
+from app.tui.jobs import default_folder, file_stem
 
 FORMATS: list[tuple[str, str, str]] = [
     ("pdf", "Attestation PDF (PDF/A-3b, with the manifest)", ".pdf"),
@@ -84,21 +84,14 @@ class ExportDialog(ModalScreen[Path | None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        """Nothing running yet; say so at once if this format cannot be made here."""
+        """Nothing running yet."""
         self.query_one("#export-busy").display = False
         for line in ("#export-progress", "#export-error", "#export-result"):
             show_message(self.query_one(line, Static), "")
-        self._check_available()
 
     def _default_path(self, fmt: str) -> Path:
         extension = next(ext for f, _label, ext in FORMATS if f == fmt)
         return self._folder / f"{file_stem(self.audit)}{extension}"
-
-    def _check_available(self) -> None:
-        reason = export_unavailable(self._format)
-        show_message(self.query_one("#export-error", Static),
-                     f"Cannot export: {reason}" if reason else "")
-        self.query_one("#export", Button).disabled = bool(reason)
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
@@ -108,7 +101,6 @@ class ExportDialog(ModalScreen[Path | None]):
         path = self.query_one("#export-path", Input)
         if path.value.strip() in ("", old_default):
             path.value = str(self._default_path(self._format))
-        self._check_available()
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self) -> None:

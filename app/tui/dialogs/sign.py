@@ -31,26 +31,17 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from app.audit import AuditInfo, AuditService
+from app.audit.attest import ATTESTATION_WEIGHT, attestation_statement
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
-from app.tui.jobs import default_folder, file_stem, signing_unavailable
+from app.tui.jobs import default_folder, file_stem
 
 SIGNED = "signed"
 """The dialog's result when the audit was signed."""
 REVIEW = "review"
 """The dialog's result when the user asked to see the review (what blocks signing)."""
 BLOCKERS_SHOWN = 12
-
-
-def statement_paragraphs(service: AuditService, audit_id: str) -> list[str]:
-    """The attestation statement as paragraphs (the service may give one string or many)."""
-    from app.audit.attest import attestation_statement
-
-    statement: Any = attestation_statement(service, audit_id)
-    if isinstance(statement, str):
-        return [part for part in statement.split("\n") if part.strip()]
-    return [str(part) for part in statement]
 
 
 class SignDialog(ModalScreen[str | None]):
@@ -73,11 +64,9 @@ class SignDialog(ModalScreen[str | None]):
         self.blockers: list[str] = []
         """Why the audit cannot be signed yet (the service's review); empty when ready."""
         self.unavailable: str | None = None
-        """Why signing cannot run here at all, or None."""
+        """Why this audit cannot be signed at all (already signed, unreadable), or None."""
         self.statement: list[str] = []
         """The statement the signer attests to, paragraph by paragraph."""
-        self.weight = ""
-        """What signing means, in law."""
         self.result: Any = None
         """The signed audit, once signed."""
         self._busy = False
@@ -92,16 +81,10 @@ class SignDialog(ModalScreen[str | None]):
         except UserFacingError as exc:
             self.unavailable = str(exc)
             return
-        self.unavailable = signing_unavailable()
-        if self.blockers or self.unavailable:
+        if self.blockers:
             return
         try:
-            from app.audit.attest import ATTESTATION_WEIGHT
-
-            self.statement = statement_paragraphs(self.service, self.audit.id)
-            self.weight = ATTESTATION_WEIGHT
-        except (ImportError, AttributeError) as exc:
-            self.unavailable = f"the attestation statement is not available: {exc}"
+            self.statement = attestation_statement(self.service, self.audit.id)
         except UserFacingError as exc:
             self.unavailable = str(exc)
 
@@ -123,7 +106,7 @@ class SignDialog(ModalScreen[str | None]):
                 yield Static("You attest:", classes="field-label")
                 for paragraph in self.statement:
                     yield Static(paragraph, classes="statement", markup=False)
-                yield Static(self.weight, classes="statement weight", markup=False)
+                yield Static(ATTESTATION_WEIGHT, classes="statement weight", markup=False)
                 yield Label("Your key", classes="field-label")
                 pkcs11 = self.settings.key_source == "pkcs11"
                 with RadioSet(id="key-source", compact=True):

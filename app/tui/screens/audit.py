@@ -600,14 +600,13 @@ class AuditScreen(Screen[None]):
 
     def action_import_log(self) -> None:
         """Import a query log against this audit's agencies and blocks."""
+        from app.audit.query_logs import query_log_map
         from app.tui.dialogs.query_log import QueryLogDialog
 
-        plan = self.view.checklist.checklist.log_analysis
-        if plan is None:
-            self.notify("This audit's checklist, as stored when the audit was created, does "
-                        "not say where query-log results go (it has no log_analysis "
-                        "section). Start a new audit from this one (f on the audit list) "
-                        "with a checklist that has it.", severity="warning")
+        try:
+            plan = query_log_map(self.view)
+        except UserFacingError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
             return
         self.flush_all()
         table = self.view.checklist.checklist.question(plan.table)
