@@ -37,7 +37,7 @@ def logs_import(ctx: click.Context, audit: str, file: Path, pairs: tuple[str, ..
 
     result = import_query_log(ctx.obj.service(), audit, file,
                               mapping=ColumnMapping.parse(pairs),
-                              answered=answered or ("answered",), file_format=file_format,
+                              answered=answered, file_format=file_format,
                               dry_run=dry_run)
     if as_json:
         click.echo(json.dumps({**result.analysis.to_json(), "filled": result.filled,

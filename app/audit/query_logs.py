@@ -83,11 +83,12 @@ class _Row:
 
 def import_query_log(service: AuditService, ref: str, path: Path, *,
                      mapping: ColumnMapping | None = None,
-                     answered: Sequence[str] = ("answered",),
+                     answered: Sequence[str] = (),
                      file_format: str | None = None, dry_run: bool = False) -> LogImport:
     """Analyse the log at `path` against audit `ref` and, unless `dry_run`, record the
-    results: the filled answers in one change, then the analysis as evidence."""
-    from app.logs import ColumnMapping, analyse_log
+    results: the filled answers in one change, then the analysis as evidence. No
+    `answered` values means the default ones."""
+    from app.logs import DEFAULT_ANSWERED, ColumnMapping, analyse_log
 
     view = service.view(ref)
     if view.audit.status == "signed" and not dry_run:
@@ -97,7 +98,8 @@ def import_query_log(service: AuditService, ref: str, path: Path, *,
     table = _question(view, plan.table)
     rows, counted, not_filled = _agency_rows(view, plan, table)
     analysis = analyse_log(path, [row.rule for row in counted],
-                           mapping=mapping or ColumnMapping(), answered=answered,
+                           mapping=mapping or ColumnMapping(),
+                           answered=tuple(answered) or DEFAULT_ANSWERED,
                            file_format=file_format)
     entries, filled, unchecked = _fill(view, plan, table, rows, counted, analysis)
     result = LogImport(analysis, filled, not_filled + unchecked, _warnings(view, analysis))

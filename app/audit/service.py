@@ -619,7 +619,7 @@ def _clean_line(text: str | None, what: str) -> str:
 
 
 def _limited(text: str, limit: int, what: str) -> str:
-    require_unicode(text, f"the {what}")
+    require_unicode(text, (f"the {what}",))
     if len(text) > limit:
         raise UserFacingError(f"the {what} is {len(text)} characters long; the limit is {limit}")
     return text

@@ -23,33 +23,52 @@ NUMBER_LIMIT = 2**53
 DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+Where = tuple[str, ...]
+"""Where in an answer a value sits: the question, then the row and the column of a table."""
+
+
 class InvalidValue(UserFacingError):
-    """A value that the question does not accept; the message says what it does accept."""
+    """A value that the question does not accept; the message says what it does accept.
+
+    `where` names the question (and the table row and column), `problem` what is wrong
+    there, so that a screen already showing the question or the row can leave it out.
+    """
+
+    def __init__(self, problem: str, where: Where = ()) -> None:
+        super().__init__(f"{', '.join(where)} {problem}" if where else problem)
+        self.problem = problem
+        self.where = where
+
+    def relative(self, known: int, subject: str) -> str:
+        """The message for a screen that already shows the first `known` places of
+        `where`; `subject` names what is left when nothing deeper is."""
+        places = ", ".join(self.where[known:]) or subject
+        return f"{places} {self.problem}"
 
 
 def validate_value(question: Question, raw: Any) -> Any:
     """Return `raw` normalised for `question`, or raise InvalidValue saying what is allowed."""
     if question.type == QuestionType.TABLE:
         return _table(question, raw)
-    return _cell(question, raw, f"question {question.id!r}")
+    return _cell(question, raw, (f"question {question.id!r}",))
 
 
-def _cell(typed: _Typed, raw: Any, subject: str) -> Any:
+def _cell(typed: _Typed, raw: Any, where: Where) -> Any:
     kind = typed.type
     if kind in (QuestionType.YES_NO_UNKNOWN, QuestionType.SINGLE_CHOICE):
-        return _choice(typed, raw, subject)
+        return _choice(typed, raw, where)
     if kind == QuestionType.MULTIPLE_CHOICE:
-        return _choices(typed, raw, subject)
+        return _choices(typed, raw, where)
     if kind in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
-        return _text(typed, raw, subject)
+        return _text(typed, raw, where)
     if kind == QuestionType.DATE:
-        return _date(raw, subject)
+        return _date(raw, where)
     if kind == QuestionType.NUMBER:
-        return _number(typed, raw, subject)
-    raise InvalidValue(f"{subject}: a table cannot sit inside a table")
+        return _number(typed, raw, where)
+    raise InvalidValue("cannot be a table inside a table", where)
 
 
-def _choice(typed: _Typed, raw: Any, subject: str) -> str:
+def _choice(typed: _Typed, raw: Any, where: Where) -> str:
     allowed = typed.option_values()
     if typed.type == QuestionType.YES_NO_UNKNOWN and isinstance(raw, bool):
         return "yes" if raw else "no"
@@ -57,60 +76,59 @@ def _choice(typed: _Typed, raw: Any, subject: str) -> str:
         for value in allowed:
             if raw.strip().lower() == value.lower():
                 return value
-    raise InvalidValue(f"{subject} takes one of: {', '.join(allowed)}; got {_show(raw)}")
+    raise InvalidValue(f"takes one of: {', '.join(allowed)}; got {_show(raw)}", where)
 
 
-def _choices(typed: _Typed, raw: Any, subject: str) -> list[str]:
+def _choices(typed: _Typed, raw: Any, where: Where) -> list[str]:
     allowed = typed.option_values()
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list) or not raw:
         raise InvalidValue(
-            f"{subject} takes a list of one or more of: {', '.join(allowed)}; got {_show(raw)}"
-        )
-    chosen = [_choice(typed, item, subject) for item in raw]
+            f"takes a list of one or more of: {', '.join(allowed)}; got {_show(raw)}", where)
+    chosen = [_choice(typed, item, where) for item in raw]
     if len(set(chosen)) != len(chosen):
-        raise InvalidValue(f"{subject}: each choice may appear once; got {_show(raw)}")
+        raise InvalidValue(f"takes each choice once; got {_show(raw)}", where)
     return [value for value in allowed if value in chosen]
 
 
-def require_unicode(text: str, subject: str) -> str:
+def require_unicode(text: str, where: Where) -> str:
     """`text` itself, or InvalidValue if it holds characters that cannot be stored."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InvalidValue(f"{subject} holds a character that is not valid Unicode "
-                           f"(position {exc.start + 1}); retype or paste it again") from None
+        raise InvalidValue("holds a character that is not valid Unicode (position "
+                           f"{exc.start + 1}); retype or paste it again", where) from None
     return text
 
 
-def _text(typed: _Typed, raw: Any, subject: str) -> str:
+def _text(typed: _Typed, raw: Any, where: Where) -> str:
     if not isinstance(raw, str):
-        raise InvalidValue(f"{subject} takes text; got {_show(raw)}")
-    text = require_unicode(raw, subject).strip()
+        raise InvalidValue(f"takes text; got {_show(raw)}", where)
+    text = require_unicode(raw, where).strip()
     if not text:
-        raise InvalidValue(f"{subject} takes non-empty text")
+        raise InvalidValue("takes non-empty text", where)
     single_line = typed.type == QuestionType.SHORT_TEXT
     if single_line and ("\n" in text or "\r" in text):
-        raise InvalidValue(f"{subject} takes a single line of text")
+        raise InvalidValue("takes a single line of text", where)
     limit = typed.max_length or (SHORT_TEXT_LIMIT if single_line else LONG_TEXT_LIMIT)
     if len(text) > limit:
-        raise InvalidValue(f"{subject} takes at most {limit} characters; got {len(text)}")
+        raise InvalidValue(f"takes at most {limit} characters; got {len(text)}", where)
     return text
 
 
-def _date(raw: Any, subject: str) -> str:
+def _date(raw: Any, where: Where) -> str:
     if isinstance(raw, str):
         try:
             return dt.date.fromisoformat(raw.strip()).isoformat()
         except ValueError:
             if DATE_SHAPE.fullmatch(raw.strip()):
-                raise InvalidValue(f"{subject} takes a date; {_show(raw)} is not a day of "
-                                   "the calendar") from None
-    raise InvalidValue(f"{subject} takes a date as YYYY-MM-DD; got {_show(raw)}")
+                raise InvalidValue(f"takes a date; {_show(raw)} is not a day of the "
+                                   "calendar", where) from None
+    raise InvalidValue(f"takes a date as YYYY-MM-DD; got {_show(raw)}", where)
 
 
-def _number(typed: _Typed, raw: Any, subject: str) -> int | float:
+def _number(typed: _Typed, raw: Any, where: Where) -> int | float:
     value: Any = raw
     if isinstance(raw, str):
         try:
@@ -118,21 +136,21 @@ def _number(typed: _Typed, raw: Any, subject: str) -> int | float:
         except ValueError:
             value = None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidValue(f"{subject} takes {_number_kind(typed)}; got {_show(raw)}")
+        raise InvalidValue(f"takes {_number_kind(typed)}; got {_show(raw)}", where)
     if abs(value) > NUMBER_LIMIT or not math.isfinite(value):
-        raise InvalidValue(f"{subject} takes {_number_kind(typed)} no larger than "
-                           f"{NUMBER_LIMIT:,} (beyond it a number cannot be kept exactly); "
-                           f"got {_show(raw)}")
+        raise InvalidValue(f"takes {_number_kind(typed)} no larger than {NUMBER_LIMIT:,} "
+                           f"(beyond it a number cannot be kept exactly); got {_show(raw)}",
+                           where)
     if typed.integer:
         if value != int(value):
-            raise InvalidValue(f"{subject} takes a whole number; got {_show(raw)}")
+            raise InvalidValue(f"takes a whole number; got {_show(raw)}", where)
         value = int(value)
     elif isinstance(value, float) and value.is_integer():
         value = int(value)
     if typed.min is not None and value < typed.min:
-        raise InvalidValue(f"{subject} takes a number of at least {_num(typed.min)}; got {value}")
+        raise InvalidValue(f"takes a number of at least {_num(typed.min)}; got {value}", where)
     if typed.max is not None and value > typed.max:
-        raise InvalidValue(f"{subject} takes a number of at most {_num(typed.max)}; got {value}")
+        raise InvalidValue(f"takes a number of at most {_num(typed.max)}; got {value}", where)
     return value
 
 
@@ -148,41 +166,39 @@ def _number_kind(typed: _Typed) -> str:
 
 
 def _table(question: Question, raw: Any) -> list[dict[str, Any]]:
-    subject = f"question {question.id!r}"
+    where = (f"question {question.id!r}",)
     columns = ", ".join(c.id for c in question.columns)
     if not isinstance(raw, list):
-        raise InvalidValue(
-            f"{subject} takes a list of rows, each a mapping of column to value "
-            f"(columns: {columns}); got {_show(raw)}"
-        )
+        raise InvalidValue(f"takes a list of rows, each a mapping of column to value "
+                           f"(columns: {columns}); got {_show(raw)}", where)
     min_rows = max(question.min_rows, 1)
     if len(raw) < min_rows:
-        raise InvalidValue(f"{subject} needs at least {min_rows} row(s); got {len(raw)}")
+        raise InvalidValue(f"needs at least {min_rows} row(s); got {len(raw)}", where)
     rows = []
     for number, row in enumerate(raw, start=1):
+        row_where = (*where, f"row {number}")
         if not isinstance(row, dict):
-            raise InvalidValue(f"{subject}, row {number}: a row is a mapping of column to value")
+            raise InvalidValue("is not a mapping of column to value", row_where)
         unknown = sorted(set(row) - {c.id for c in question.columns})
         if unknown:
-            raise InvalidValue(
-                f"{subject}, row {number}: unknown column {', '.join(unknown)}; "
-                f"columns are: {columns}"
-            )
-        rows.append(_row(question.columns, row, f"{subject}, row {number}"))
+            raise InvalidValue(f"has unknown column {', '.join(unknown)}; columns are: "
+                               f"{columns}", row_where)
+        rows.append(_row(question.columns, row, row_where))
     return rows
 
 
-def _row(columns: list[Column], row: dict[str, Any], subject: str) -> dict[str, Any]:
+def _row(columns: list[Column], row: dict[str, Any], where: Where) -> dict[str, Any]:
     cells: dict[str, Any] = {}
     for column in columns:
         raw = row.get(column.id)
+        cell_where = (*where, f"“{column.label}” ({column.id})")
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if column.required:
-                raise InvalidValue(f"{subject}: “{column.label}” ({column.id}) is required")
+                raise InvalidValue("is required", cell_where)
             continue
-        cells[column.id] = _cell(column, raw, f"{subject}, “{column.label}” ({column.id})")
+        cells[column.id] = _cell(column, raw, cell_where)
     if not cells:
-        raise InvalidValue(f"{subject}: the row is empty")
+        raise InvalidValue("is empty", where)
     return cells
 
 

@@ -4,10 +4,11 @@ Headless: nothing here touches the store or a user interface. DuckDB is imported
 inside the functions that run queries, so importing this package stays cheap.
 """
 
-from app.logs.analysis import AgencyCount, LogAnalysis, analyse_log
+from app.logs.analysis import DEFAULT_ANSWERED, AgencyCount, LogAnalysis, analyse_log
 from app.logs.mapping import AgencyRule, ColumnMapping, parse_ori_patterns
 
 __all__ = [
+    "DEFAULT_ANSWERED",
     "AgencyCount",
     "AgencyRule",
     "ColumnMapping",

@@ -29,6 +29,8 @@ NO_KEY = "(none)"
 """The by_key entry for rows whose message key is empty."""
 DEFAULT_MAPPING = ColumnMapping()
 """The column names used when no mapping is given."""
+DEFAULT_ANSWERED = ("answered",)
+"""The result values that mean answered when none are given."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _iso(value: date | None) -> str | None:
 
 def analyse_log(path: Path, agencies: Sequence[AgencyRule], *,
                 mapping: ColumnMapping = DEFAULT_MAPPING,
-                answered: Sequence[str] = ("answered",),
+                answered: Sequence[str] = DEFAULT_ANSWERED,
                 file_format: str | None = None) -> LogAnalysis:
     """Count the log's queries by agency, month and message key, and check each block.
 

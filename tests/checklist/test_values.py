@@ -40,7 +40,7 @@ def test_valid_values_are_normalised(question_id, raw, expected):
     ("reason_required", "often", "takes one of: always, sometimes, never"),
     ("keys", [], "a list of one or more of: dq, kq, rq"),
     ("keys", ["dq", "zz"], "takes one of: dq, kq, rq"),
-    ("keys", ["dq", "dq"], "each choice may appear once"),
+    ("keys", ["dq", "dq"], "takes each choice once"),
     ("switch_vendor", "", "non-empty text"),
     ("switch_vendor", "two\nlines", "single line"),
     ("switch_vendor", "x" * 501, "at most 500 characters"),
@@ -59,13 +59,26 @@ def test_valid_values_are_normalised(question_id, raw, expected):
     ("agencies", [], "at least 1 row"),
     ("agencies", [{"agency": "ice"}], "“Blocked” (blocked) is required"),
     ("agencies", [{"agency": "fbi", "blocked": "no"}], "one of: ice, cbp, other"),
-    ("agencies", [{"agency": "ice", "blocked": "no", "colour": "red"}], "unknown column colour"),
+    ("agencies", [{"agency": "ice", "blocked": "no", "colour": "red"}],
+     "row 1 has unknown column colour"),
     ("agencies", [{"agency": "ice", "blocked": "no", "since": "soon"}],
      "row 1, “Since” (since) takes a date"),
-    ("agencies", ["ice"], "a row is a mapping"),
+    ("agencies", ["ice"], "row 1 is not a mapping of column to value"),
 ])
 def test_invalid_values_say_what_is_allowed(question_id, raw, message):
     with pytest.raises(InvalidValue) as caught:
         validate_value(q(question_id), raw)
     assert message in str(caught.value)
     assert question_id in str(caught.value)
+
+
+def test_a_screen_showing_the_question_or_row_leaves_it_out():
+    row = [{"agency": "ice", "blocked": "no", "since": "2024-02-30"}]
+    with pytest.raises(InvalidValue) as caught:
+        validate_value(q("agencies"), row)
+    assert str(caught.value).startswith("question 'agencies', row 1, “Since” (since) takes")
+    assert caught.value.relative(2, "the row").startswith("“Since” (since) takes a date")
+    with pytest.raises(InvalidValue) as caught:
+        validate_value(q("agencies"), [{"agency": "ice", "blocked": "no"}, ["ice"]])
+    assert caught.value.relative(2, "the row") == "the row is not a mapping of column to value"
+    assert caught.value.relative(1, "this answer") == "row 2 is not a mapping of column to value"

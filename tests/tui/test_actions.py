@@ -196,7 +196,9 @@ async def test_sign_refused_while_not_ready(service: AuditService, audit: AuditI
         assert isinstance(dialog, SignDialog)
         assert not dialog.query(Checkbox) and not dialog.query("#sign")
         refusal = text_of(dialog.query_one("#sign-refused"))
-        for reason in service.review(audit.id).blockers:
+        blockers = service.review(audit.id).blockers
+        assert blockers
+        for reason in blockers:
             assert reason in refusal
         await pilot.click("#review")
         await settle(pilot)

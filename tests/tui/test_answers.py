@@ -10,7 +10,7 @@ from app.tui.app import AuditApp
 from app.tui.dialogs.reason import ReasonDialog
 from app.tui.widgets.ticklist import TickList
 
-from .helpers import SETTLE, card, click_action, focus, open_first_audit, type_text
+from .helpers import SETTLE, card, click_action, focus, open_first_audit, settle, type_text
 
 
 def stored(service: AuditService, audit: AuditInfo, question_id: str):
@@ -239,3 +239,31 @@ async def test_unticked_options_are_blank_not_a_grey_x(service: AuditService,
         ticks = card(app, "keys").query_one(TickList)
         boxes = [ticks.render_line(y).text[:3] for y in range(3)]
         assert boxes == ["▐ ▌", "▐X▌", "▐ ▌"]  # dq, kq (ticked), rq
+
+
+async def test_action_links_and_clearing_long_text(service: AuditService, audit: AuditInfo,
+                                                   tmp_path) -> None:
+    from app.tui.dialogs.confirm import ConfirmDialog
+    from app.tui.dialogs.evidence import EvidenceDialog
+
+    service.import_answers(audit.id, {"connected": "yes",
+                                      "description": "Through the state message switch."})
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first_audit(pilot)
+        screen.jump_to("description")
+        await settle(pilot)
+        description = card(app, "description")
+        await click_action(pilot, description, "evidence")
+        assert isinstance(app.screen, EvidenceDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        await click_action(pilot, description, "clear")
+        assert isinstance(app.screen, ConfirmDialog)  # a long text is cleared only if confirmed
+        await pilot.press("enter")  # Cancel has the focus
+        await pilot.pause()
+        assert stored(service, audit, "description").value == "Through the state message switch."
+        await click_action(pilot, description, "clear")
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert stored(service, audit, "description").value is None

@@ -147,3 +147,21 @@ async def test_an_audit_reopens_where_work_stopped(service: AuditService,
         await settle(pilot)
         assert again is not screen
         assert again.section_index == 1 and again.current_question == "agencies"
+
+
+async def test_a_remembered_question_now_hidden_opens_its_section(
+        service: AuditService, audit: AuditInfo) -> None:
+    service.set_answer(audit.id, "connected", "yes")
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        screen.jump_to("switch_vendor")  # shown only while connected is yes
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        service.set_answer(audit.id, "connected", "no")
+        again = await open_first_audit(pilot)
+        await settle(pilot)
+        assert not again.card("switch_vendor").display
+        assert again.current_question == "connected"  # the first question shown, focused
+        assert app.focused is not None and again.card("connected") in app.focused.ancestors

@@ -59,7 +59,6 @@ async def test_preview_then_import(service: AuditService, tmp_path: Path) -> Non
         dialog.query_one("#log-answered", Input).value = "OK"
 
         await pilot.press("ctrl+p")
-        await app.workers.wait_for_complete()
         await settle(pilot)
         shown = text_of(dialog.query_one("#log-result"))
         assert "switch.csv: 3 queries" in shown and "block HOLDS" in shown
@@ -67,7 +66,6 @@ async def test_preview_then_import(service: AuditService, tmp_path: Path) -> Non
         assert len(service.history(audit)) == events
 
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
         await settle(pilot)
         assert "kept as evidence: query-log-analysis-switch.json" in text_of(
             dialog.query_one("#log-result"))
@@ -88,7 +86,6 @@ async def test_a_refused_log_is_explained_in_the_dialog(service: AuditService,
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_dialog(pilot, log)
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
         await settle(pilot)
         error = text_of(dialog.query_one("#log-error"))
         assert "switch.csv" in error and "time" in error

@@ -48,8 +48,12 @@ def fixed_world(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.audit.service.uuid", types.SimpleNamespace(
         uuid4=lambda: uuid.UUID(f"{next(counter):04x}a0d1" + "7" * 24)))
     seconds = itertools.count()
-    monkeypatch.setattr("app.audit.service.utc_now", lambda: (
-        f"2025-03-01T10:{next(seconds) // 60 % 60:02d}:{next(seconds) % 60:02d}.000000Z"))
+
+    def tick() -> str:
+        second = next(seconds)
+        return f"2025-03-01T10:{second // 60 % 60:02d}:{second % 60:02d}.000000Z"
+
+    monkeypatch.setattr("app.audit.service.utc_now", tick)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     monkeypatch.setattr("app.tui.widgets.question.clock_now", lambda: "10:30:00")

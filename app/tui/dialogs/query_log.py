@@ -94,7 +94,7 @@ class QueryLogDialog(ModalScreen[LogImport | None]):
         pairs = [p.strip() for p in self.query_one("#log-map", Input).value.split(",")
                  if p.strip()]
         answered = [v.strip() for v in self.query_one("#log-answered", Input).value.split(",")
-                    if v.strip()] or ["answered"]
+                    if v.strip()]
         show_message(self.query_one("#log-error", Static), "")
         self._busy(True)
         self._analyse(Path(path).expanduser(), pairs, answered, dry_run)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, SelectionList,
 from textual.widgets.selection_list import Selection
 
 from app.checklist.model import Column, Question, QuestionType
+from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
 from app.tui.dialogs import show_message
 from app.tui.widgets.ticklist import TickList
@@ -84,8 +84,7 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
             self._submit(row)
         except UserFacingError as exc:
             # the dialog is the row: its question and row number go without saying
-            reason = re.sub(rf"^question {re.escape(repr(self.question.id))}, row \d+(: |, )",
-                            "", str(exc))
+            reason = exc.relative(2, "the row") if isinstance(exc, InvalidValue) else str(exc)
             show_message(self.query_one("#row-error", Static), reason)
             return
         self.dismiss(row)

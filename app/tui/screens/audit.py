@@ -26,11 +26,11 @@ from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
+"""A command palette entry: title, help, callback."""
 
 WIDE_HEADER = 110
 """Below this width the header names the audit by state and period, to leave room for the
 progress and findings."""
-"""A command palette entry: title, help, callback."""
 
 
 def _shown_within(widget: Widget, card: Widget) -> bool:
@@ -328,7 +328,9 @@ class AuditScreen(Screen[None]):
         if card is None:
             return
         if not card.display:
-            if not quiet:
+            if quiet:  # a remembered place that later answers hid: start the section
+                self.focus_first_question()
+            else:
                 self.notify("That question is hidden by earlier answers in this audit.",
                             severity="warning")
             return

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 from app.audit import AnswerInfo, EvidenceInfo
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question, QuestionType
+from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.evidence import EvidenceDialog
@@ -270,7 +271,7 @@ class QuestionCard(Vertical):
             self.refused = True
             self.editor.mark_invalid(True)
             # the card is the question: "this answer" reads better here than its id
-            reason = str(exc).replace(f"question {self.question.id!r}", "this answer", 1)
+            reason = exc.relative(1, "this answer") if isinstance(exc, InvalidValue) else exc
             self._show_status(f"Not saved: {reason}", error=True)
             return False
         return True
