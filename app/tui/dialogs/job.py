@@ -38,19 +38,27 @@ class JobWidgets:
 
 
 @dataclass(frozen=True)
+class _Failed:
+    """What a job raised (caught in its thread, so that the worker itself succeeds)."""
+
+    error: Exception
+
+
+@dataclass(frozen=True)
 class _Running(Generic[JobT]):
-    worker: Worker[JobT]
+    worker: Worker[JobT | _Failed]
     done: Callable[[JobT], object]
     failed: Callable[[str], None] | None
     unexpected: str
 
-    def finish(self, state: WorkerState) -> str | None:
+    def finish(self) -> str | None:
         """Hand the result to the dialog; the refusal's text when the job failed."""
-        if state == WorkerState.SUCCESS:
-            # a worker that succeeded holds what its function returned
-            self.done(cast(JobT, self.worker.result))
+        # the job's function returns its result or _Failed, and never raises
+        outcome = cast("JobT | _Failed", self.worker.result)
+        if not isinstance(outcome, _Failed):
+            self.done(outcome)
             return None
-        error = self.worker.error
+        error = outcome.error
         if isinstance(error, UserFacingError):
             return str(error)
         return f"{self.unexpected}: {type(error).__name__}: {error}"
@@ -109,8 +117,15 @@ class JobDialog(ModalScreen[ResultT]):
         self._set_running(True)
         self.show_job_error("")
         self.show_progress(progress)
-        worker: Worker[JobT] = self.run_worker(work, thread=True, exclusive=True,
-                                               exit_on_error=False, group=JOB_GROUP)
+        def guarded() -> JobT | _Failed:
+            try:
+                return work()
+            except Exception as error:  # shown in the dialog, whatever it is
+                return _Failed(error)
+
+        worker: Worker[JobT | _Failed] = self.run_worker(
+            guarded, name=getattr(work, "__name__", JOB_GROUP), thread=True, exclusive=True,
+            group=JOB_GROUP)
         self._job = _Running(worker, done, failed, unexpected)
 
     def _set_running(self, running: bool) -> None:
@@ -122,12 +137,13 @@ class JobDialog(ModalScreen[ResultT]):
         """Once the job has finished, hand over its result or show its refusal."""
         job = self._job
         if job is None or event.worker is not job.worker or event.state not in (
-                WorkerState.SUCCESS, WorkerState.ERROR):
+                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
         self._job = None
         self._set_running(False)
         self.show_progress("")
-        refusal = job.finish(event.state)
+        refusal = (job.finish() if event.state == WorkerState.SUCCESS
+                   else f"{job.unexpected}: {event.worker.error or 'it was stopped'}")
         if refusal is None:
             return
         if job.failed is not None:
