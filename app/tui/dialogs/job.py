@@ -72,6 +72,8 @@ class JobDialog(ModalScreen[ResultT]):
     buttons are disabled and `job_running` is true; afterwards the result goes to the
     `done` callback, or the refusal (a `UserFacingError`'s own message, else the
     `unexpected` text and the error) to the error line, or to `failed` when given.
+    What the job raises is caught in its thread and handed over as its outcome, so the
+    worker itself never fails (waiting for workers in a test does not raise).
     """
 
     JOB_WIDGETS: ClassVar[JobWidgets]
@@ -117,6 +119,7 @@ class JobDialog(ModalScreen[ResultT]):
         self._set_running(True)
         self.show_job_error("")
         self.show_progress(progress)
+
         def guarded() -> JobT | _Failed:
             try:
                 return work()
