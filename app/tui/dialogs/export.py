@@ -20,8 +20,7 @@ from textual.widgets import (
     Static,
 )
 
-from app.audit import AuditInfo, AuditService
-from app.audit.export import ExportResult, export_audit
+from app.audit import AuditInfo, AuditService, ExportResult
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message, unquoted
 from app.tui.dialogs.job import JobDialog, JobWidgets
@@ -123,9 +122,9 @@ class ExportDialog(JobDialog[Path | None]):
         fmt = self._format
 
         def export() -> ExportResult:
-            return export_audit(self.service, self.audit.id, target, fmt,
-                                progress=lambda step: self.progress_from_thread(
-                                    f"Exporting: {step}…"))
+            return self.service.export(self.audit.id, target, fmt,
+                                       progress=lambda step: self.progress_from_thread(
+                                           f"Exporting: {step}…"))
 
         self.run_job(export, self._exported, unexpected="the export failed",
                      progress="Exporting: starting…",

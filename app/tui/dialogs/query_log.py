@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
 
-from app.audit import AuditService
-from app.audit.query_logs import LogImport, import_query_log
+from app.audit import AuditService, LogImport
 from app.tui.dialogs import unquoted
 from app.tui.dialogs.job import JobDialog, JobWidgets
 
@@ -98,9 +97,9 @@ class QueryLogDialog(JobDialog[LogImport | None]):
         def analyse() -> LogImport:
             from app.logs import ColumnMapping
 
-            return import_query_log(self.service, self.audit_id, log,
-                                    mapping=ColumnMapping.parse(pairs), answered=answered,
-                                    dry_run=dry_run)
+            return self.service.import_query_log(self.audit_id, log,
+                                                 mapping=ColumnMapping.parse(pairs),
+                                                 answered=answered, dry_run=dry_run)
 
         self.run_job(analyse, self._analysed, unexpected="the log could not be analysed")
 

@@ -28,8 +28,7 @@ from textual.widgets import (
     Static,
 )
 
-from app.audit import AuditInfo, AuditService
-from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, attestation_statement, sign_audit
+from app.audit import ATTESTATION_WEIGHT, AuditInfo, AuditService, SignedAudit
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
@@ -85,7 +84,7 @@ class SignDialog(JobDialog[str | None]):
         if self.blockers:
             return
         try:
-            self.statement = attestation_statement(self.service, self.audit.id)
+            self.statement = self.service.attestation_statement(self.audit.id).paragraphs()
         except UserFacingError as exc:
             self.unavailable = str(exc)
 
@@ -238,8 +237,8 @@ class SignDialog(JobDialog[str | None]):
         tsa = self._value("#tsa") or None
 
         def sign() -> SignedAudit:
-            return sign_audit(self.service, self.audit.id, key, target, signer_title=title,
-                              timestamp_url=tsa)
+            return self.service.sign(self.audit.id, key, target, signer_title=title,
+                                     timestamp_url=tsa)
 
         self.run_job(sign, self._signed, unexpected="signing failed", failed=self._not_signed,
                      progress="Signing: rendering the final attestation and applying your "

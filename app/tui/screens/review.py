@@ -10,8 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from app.audit import AuditService, AuditView
-from app.audit.review import Review
+from app.audit import AuditService, AuditView, Review
 from app.checklist.model import Checklist, Severity
 from app.errors import UserFacingError
 from app.tui.labels import SEVERITY_STYLE, question_label
