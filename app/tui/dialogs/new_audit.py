@@ -14,11 +14,10 @@ from textual.validation import Function
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.widgets.select import NoSelection
 
-from app.audit import AuditInfo, AuditService, AuditView
+from app.audit import JURISDICTIONS, AuditInfo, AuditService, AuditView
 from app.checklist.bundled import bundled_checklists, resolve_checklist
 from app.checklist.loader import LoadedChecklist
 from app.errors import UserFacingError
-from app.records.jurisdictions import JURISDICTIONS
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
 
