@@ -8,7 +8,13 @@ from app.audit.attest import (
 )
 from app.audit.diff import AuditDiff
 from app.audit.export import export_audit
-from app.audit.keys import KeySource, SigningKey, key_source, load_signing_key
+from app.audit.keys import (
+    KeyChoiceError,
+    KeySource,
+    SigningKey,
+    key_source,
+    load_signing_key,
+)
 from app.audit.models import (
     AnswerInfo,
     AuditInfo,
@@ -40,6 +46,7 @@ __all__ = [
     "EvidenceInfo",
     "HistoryEvent",
     "HistoryReport",
+    "KeyChoiceError",
     "KeySource",
     "Review",
     "SigningKey",

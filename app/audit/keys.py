@@ -19,6 +19,10 @@ SigningKey = Pkcs12Key | Pkcs11Key
 """What `sign_audit` takes."""
 
 
+class KeyChoiceError(UserFacingError):
+    """The inputs name no key, two kinds of key, or only part of a token's key."""
+
+
 class KeySource(StrEnum):
     """Where the signing key is kept."""
 
@@ -30,8 +34,8 @@ class KeySource(StrEnum):
 
 def key_source(*, pkcs12: Path | str | None = None, pkcs11_lib: Path | str | None = None,
                token: str | None = None, key_label: str | None = None) -> KeySource:
-    """Which kind of key these inputs name, refusing none, both, half a token or a path that
-    is not a file.
+    """Which kind of key these inputs name; `KeyChoiceError` for none, both or half a token,
+    `UserFacingError` for a path that is not a file.
 
     An argument left as None was not given; a blank one was given empty. Checked before any
     passphrase or PIN is asked for.
@@ -39,9 +43,9 @@ def key_source(*, pkcs12: Path | str | None = None, pkcs11_lib: Path | str | Non
     file_given = pkcs12 is not None
     token_given = any(value is not None for value in (pkcs11_lib, token, key_label))
     if file_given and token_given:
-        raise UserFacingError("give either a PKCS#12 file or a PKCS#11 token, not both")
+        raise KeyChoiceError("give either a PKCS#12 file or a PKCS#11 token, not both")
     if not (file_given or token_given):
-        raise UserFacingError("give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with "
+        raise KeyChoiceError("give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with "
                               "the token label and the key label")
     if file_given:
         _existing_file(pkcs12, "your PKCS#12 (.p12 or .pfx) file")
@@ -49,7 +53,7 @@ def key_source(*, pkcs12: Path | str | None = None, pkcs11_lib: Path | str | Non
     missing = [what for what, value in (("the library", pkcs11_lib), ("the token label", token),
                                         ("the key label", key_label)) if not _text(value)]
     if missing:
-        raise UserFacingError("give the PKCS#11 library, the token label and the key label "
+        raise KeyChoiceError("give the PKCS#11 library, the token label and the key label "
                               f"(missing: {', '.join(missing)})")
     _existing_file(pkcs11_lib, "the PKCS#11 library of your card or token (e.g. "
                                "opensc-pkcs11.so)")

@@ -13,7 +13,7 @@ from app.cli.context import Context, pass_context
 from app.errors import CheckFailed, UserFacingError
 
 KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
-"""How the key is named on the command line, added to a refusal of the key options."""
+"""How the key is named on the command line, added when the key options name no key."""
 
 
 @click.command("sign")
@@ -40,6 +40,7 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
     """Sign the attestation of a complete audit (PAdES) and lock the audit."""
     from app.audit import (
         ATTESTATION_WEIGHT,
+        KeyChoiceError,
         KeySource,
         attestation_statement,
         key_source,
@@ -50,8 +51,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
     try:
         source = key_source(pkcs12=pkcs12, pkcs11_lib=pkcs11_lib, token=token,
                             key_label=key_label)
-    except UserFacingError as exc:
-        raise UserFacingError(f"{exc} ({KEY_OPTIONS})") from None
+    except KeyChoiceError as exc:
+        raise UserFacingError(f"{exc}; the options are {KEY_OPTIONS}") from None
     service = ctx.service()
     review = service.review(audit)
     if not review.ready:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.audit import KeySource, key_source, load_signing_key
+from app.audit import KeyChoiceError, KeySource, key_source, load_signing_key
 from app.errors import UserFacingError
 from app.report.signing import Pkcs11Key, Pkcs12Key, describe_key
 from tests.signing.conftest import PASSPHRASE
@@ -58,11 +58,13 @@ def test_missing_inputs_say_what_to_give(given, message):
     with pytest.raises(UserFacingError) as refused:
         load_signing_key(**given, passphrase="x")
     assert message in str(refused.value)
+    # the command line adds its option names to these, and only to these
+    assert isinstance(refused.value, KeyChoiceError) == ("pkcs12" not in given)
 
 
 def test_a_file_and_a_token_together_are_refused(certificate, library):
-    with pytest.raises(UserFacingError, match="either a PKCS#12 file or a PKCS#11 token, "
-                                              "not both"):
+    with pytest.raises(KeyChoiceError, match="either a PKCS#12 file or a PKCS#11 token, "
+                                             "not both"):
         key_source(pkcs12=certificate.signer_pkcs12, pkcs11_lib=library, token="piv",
                    key_label="signer")
 

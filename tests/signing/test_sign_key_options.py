@@ -5,7 +5,7 @@ import pytest
 
 from app.cli import main
 
-FLAGS = "(--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL)"
+FLAGS = "; the options are --pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 
 
 def sign(capsys, db_url, audit_id, output, *key_options):
@@ -16,9 +16,9 @@ def sign(capsys, db_url, audit_id, output, *key_options):
 
 @pytest.mark.parametrize(("options", "message"), [
     ((), "give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with the token label and "
-         f"the key label {FLAGS}"),
+         f"the key label{FLAGS}"),
     (("--pkcs11-lib", "LIB"), "give the PKCS#11 library, the token label and the key label "
-                              f"(missing: the token label, the key label) {FLAGS}"),
+                              f"(missing: the token label, the key label){FLAGS}"),
     (("--token", "piv", "--key", "signer"), "(missing: the library)"),
     (("--pkcs12", "me.p12", "--token", "piv"), "not both"),
 ])
@@ -39,7 +39,8 @@ def test_a_missing_key_file_is_named_before_the_statement(capsys, db_url, servic
     code, _, err = sign(capsys, db_url, complete_audit, output, "--pkcs12", str(missing),
                         "--passphrase-file", str(passphrase_file))
     assert code == 2
-    assert f"there is no file {missing}; give the path of your PKCS#12" in err
+    assert err.strip() == (f"error: there is no file {missing}; give the path of your "
+                           "PKCS#12 (.p12 or .pfx) file")
     assert "I, the undersigned" not in err
     assert not output.exists() and service.get_audit(complete_audit).status == "draft"
 
