@@ -46,7 +46,7 @@ def key_source(*, pkcs12: Path | str | None = None, pkcs11_lib: Path | str | Non
         raise KeyChoiceError("give either a PKCS#12 file or a PKCS#11 token, not both")
     if not (file_given or token_given):
         raise KeyChoiceError("give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with "
-                              "the token label and the key label")
+                             "the token label and the key label")
     if file_given:
         _existing_file(pkcs12, "your PKCS#12 (.p12 or .pfx) file")
         return KeySource.PKCS12
@@ -54,7 +54,7 @@ def key_source(*, pkcs12: Path | str | None = None, pkcs11_lib: Path | str | Non
                                         ("the key label", key_label)) if not _text(value)]
     if missing:
         raise KeyChoiceError("give the PKCS#11 library, the token label and the key label "
-                              f"(missing: {', '.join(missing)})")
+                             f"(missing: {', '.join(missing)})")
     _existing_file(pkcs11_lib, "the PKCS#11 library of your card or token (e.g. "
                                "opensc-pkcs11.so)")
     return KeySource.PKCS11
