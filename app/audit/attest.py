@@ -16,7 +16,8 @@ from app.audit.clock import utc_now
 from app.audit.history import append_event
 from app.audit.review import review
 from app.errors import UserFacingError
-from app.store.tables import AuditRow, EvidenceBlobRow
+from app.store import lock_audit
+from app.store.tables import EvidenceBlobRow
 
 if TYPE_CHECKING:
     from app.audit.models import AuditView
@@ -97,8 +98,8 @@ def sign_audit(service: AuditService, ref: str, key: Pkcs12Key | Pkcs11Key, outp
     placed = False
     try:
         with service.store.session() as session:
-            row = session.get(AuditRow, view.audit.id)
-            if row.status != "draft" or row.history_head != view.audit.history_head:
+            row = lock_audit(session, view.audit.id)
+            if row is None or row.status != "draft" or row.history_head != view.audit.history_head:
                 raise UserFacingError("the audit changed while it was being signed; nothing "
                                       "was signed — review it and sign again")
             row.status = "signed"

@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.store.locks import hold_audit_lock
 from app.store.tables import AuditRow, HistoryEventRow
 
 GENESIS = "0" * 64
@@ -35,16 +36,22 @@ def event_hash(row: HistoryEventRow) -> str:
         "reason": row.reason,
         "prev": row.prev_hash,
     }
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind: str,
                  question_id: str | None = None, old: Any = None, new: Any = None,
                  reason: str | None = None) -> HistoryEventRow:
-    """Add the next event of `audit` to the session and move the audit's head to it."""
+    """Add the next event of `audit` to the session and move the audit's head to it.
+
+    The change should hold the audit's lock from its start (`lock_audit`); the lock is taken
+    here too, so that no two events can ever read the same last event.
+    """
+    hold_audit_lock(session, audit.id)
     last = session.exec(
         select(HistoryEventRow).where(HistoryEventRow.audit_id == audit.id)
-        .order_by(HistoryEventRow.seq.desc()).limit(1)
+        .order_by(col(HistoryEventRow.seq).desc()).limit(1)
     ).first()
     row = HistoryEventRow(
         audit_id=audit.id,

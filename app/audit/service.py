@@ -38,7 +38,7 @@ from app.checklist.loader import LoadedChecklist, load_checklist_bytes
 from app.checklist.model import Checklist, Question
 from app.checklist.values import InvalidValue, require_unicode, validate_value
 from app.errors import UserFacingError
-from app.store.database import Store, StoreError
+from app.store import Store, StoreError, lock_audit, retry_conflicts
 from app.store.tables import (
     AnswerRow,
     AuditRow,
@@ -57,11 +57,13 @@ class AuditService:
 
     def __init__(self, store: Store, actor: str | None = None):
         self.store = store
-        self.actor = actor or current_actor()
+        # On a server the database says who is connected; a name given here cannot override it.
+        self.actor = store.database_user() or actor or current_actor()
         self._checklists: dict[str, LoadedChecklist] = {}
 
     # ---- audits -------------------------------------------------------------------------
 
+    @retry_conflicts
     def create_audit(self, checklist: LoadedChecklist, *, jurisdiction: str,
                      period_start: str, period_end: str, title: str | None = None,
                      auditor: str | None = None, based_on: str | None = None) -> AuditInfo:
@@ -187,6 +189,7 @@ class AuditService:
                                  "restore the database from a backup")
             return blob.content
 
+    @retry_conflicts
     def delete_draft(self, ref: str) -> None:
         """Delete a draft audit with its answers, history and evidence records."""
         audit_id = self.resolve(ref)
@@ -258,6 +261,7 @@ class AuditService:
         """Remove the answer (and not-applicable mark) of a question; the note stays."""
         return self._change(ref, question_id, "answer_cleared", reason, clear=True)
 
+    @retry_conflicts
     def import_answers(self, ref: str, entries: Mapping[str, Any], source: str = "import",
                        ) -> int:
         """Record many answers at once, all or nothing; returns how many changed.
@@ -303,6 +307,7 @@ class AuditService:
                     changed += 1
         return changed
 
+    @retry_conflicts
     def confirm(self, ref: str, question_ids: list[str]) -> int:
         """Confirm carried-forward answers as still true; returns how many were confirmed."""
         audit_id = self.resolve(ref)
@@ -355,6 +360,7 @@ class AuditService:
             raise UserFacingError(f"question {question_id!r} cannot be marked not applicable: "
                                   "every audit must answer it")
 
+    @retry_conflicts
     def _change(self, ref: str, question_id: str, kind: str, reason: str | None,
                 **change: Any) -> AnswerInfo:
         audit_id = self.resolve(ref)
@@ -428,6 +434,7 @@ class AuditService:
                                   f"{exc.strerror or exc}") from None
         return self.add_evidence_content(ref, question_id, path.name, content, effective_date)
 
+    @retry_conflicts
     def add_evidence_content(self, ref: str, question_id: str, name: str, content: bytes,
                              effective_date: str | None = None, *,
                              reason: str | None = None) -> EvidenceInfo:
@@ -494,7 +501,8 @@ class AuditService:
     # ---- helpers ------------------------------------------------------------------------
 
     def _writable(self, session: Session, audit_id: str) -> AuditRow:
-        row = session.get(AuditRow, audit_id)
+        """The audit's row, locked for this change; refused when it is signed."""
+        row = lock_audit(session, audit_id)
         if row.status == "signed":
             raise UserFacingError(f"audit {audit_id[:12]} is signed and read-only; to change "
                                   "it, start an amendment (a new audit based on it)")

@@ -16,7 +16,7 @@ def test_create_list_and_resolve_by_prefix(service, sample, audit_id):
     audit = service.get_audit(audit_id[:6])
     assert audit.id == audit_id
     assert audit.jurisdiction == "WA" and audit.status == "draft"
-    assert audit.checklist_sha256 == sample.sha256 and audit.auditor == "test-auditor"
+    assert audit.checklist_sha256 == sample.sha256 and audit.auditor == service.actor
     assert audit.title == ("Washington — Sample data-sharing checklist, 2025-01-01 to "
                            "2025-12-31")
     [summary] = service.list_audits()
