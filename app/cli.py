@@ -214,9 +214,8 @@ def export_command(ctx: Context, audit: str, output: Path, fmt: str) -> None:
     Drafts (required questions unanswered or carried answers unconfirmed) carry a DRAFT
     watermark on every page; a signed audit's PDF is the signed file itself.
     """
-    from app.audit.export import export_audit
 
-    result = export_audit(ctx.service(), audit, output, fmt)
+    result = ctx.service().export(audit, output, fmt)
     click.echo(result.describe())
     warning = result.font_warning()
     if warning:

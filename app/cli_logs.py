@@ -32,13 +32,12 @@ def logs_import(ctx: click.Context, audit: str, file: Path, pairs: tuple[str, ..
                 as_json: bool) -> None:
     """Count FILE's queries by agency, month and message key; check each block; fill the
     answers the checklist names and keep the analysis as evidence."""
-    from app.audit.query_logs import import_query_log
     from app.logs import ColumnMapping
 
-    result = import_query_log(ctx.obj.service(), audit, file,
-                              mapping=ColumnMapping.parse(pairs),
-                              answered=answered, file_format=file_format,
-                              dry_run=dry_run)
+    result = ctx.obj.service().import_query_log(audit, file,
+                                                mapping=ColumnMapping.parse(pairs),
+                                                answered=answered, file_format=file_format,
+                                                dry_run=dry_run)
     if as_json:
         click.echo(json.dumps({**result.analysis.to_json(), "filled": result.filled,
                                "not_filled": result.not_filled, "warnings": result.warnings,

@@ -6,11 +6,11 @@ import json
 from dataclasses import asdict
 
 from app.audit.diff import AuditDiff
-from app.audit.models import AuditInfo, AuditView
 from app.audit.review import Review
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import QuestionType
+from app.records.models import AuditInfo, AuditView
 
 
 def show_json(view: AuditView) -> str:

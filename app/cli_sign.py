@@ -34,7 +34,7 @@ def sign_command(ctx: click.Context, audit: str, output: Path, pkcs12: Path | No
                  passphrase_file: Path | None, signer_title: str | None, tsa: str | None,
                  yes: bool) -> None:
     """Sign the attestation of a complete audit (PAdES) and lock the audit."""
-    from app.audit.attest import ATTESTATION_WEIGHT, attestation_statement, sign_audit
+    from app.audit import ATTESTATION_WEIGHT
     from app.report.signing import Pkcs11Key, Pkcs12Key
 
     if bool(pkcs12) == bool(pkcs11_lib):
@@ -45,10 +45,8 @@ def sign_command(ctx: click.Context, audit: str, output: Path, pkcs12: Path | No
     service = ctx.obj.service()
     review = service.review(audit)
     if not review.ready:
-        listed = "\n".join(f"  - {gap}" for gap in review.blockers[:20])
-        raise UserFacingError(f"audit {service.resolve(audit)[:12]} cannot be signed yet:\n"
-                              f"{listed}")
-    statement = attestation_statement(service, audit)
+        raise UserFacingError(review.refusal(service.resolve(audit)))
+    statement = service.attestation_statement(audit).paragraphs()
     click.echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
     click.echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
     if not yes:
@@ -60,8 +58,7 @@ def sign_command(ctx: click.Context, audit: str, output: Path, pkcs12: Path | No
     secret = _secret(passphrase_file, "PIN" if pkcs11_lib else "passphrase")
     key = (Pkcs12Key(pkcs12, secret.encode()) if pkcs12 else
            Pkcs11Key(pkcs11_lib, token, key_label, secret))
-    signed = sign_audit(service, audit, key, output, signer_title=signer_title,
-                        timestamp_url=tsa)
+    signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa)
     click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
                f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
 
@@ -73,7 +70,7 @@ def sign_command(ctx: click.Context, audit: str, output: Path, pkcs12: Path | No
 @click.pass_context
 def verify_command(ctx: click.Context, file: Path, trust: tuple[Path, ...]) -> None:
     """Say whether a signed attestation is intact, who signed it and when."""
-    from app.audit.attest import verify_attestation
+    from app.audit import verify_attestation
 
     service = ctx.obj.service() if _database_given(ctx) else None
     result = verify_attestation(file, list(trust), service)

@@ -30,8 +30,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from app.audit import AuditInfo, AuditService
-from app.audit.attest import ATTESTATION_WEIGHT, attestation_statement
+from app.audit import ATTESTATION_WEIGHT, AuditInfo, AuditService
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
@@ -84,7 +83,7 @@ class SignDialog(ModalScreen[str | None]):
         if self.blockers:
             return
         try:
-            self.statement = attestation_statement(self.service, self.audit.id)
+            self.statement = self.service.attestation_statement(self.audit.id).paragraphs()
         except UserFacingError as exc:
             self.unavailable = str(exc)
 
@@ -246,10 +245,8 @@ class SignDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sign")
     def _sign(self, key: Any, output: Path, title: str | None, tsa: str | None) -> Any:
-        from app.audit.attest import sign_audit
-
-        return sign_audit(self.service, self.audit.id, key, output, signer_title=title,
-                          timestamp_url=tsa)
+        return self.service.sign(self.audit.id, key, output, signer_title=title,
+                                 timestamp_url=tsa)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Show the signed file, or why nothing was signed."""
