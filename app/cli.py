@@ -342,9 +342,11 @@ def history_show(ctx: Context, audit: str) -> None:
 
 
 def _register_commands() -> None:
+    from app.cli_db import db_group
     from app.cli_logs import logs_group
     from app.cli_sign import sign_command, test_certificate_command, verify_command
-    for command in (sign_command, verify_command, test_certificate_command, logs_group):
+    for command in (sign_command, verify_command, test_certificate_command, logs_group,
+                    db_group):
         cli.add_command(command)
 
 

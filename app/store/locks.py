@@ -58,7 +58,7 @@ def lock_schema(connection: Connection) -> None:
     else:
         connection.execute(text(
             "SELECT pg_advisory_xact_lock(hashtextextended("
-            "'nlets-audit schema ' || current_schema(), 0))"))
+            "'nlets-audit schema ' || coalesce(current_schema(), ''), 0))"))
 
 
 def retry_conflicts(change: Callable[P, T]) -> Callable[P, T]:
