@@ -86,3 +86,19 @@ def test_unknown_token_is_explained(service, complete_audit, token, tmp_path):
     with pytest.raises(UserFacingError, match="no token labelled 'nope'"):
         service.sign(complete_audit, Pkcs11Key(token, "nope", "signer", PIN),
                    tmp_path / "a.pdf")
+
+
+def test_the_command_line_signs_with_a_token(capsys, db_url, service, complete_audit,
+                                             certificate, token, tmp_path):
+    from app.cli import main
+
+    pin_file = tmp_path / "pin.txt"
+    pin_file.write_text(PIN + "\n")
+    output = tmp_path / "attestation.pdf"
+    code = main(["--db", db_url, "sign", complete_audit, "-o", str(output), "--pkcs11-lib",
+                 str(token), "--token", "piv", "--key", "signer", "--passphrase-file",
+                 str(pin_file), "--yes"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "signed by Jane Roe" in out and PIN not in out + err
+    assert verify_attestation(output, [certificate.ca_certificate], service).valid

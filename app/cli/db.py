@@ -19,6 +19,6 @@ def db_grants(schema: str) -> None:
     Run it with psql as the owner of the schema; then create one login per person and grant
     them their roles. On PostgreSQL the history records each change under the login's name.
     """
-    from app.store.grants import grants_sql
+    from app.audit import grants_sql
 
     click.echo(grants_sql(schema), nl=False)
