@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,28 @@ def pg_schema(pg_admin: Engine) -> Iterator[str]:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     yield schema
     drop_pg_schema(pg_admin, schema)
+
+
+@pytest.fixture
+def pg_login(pg_admin: Engine, pg_schema: str) -> Iterator[Callable[[str], str]]:
+    """Make a login role in one of the office's roles; its URL on the test schema."""
+    made: list[str] = []
+
+    def make(group: str) -> str:
+        name = f"t_{group.removeprefix('nlets_')}_{uuid.uuid4().hex[:8]}"
+        with pg_admin.connect() as connection:
+            connection.execute(text(f"DO $$ BEGIN CREATE ROLE {group} NOLOGIN; EXCEPTION "
+                                    "WHEN duplicate_object THEN NULL; END $$"))
+            connection.execute(text(f'CREATE ROLE "{name}" LOGIN IN ROLE {group}'))
+        made.append(name)
+        return as_role(pg_schema_url(pg_admin, pg_schema), name)
+
+    yield make
+    with pg_admin.connect() as connection:
+        for name in made:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE usename = :name"), {"name": name})
+            connection.execute(text(f'DROP ROLE "{name}"'))
 
 
 @pytest.fixture

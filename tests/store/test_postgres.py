@@ -4,8 +4,6 @@ messages that fit a server. Each test runs on the server NLETS_AUDIT_TEST_PG nam
 from __future__ import annotations
 
 import socket
-import uuid
-from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -15,34 +13,12 @@ from app.audit import AuditService
 from app.cli import main
 from app.store import StoreError, open_store
 from app.store.grants import grants_sql
-from tests.conftest import as_role, pg_schema_url
+from tests.conftest import pg_schema_url
 
 
 @pytest.fixture
 def schema_url(pg_admin: Engine, pg_schema: str) -> str:
     return pg_schema_url(pg_admin, pg_schema)
-
-
-@pytest.fixture
-def login(pg_admin: Engine, pg_schema: str) -> Iterator[Callable[[str], str]]:
-    """Make a login role in one of the office's roles; its URL on the test schema."""
-    made: list[str] = []
-
-    def make(group: str) -> str:
-        name = f"t_{group.removeprefix('nlets_')}_{uuid.uuid4().hex[:8]}"
-        with pg_admin.connect() as connection:
-            connection.execute(text(f"DO $$ BEGIN CREATE ROLE {group} NOLOGIN; EXCEPTION "
-                                    "WHEN duplicate_object THEN NULL; END $$"))
-            connection.execute(text(f'CREATE ROLE "{name}" LOGIN IN ROLE {group}'))
-        made.append(name)
-        return as_role(pg_schema_url(pg_admin, pg_schema), name)
-
-    yield make
-    with pg_admin.connect() as connection:
-        for name in made:
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                    "WHERE usename = :name"), {"name": name})
-            connection.execute(text(f'DROP ROLE "{name}"'))
 
 
 @pytest.fixture
@@ -57,9 +33,9 @@ def office(schema_url: str, pg_admin: Engine, pg_schema: str, sample) -> str:
     return audit_id
 
 
-def test_the_history_records_the_database_user_not_the_declared_one(office, login,
+def test_the_history_records_the_database_user_not_the_declared_one(office, pg_login,
                                                                     monkeypatch, capsys):
-    url = login("nlets_auditor")
+    url = pg_login("nlets_auditor")
     monkeypatch.setenv("NLETS_AUDIT_USER", "Attorney General (not really)")
     assert main(["--db", url, "answer", office, "connected", "yes"]) == 0
     service = AuditService(open_store(url), actor="Attorney General (not really)")
@@ -78,8 +54,8 @@ def test_the_history_records_the_database_user_not_the_declared_one(office, logi
     assert role in shown and "Attorney General" not in shown
 
 
-def test_a_reviewer_reads_but_cannot_change_an_answer(office, login, capsys):
-    url = login("nlets_reviewer")
+def test_a_reviewer_reads_but_cannot_change_an_answer(office, pg_login, capsys):
+    url = pg_login("nlets_reviewer")
     service = AuditService(open_store(url))
     try:
         assert service.view(office).answers.get("connected") is None
@@ -97,8 +73,8 @@ def test_a_reviewer_reads_but_cannot_change_an_answer(office, login, capsys):
     assert code == 2 and err.startswith("error: the database user ") and err.count("\n") == 1
 
 
-def test_an_auditor_cannot_mark_an_audit_signed_behind_the_tool(office, login):
-    engine = create_engine(login("nlets_auditor"))
+def test_an_auditor_cannot_mark_an_audit_signed_behind_the_tool(office, pg_login):
+    engine = create_engine(pg_login("nlets_auditor"))
     try:
         with pytest.raises(ProgrammingError, match="permission denied for table audit"), \
                 engine.begin() as connection:
@@ -107,8 +83,8 @@ def test_an_auditor_cannot_mark_an_audit_signed_behind_the_tool(office, login):
         engine.dispose()
 
 
-def test_an_official_can_lock_and_sign_but_not_answer(office, login):
-    url = login("nlets_official")
+def test_an_official_can_lock_and_sign_but_not_answer(office, pg_login):
+    url = pg_login("nlets_official")
     service = AuditService(open_store(url))
     try:
         with pytest.raises(StoreError, match="permission denied for table answer"):
@@ -179,8 +155,8 @@ def test_database_missing(pg_admin):
     assert "createdb no_such_db" in message
 
 
-def test_permission_denied_when_a_reader_opens_an_empty_schema(login, pg_admin, pg_schema):
-    url = login("nlets_reviewer")
+def test_permission_denied_when_a_reader_opens_an_empty_schema(pg_login, pg_admin, pg_schema):
+    url = pg_login("nlets_reviewer")
     with pg_admin.connect() as connection:
         connection.execute(text(f'GRANT USAGE ON SCHEMA "{pg_schema}" TO nlets_reviewer'))
     message = _refusal(url)
