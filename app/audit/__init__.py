@@ -4,6 +4,7 @@ Everything a caller needs is named here; callers never reach into the submodules
 """
 
 from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, same_person
+from app.audit.conflicts import UNCHECKED, StaleAnswer
 from app.audit.diff import AuditDiff
 from app.audit.export import FORMATS, ExportResult
 from app.audit.keys import (
@@ -41,6 +42,7 @@ from app.store.database import DATABASE_FILE, data_home
 from app.store.grants import grants_sql
 
 __all__ = [
+    "UNCHECKED",
     "ATTESTATION_WEIGHT",
     "DATABASE_FILE",
     "FORMATS",
@@ -68,6 +70,7 @@ __all__ = [
     "LogImport",
     "Review",
     "Signatory",
+    "StaleAnswer",
     "SignedAudit",
     "SigningKey",
     "Statement",
