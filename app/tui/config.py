@@ -50,7 +50,7 @@ POSITIONS_KEPT = 200
 
 def settings_path() -> Path:
     """Where the settings live: beside the database in the data directory."""
-    from app.store.database import data_home
+    from app.audit import data_home
 
     return data_home() / CONFIG_FILE
 

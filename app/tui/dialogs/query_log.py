@@ -95,7 +95,7 @@ class QueryLogDialog(JobDialog[LogImport | None]):
         log = Path(path).expanduser()
 
         def analyse() -> LogImport:
-            from app.logs import ColumnMapping
+            from app.audit import ColumnMapping
 
             return self.service.import_query_log(self.audit_id, log,
                                                  mapping=ColumnMapping.parse(pairs),

@@ -14,7 +14,6 @@ from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
 from app.audit import AuditService, AuditView
-from app.audit.review import review
 from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.saving import AnswerSaver
@@ -192,7 +191,7 @@ class AuditPane(Screen[None]):
     def show_view(self) -> None:
         """Show visibility, progress, markers and findings as the service evaluated them."""
         evaluation = self.view.evaluation
-        stale = {e.id for e in review(self.view).stale_evidence}
+        stale = {e.id for e in self.service.review(self.view).stale_evidence}
         hidden = 0
         unconfirmed_shown = 0
         for card in self.cards():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual import on
 
+from app.audit import query_log_map
 from app.errors import UserFacingError
 from app.tui.screens.audit_navigation import AuditNavigation
 from app.tui.screens.dialog_routes import open_dialog
@@ -85,7 +86,6 @@ class AuditRoutes(AuditNavigation):
 
     def action_import_log(self) -> None:
         """Import a query log against this audit's agencies and blocks."""
-        from app.audit.query_logs import query_log_map
         from app.tui.dialogs.query_log import QueryLogDialog
 
         try:
