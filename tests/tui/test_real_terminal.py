@@ -44,7 +44,7 @@ class Terminal:
         env = (f"NLETS_AUDIT_HOME={shlex.quote(str(self.home))} NLETS_AUDIT_USER=tmux-auditor "
                "TERM=xterm-256color")
         self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40",
-                  f"exec env -u NLETS_AUDIT_DB {env} {shlex.quote(str(SCRIPT))}")
+                  f"exec env -u NLETS_AUDIT_DB -u COLUMNS -u LINES {env} {shlex.quote(str(SCRIPT))}")
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session)
@@ -96,14 +96,24 @@ def test_answers_survive_sigkill(tmp_path: Path) -> None:
         terminal.keys("n")
         terminal.wait_text("New audit")
         # the checklist by path, the state typed into the drop-down, the period
+        # each step waits until the screen shows the one before: Textual moves the focus
+        # one turn of its loop after a key (a Select's list opens later still), so keys
+        # typed ahead of a loaded machine reach the field that had the focus before
         terminal.keys("Tab")
         terminal.type(str(SAMPLE))
+        terminal.wait_text(str(SAMPLE))
         terminal.keys("Tab", "Enter")
+        terminal.wait_text("AL — Alabama")
         terminal.type("WA")
-        terminal.keys("Enter", "Tab")
+        terminal.keys("Enter")
+        terminal.wait_for(lambda text: "WA — Washington" in text and "AL — Alabama" not in text,
+                          "the jurisdiction to be chosen")
+        terminal.keys("Tab")
         terminal.type("2024-01-01")
+        terminal.wait_text("2024-01-01")
         terminal.keys("Tab")
         terminal.type("2024-12-31")
+        terminal.wait_text("2024-12-31")
         terminal.keys("C-s")
         terminal.wait_text("Is the state connected to the network?")
         # Yes to the first question (a choice: saved at once)

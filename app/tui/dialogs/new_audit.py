@@ -216,8 +216,10 @@ class NewAuditDialog(ModalScreen[AuditInfo | None]):
     def on_mount(self) -> None:
         """Focus the first field (keeping its label in view); hide the empty messages."""
         first = self.query_one("#checklist", Select)
-        (self.query_one("#checklist-path", Input) if first.disabled else first).focus(
-            scroll_visible=False)
+        # at once, not with `focus()`: that waits a turn of the loop, and a Tab typed ahead
+        # in that turn moved on from nothing, then lost the focus again to the first field
+        self.set_focus(self.query_one("#checklist-path", Input) if first.disabled else first,
+                       scroll_visible=False)
         show_message(self.query_one("#period-error", Static), "")
         self._show_error(self._load_problem)
 
