@@ -16,15 +16,16 @@ from app.tui.screens.home import HomeScreen
 class AuditApp(App[None]):
     """The nlets-audit terminal interface over an `AuditService` (tests inject their own).
 
-    The command palette opens with ctrl+k (ctrl+p is "previous section" on the audit
-    screen); each screen adds its own entries through a `palette()` method.
+    The command palette opens with ctrl+p (Textual's key; ctrl+k in a text field kills to
+    the end of the line, as in readline); each screen adds its own entries through a
+    `palette()` method.
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "nlets-audit"
     SUB_TITLE = "DMV records and immigration enforcement: audit and attestation"
-    COMMAND_PALETTE_BINDING = "ctrl+k"
-    COMMAND_PALETTE_DISPLAY = "^k"
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    COMMAND_PALETTE_DISPLAY = "^p"
 
     BINDINGS = [
         Binding("f1", "keys_help", "Keys", show=False),

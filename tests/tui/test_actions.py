@@ -186,7 +186,7 @@ async def test_sign_refused_while_not_ready(service: AuditService, audit: AuditI
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_audit(pilot)
-        await pilot.press("ctrl+k")
+        await pilot.press("ctrl+p")
         await settle(pilot)
         await type_text(pilot, "Sign")
         await pilot.pause(0.5)

@@ -207,7 +207,7 @@ async def test_loading_saved_answers_saves_nothing(service: AuditService,
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert "No agency access at all" in card(app, "agencies").query_one(".q-na").render().plain
-        await pilot.press("ctrl+p", "escape")
+        await pilot.press("ctrl+pageup", "escape")
         await pilot.pause()
     assert len(service.history(audit.id)) == events
 
@@ -224,7 +224,7 @@ async def test_section_list_opens_sections(service: AuditService, audit: AuditIn
         assert screen.section_index == 1
         assert [c.question.id for c in screen.cards()] == ["agencies"]
         assert "Agencies" in screen.query_one("#section-title").render().plain
-        await pilot.press("ctrl+p")
+        await pilot.press("ctrl+pageup")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.section_index == 0

@@ -128,7 +128,7 @@ async def test_help_screens_and_palette(service: AuditService, audit: AuditInfo)
         await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
         keys = text_of(app.screen.query_one("#keys"))
-        for expected in ("ctrl+k", "ctrl+t", "ctrl+o", "ctrl+down", "Delete", "From previous"):
+        for expected in ("ctrl+p", "ctrl+t", "ctrl+o", "ctrl+down", "Delete", "From previous"):
             assert expected in keys
         await pilot.press("escape")
         await settle(pilot)
@@ -147,9 +147,9 @@ async def test_help_screens_and_palette(service: AuditService, audit: AuditInfo)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
-        # the command palette opens on ctrl+k (also from a text field) with our entries
+        # the command palette opens on ctrl+p (also from a text field) with our entries
         await pilot.click(card(app, "review_date").query_one(Input))
-        await pilot.press("ctrl+k")
+        await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "Go to section 2")
@@ -157,7 +157,7 @@ async def test_help_screens_and_palette(service: AuditService, audit: AuditInfo)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen and screen.section_index == 1
-        await pilot.press("ctrl+k")
+        await pilot.press("ctrl+p")
         await settle(pilot)
         await type_text(pilot, "Review")
         await pilot.pause(0.5)
@@ -174,7 +174,7 @@ async def test_small_terminal_and_resize(service: AuditService, audit: AuditInfo
             await pilot.resize_terminal(*size)
             await pilot.pause()
         # a burst of keys from every screen does not crash it
-        await pilot.press("ctrl+r", "down", "down", "escape", "ctrl+n", "ctrl+n", "ctrl+p",
+        await pilot.press("ctrl+r", "down", "down", "escape", "ctrl+n", "ctrl+n", "ctrl+pageup",
                           "ctrl+t", "ctrl+o", "f2", "escape", "f1", "escape", "ctrl+b",
                           "ctrl+up", "ctrl+down", "ctrl+g", "up", "enter")
         await settle(pilot)

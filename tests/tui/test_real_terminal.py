@@ -44,7 +44,8 @@ class Terminal:
         env = (f"NLETS_AUDIT_HOME={shlex.quote(str(self.home))} NLETS_AUDIT_USER=tmux-auditor "
                "TERM=xterm-256color")
         self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40",
-                  f"exec env -u NLETS_AUDIT_DB -u COLUMNS -u LINES {env} {shlex.quote(str(SCRIPT))}")
+                  f"exec env -u NLETS_AUDIT_DB -u COLUMNS -u LINES {env} "
+                  f"{shlex.quote(str(SCRIPT))}")
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session)

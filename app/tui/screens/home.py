@@ -22,7 +22,7 @@ from app.tui.screens.audit import AuditScreen, PaletteEntry
 COLUMNS = ("ID", "State", "Period", "Status", "Progress", "Findings", "Checklist", "Updated")
 EMPTY_TEXT = ("No audits yet.\n\nPress n to start one: choose a checklist, the state and the "
               "period the audit covers. Answers are saved as you type.\n\nF1 lists the keys; "
-              "ctrl+k opens the command palette.")
+              "ctrl+p opens the command palette.")
 
 
 def summary_cells(summary: AuditSummary) -> list[Text]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import RadioButton, RadioSet, Select, SelectionList
@@ -14,12 +15,39 @@ from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.ticklist import TickList
 
 
+class ChoiceRadioSet(RadioSet):
+    """A RadioSet that only its own keys change: arrows move, Enter picks, and space picks
+    unless it comes among typed letters. Text typed into it by mistake (meant for the next
+    field) is dropped with a hint instead of pressing buttons and saving an answer."""
+
+    _typing = False
+
+    def on_key(self, event: events.Key) -> None:
+        """Drop printable keys (and a space typed among them); others act as usual."""
+        if event.key == "space" and self._typing:
+            event.prevent_default()
+            event.stop()
+        elif event.is_printable and event.key != "space":
+            event.prevent_default()
+            event.stop()
+            if not self._typing:
+                self.notify("This answer is a choice: arrows move, Enter picks.",
+                            timeout=3)
+            self._typing = True
+        else:
+            self._typing = False
+
+    def on_blur(self) -> None:
+        """Typing ends with the focus."""
+        self._typing = False
+
+
 class YesNoUnknownEditor(AnswerEditor):
-    """Yes / No / Unknown as a row of radio buttons (arrows move, space or enter picks)."""
+    """Yes / No / Unknown as a row of radio buttons (arrows move, Enter or space picks)."""
 
     def compose(self) -> ComposeResult:
         """One radio button per allowed value, the saved one pressed."""
-        with RadioSet(compact=True):
+        with ChoiceRadioSet(compact=True):
             for value in self.question.option_values():
                 yield RadioButton(Content(self.question.label_for(value)),
                                   value=value == self._initial)

@@ -1,0 +1,50 @@
+"""Keys meant for one field never change another: typing into a focused choice changes
+nothing, Escape in a dialog with unsaved edits asks, ctrl+k kills to the end of a field."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, RadioSet
+
+from app.audit import AuditInfo, AuditService
+from app.tui.app import AuditApp
+
+from .helpers import SETTLE, card, focus, open_first_audit, type_text
+
+
+async def test_typing_into_a_focused_choice_changes_nothing(
+        service: AuditService, audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        radio = card(app, "connected").query_one(RadioSet)
+        await focus(pilot, radio)
+        # text meant for the next question, spaces and all, typed into the choice
+        await type_text(pilot, "Acme Switch and Co")
+        await pilot.pause(SETTLE)
+        assert service.view(audit.id).answers.get("connected") is None
+        assert radio.pressed_index == -1
+        # its own keys still choose
+        await pilot.press("enter")
+        await pilot.pause()
+        assert service.view(audit.id).answers["connected"].value == "yes"
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert service.view(audit.id).answers["connected"].value == "no"
+
+
+async def test_ctrl_k_kills_to_the_end_of_a_field(
+        service: AuditService, audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        field = card(app, "switch_vendor").query_one(Input)
+        card(app, "switch_vendor").display = True
+        await focus(pilot, field)
+        await type_text(pilot, "Acme Switch")
+        await pilot.press("home", "right", "right", "right", "right", "ctrl+k")
+        await pilot.pause()
+        assert field.value == "Acme"
+        assert not app.screen.query("CommandPalette")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
