@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
@@ -36,6 +39,33 @@ class AuditApp(App[None]):
         self.service = service
         """The audit service every screen reads and writes through."""
 
+    def on_mount(self) -> None:
+        """On SIGTERM or SIGHUP (a shutdown, an ssh drop) save what was typed and leave
+        the way ctrl+q does, so the terminal is restored; without this the process died at
+        once, losing the last second of typing and leaving the terminal in raw mode."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            # not in the main thread (some test runners): the default handling stays
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._on_signal, signum)
+
+    def on_unmount(self) -> None:
+        """Give the signals back to their default handling."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
+
+    def _on_signal(self, signum: int) -> None:
+        self.flush_all()
+        self.exit(return_code=128 + signum)
+
+    def flush_all(self) -> None:
+        """Save typing still waiting on every open audit."""
+        for screen in self.screen_stack:
+            if isinstance(screen, AuditScreen):
+                screen.flush_all()
+
     def get_default_screen(self) -> Screen:
         """The audit list is the screen underneath everything."""
         return HomeScreen(self.service)
@@ -61,9 +91,7 @@ class AuditApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save typing still waiting on any open audit, then quit."""
-        for screen in self.screen_stack:
-            if isinstance(screen, AuditScreen):
-                screen.flush_all()
+        self.flush_all()
         self.exit()
 
 

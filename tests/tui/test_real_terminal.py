@@ -40,12 +40,15 @@ class Terminal:
         return subprocess.run([TMUX, "-L", self.session, *args], check=True,
                               capture_output=True, text=True).stdout
 
-    def start(self) -> None:
+    def start(self, after: str | None = None) -> None:
+        """Run the program in the terminal; with `after`, a shell runs it and then that
+        command (in the same terminal, to see the mode the program left it in)."""
         env = (f"NLETS_AUDIT_HOME={shlex.quote(str(self.home))} NLETS_AUDIT_USER=tmux-auditor "
                "TERM=xterm-256color")
-        self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40",
-                  f"exec env -u NLETS_AUDIT_DB -u COLUMNS -u LINES {env} "
-                  f"{shlex.quote(str(SCRIPT))}")
+        program = (f"env -u NLETS_AUDIT_DB -u COLUMNS -u LINES {env} "
+                   f"{shlex.quote(str(SCRIPT))}")
+        command = f"exec {program}" if after is None else f"{program}; {after}; sleep 60"
+        self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40", command)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session)
@@ -76,6 +79,13 @@ class Terminal:
     def pid(self) -> int:
         return int(self.tmux("list-panes", "-t", self.session, "-F",
                              "#{pane_pid}").split()[0])
+
+    def program_pid(self) -> int:
+        """The program's process: the pane's own, or its child when a shell runs it."""
+        shell = self.pid()
+        children = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True,
+                                  text=True).stdout.split()
+        return int(children[0]) if children else shell
 
     def stop(self) -> None:
         subprocess.run([TMUX, "-L", self.session, "kill-server"], capture_output=True)
@@ -117,11 +127,13 @@ def test_answers_survive_sigkill(tmp_path: Path) -> None:
         terminal.wait_text("2024-12-31")
         terminal.keys("C-s")
         terminal.wait_text("Is the state connected to the network?")
+        time.sleep(1.5)  # the opening settles (a key typed during it lands where it began)
         # Yes to the first question (a choice: saved at once)
         terminal.keys("Enter")
         terminal.wait_text("saved")
         # the question it reveals: typed text, saved after a pause
         terminal.wait_text("Who operates the message switch?")
+        time.sleep(1.5)
         terminal.keys("C-Down")
         terminal.type("Acme Switch")
         terminal.wait_for(lambda text: "saved" in text.partition("Acme Switch")[2],
@@ -158,3 +170,38 @@ def _gone(pid: int) -> bool:
     except ProcessLookupError:
         return True
     return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_typing_survives_sigterm_and_sighup(tmp_path: Path, signum: int) -> None:
+    """Text typed 0.1 s before a SIGTERM (a shutdown) or SIGHUP (an ssh drop), not yet saved
+    by the pause after typing, is saved; and the terminal is left in its normal mode."""
+    home = tmp_path / "home"
+    audit = cli(home, "new", "--checklist", str(SAMPLE), "--jurisdiction", "WA",
+                "--period-start", "2024-01-01", "--period-end", "2024-12-31").strip()
+    cli(home, "answer", audit, "connected", "yes")
+    modes = tmp_path / "stty.txt"
+    terminal = Terminal(home)
+    terminal.start(after=f"stty -a > {shlex.quote(str(modes))}")
+    try:
+        terminal.wait_text("WA")
+        terminal.keys("Enter")
+        terminal.wait_text("Who operates the message switch?")
+        time.sleep(1.5)  # the opening settles (a key typed during it lands where it began)
+        terminal.keys("C-Down")
+        terminal.type("Acme Switch")
+        terminal.wait_text("Acme Switch")
+        time.sleep(0.1)
+        os.kill(terminal.program_pid(), signum)
+        deadline = time.monotonic() + 30
+        while not modes.exists() or not modes.read_text().strip():
+            assert time.monotonic() < deadline, "the program did not leave"
+            time.sleep(0.1)
+    finally:
+        terminal.stop()
+
+    shown = json.loads(cli(home, "show", audit, "--json"))
+    answers = {q["id"]: q["answer"]["value"] for q in shown["questions"] if q["answer"]}
+    assert answers == {"connected": "yes", "switch_vendor": "Acme Switch"}
+    words = modes.read_text().split()
+    assert "icanon" in words and "echo" in words, modes.read_text()

@@ -9,8 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import QueryType
 from textual.screen import ModalScreen
 from textual.validation import Function
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.widgets.select import NoSelection
 
@@ -215,13 +217,22 @@ class NewAuditDialog(ModalScreen[AuditInfo | None]):
 
     def on_mount(self) -> None:
         """Focus the first field (keeping its label in view); hide the empty messages."""
-        first = self.query_one("#checklist", Select)
-        # at once, not with `focus()`: that waits a turn of the loop, and a Tab typed ahead
-        # in that turn moved on from nothing, then lost the focus again to the first field
-        self.set_focus(self.query_one("#checklist-path", Input) if first.disabled else first,
-                       scroll_visible=False)
+        if self.focused is None:  # a key typed ahead of this handler may have moved it
+            self.set_focus(self._first_field(), scroll_visible=False)
         show_message(self.query_one("#period-error", Static), "")
         self._show_error(self._load_problem)
+
+    def _first_field(self) -> Widget:
+        first = self.query_one("#checklist", Select)
+        return self.query_one("#checklist-path", Input) if first.disabled else first
+
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        """Tab; one pressed as the dialog opens, before its first field took the focus
+        (the dialog is drawn before its mount handler runs), counts from that field, as
+        the screen showed it, instead of landing on it and losing what is typed next."""
+        if self.focused is None:
+            self.set_focus(self._first_field(), scroll_visible=False)
+        return super().focus_next(selector)
 
     def _show_error(self, text: str) -> None:
         show_message(self.query_one("#error", Static), text)

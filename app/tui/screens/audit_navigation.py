@@ -7,6 +7,7 @@ from textual.events import DescendantFocus
 from textual.widget import Widget
 from textual.widgets import OptionList
 
+from app.tui.config import remember_position
 from app.tui.screens.audit_pane import AuditPane
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
@@ -57,8 +58,10 @@ class AuditNavigation(AuditPane):
         node: Widget | None = event.widget
         while node is not None and not isinstance(node, QuestionCard):
             node = node.parent if isinstance(node.parent, Widget) else None
-        if isinstance(node, QuestionCard):
+        if isinstance(node, QuestionCard) and node.question.id != self.current_question:
             self.current_question = node.question.id
+            # as you move, not only on a clean exit: a killed program reopens here
+            remember_position(self.audit_id, node.question.id)  # a convenience only
 
     def focused_card(self) -> QuestionCard | None:
         """The card of the question that has (or last had) the focus, in this section."""
