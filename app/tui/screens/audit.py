@@ -20,6 +20,7 @@ from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.config import remember_position
 from app.tui.dialogs.confirm import ConfirmDialog
+from app.tui.following import FOLLOW_SECONDS, follow_database
 from app.tui.saving import AnswerSaver, local_time
 from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
@@ -135,6 +136,8 @@ class AuditScreen(Screen[None]):
             banner.update(f"Signed{signer}{when}: this audit is read-only. To change it, "
                           "start an amendment (a new audit from this one).")
         banner.display = self.read_only
+        if not self.read_only:
+            self.set_interval(FOLLOW_SECONDS, self.follow_database, name="follow database")
         async with self._section_lock:
             if self._start_at is not None and self.section_of(self._start_at) is not None:
                 await self._jump(self._start_at, quiet=True)
@@ -364,6 +367,11 @@ class AuditScreen(Screen[None]):
         for card in self.cards():
             ok = card.flush() and ok
         return ok
+
+    def follow_database(self) -> list[str]:
+        """Show changes made elsewhere (another person, another window); the questions whose
+        cards changed."""
+        return follow_database(self)
 
     def reload(self) -> None:
         """Ask the service for the audit again."""
