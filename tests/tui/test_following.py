@@ -11,7 +11,7 @@ from textual.widgets import Input
 from app.audit import AuditInfo, AuditService, open_store
 from app.tui.app import AuditApp
 from app.tui.dialogs.conflict import ConflictDialog
-from app.tui.following import FOLLOW_SECONDS
+from app.tui.screens.audit_pane import FOLLOW_SECONDS
 
 from .helpers import SETTLE, card, focus, open_first_audit, type_text
 
@@ -69,6 +69,7 @@ async def test_a_stale_save_asks_keep_theirs_or_use_mine(service, audit, colleag
         await focus(pilot, vendor.query_one(".editor Input", Input))
         await type_text(pilot, "Mine")
         await pilot.pause(SETTLE)
+        await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ConflictDialog)
         text = " ".join(s.render().plain for s in dialog.query(".confirm-body"))

@@ -19,14 +19,17 @@ from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
-from app.tui.dialogs.confirm import ConfirmDialog
-from app.tui.dialogs.conflict import ConflictDialog
-from app.tui.dialogs.evidence import EvidenceDialog
-from app.tui.dialogs.reason import ReasonDialog
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
 from app.tui.widgets.factory import editor_for
+from app.tui.widgets.requests import (
+    AskDialog,
+    ConfirmRequest,
+    ConflictRequest,
+    EvidenceRequest,
+    ReasonRequest,
+)
 
 DEBOUNCE_SECONDS = 0.5
 """How long typing must pause before the text is saved."""
@@ -320,7 +323,8 @@ class QuestionCard(Vertical):
                 except UserFacingError as exc:
                     self._show_status(f"Not saved: {exc}", error=True)
 
-        self.app.push_screen(ConflictDialog(self.question.prompt, refusal, mine), chosen)
+        self.post_message(AskDialog(ConflictRequest(self.question.prompt, refusal, mine,
+                                                    chosen)))
 
     def take_stored(self, answer: AnswerInfo | None) -> None:
         """Show the answer as the database now holds it, changed elsewhere: value, note,
@@ -382,8 +386,8 @@ class QuestionCard(Vertical):
                 self._after_save(info, "marked not applicable")
 
         reason = self.answer.na_reason if self.answer and self.answer.na_reason else ""
-        self.app.push_screen(ReasonDialog(f"Not applicable — {self.question.prompt}", submit,
-                                          reason=reason), done)
+        self.post_message(AskDialog(ReasonRequest(f"Not applicable — {self.question.prompt}",
+                                                  submit, reason=reason, done=done)))
 
     def clear(self) -> None:
         """Remove the answer and any not-applicable mark (the note stays); a table's rows
@@ -394,11 +398,11 @@ class QuestionCard(Vertical):
         if stored and self.question.type in (QuestionType.TABLE, QuestionType.LONG_TEXT):
             what = (f"its {len(stored)} row{'s' if len(stored) != 1 else ''}"
                     if self.question.type == QuestionType.TABLE else "its text")
-            self.app.push_screen(ConfirmDialog(
+            self.post_message(AskDialog(ConfirmRequest(
                 f"Clear — {self.question.prompt}",
                 f"The answer and {what} will be removed (the note stays). The history "
-                "keeps the old answer.", confirm="Clear it", danger=True),
-                lambda confirmed: self._clear_now() if confirmed else None)
+                "keeps the old answer.", confirm="Clear it", danger=True,
+                done=lambda confirmed: self._clear_now() if confirmed else None)))
             return
         self._clear_now()
 
@@ -445,5 +449,5 @@ class QuestionCard(Vertical):
                 self._show_status(f"evidence {info.name} attached {clock_now()}")
                 self.post_message(self.Saved(self, self.answer))
 
-        self.app.push_screen(EvidenceDialog(self.saver.service, self.saver.audit_id,
-                                            self.question), done)
+        self.post_message(AskDialog(EvidenceRequest(self.saver.service, self.saver.audit_id,
+                                                    self.question, done)))
