@@ -128,6 +128,14 @@ class AuditService(AnswerOps, EvidenceOps):
                                               len(evaluation.findings)))
         return summaries
 
+    def history_heads(self) -> dict[str, tuple[int, str | None]]:
+        """Each audit's history length and head: a cheap way to notice changes made
+        elsewhere (another person, another window) without reading the audits."""
+        with self.store.session() as session:
+            rows = session.exec(select(AuditRow.id, AuditRow.history_length,
+                                       AuditRow.history_head)).all()
+        return {audit_id: (length, head) for audit_id, length, head in rows}
+
     @retry_conflicts
     def delete_draft(self, ref: str) -> None:
         """Delete a draft audit with its answers, history and evidence records."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from app.audit import AuditInfo, AuditService, open_store
 from app.tui.app import AuditApp
 from app.tui.dialogs.conflict import ConflictDialog
 from app.tui.screens.audit_pane import FOLLOW_SECONDS
+from app.tui.screens.home import HomeScreen
 
 from .helpers import SETTLE, card, focus, open_first_audit, type_text
 
@@ -82,3 +83,20 @@ async def test_a_stale_save_asks_keep_theirs_or_use_mine(service, audit, colleag
         assert vendor.query_one(".editor Input", Input).value == kept
         assert not vendor.refused
         assert service.verify_history(audit.id).ok
+
+
+async def test_the_audit_list_follows_changes_made_elsewhere(service, audit, colleague,
+                                                           monkeypatch):
+    monkeypatch.setattr("app.tui.screens.home.FOLLOW_SECONDS", 3600.0)
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        progress = home.query_one("#audits", DataTable).get_row(audit.id)[4].plain
+        assert home.follow_database() is False  # nothing changed: nothing read again
+        colleague.set_answer(audit.id, "switch_vendor", "Their Switch Co")
+        assert home.follow_database() is True
+        after = home.query_one("#audits", DataTable).get_row(audit.id)[4].plain
+        assert after != progress and service.list_audits()[0].done == int(
+            after.split("(")[1].split("/")[0])
