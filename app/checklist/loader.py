@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.checklist.authorities import REGISTRY_KEY, parse_registry
 from app.checklist.errors import ChecklistError, ChecklistIssue
 from app.checklist.model import Checklist
 from app.checklist.semantics import check_semantics
@@ -56,7 +57,7 @@ def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
     if not isinstance(doc.data, dict):
         raise fail(1, "the file is not a checklist (a mapping at the top level)", TOP_LEVEL_HINT)
     try:
-        checklist = Checklist.model_validate(doc.data)
+        checklist = Checklist.model_validate(doc.data, context=registry_context(doc.data))
     except ValidationError as exc:
         raise ChecklistError(_schema_issues(exc, doc, filename)) from None
 
@@ -69,6 +70,14 @@ def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
     if issues:
         raise ChecklistError(sorted(issues, key=lambda i: i.line or 0))
     return LoadedChecklist(checklist, hashlib.sha256(data).hexdigest(), data, filename)
+
+
+def registry_context(data: dict[str, Any]) -> dict[str, Any] | None:
+    """Validation context resolving citations against the file's `authorities`, if any."""
+    if REGISTRY_KEY not in data:
+        return None
+    registry = parse_registry(data[REGISTRY_KEY])
+    return None if registry is None else {REGISTRY_KEY: registry}
 
 
 def _schema_issues(exc: ValidationError, doc: LocatedDocument, filename: str,
@@ -118,6 +127,12 @@ _FIXES = {
     "float_parsing": "write a number",
     "greater_than": "use a larger number",
     "greater_than_equal": "use a larger number",
+    "unknown_authority": "add an entry to `authorities` (cite, url, status, checked) or use "
+                         "the id of an existing one",
+    "citation_not_id": "move the text and address into an `authorities` entry and cite its id",
+    "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
+    "date_type": "write the date as YYYY-MM-DD",
+    "url_parsing": "give the full address starting with https://",
 }
 
 
@@ -130,7 +145,8 @@ def _describe(path: tuple[Any, ...], data: Any) -> str:
         node = node[part]
         if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
             kind = {"sections": "section", "questions": "question", "columns": "column",
-                    "findings": "finding", "options": "option"}.get(previous, "entry")
+                    "findings": "finding", "options": "option",
+                    "authorities": "authority"}.get(previous, "entry")
             label = f"{kind} {node['id']!r}: "
         previous = part
     return label
