@@ -59,11 +59,16 @@ def cli(ctx: click.Context, db: str | None) -> None:
 @cli.command("checklists")
 def list_checklists() -> None:
     """List the bundled checklists (id, version, title)."""
-    from app.checklist.bundled import bundled_checklists
+    from app.checklist.bundled import bundled_checklists, bundled_overlays
 
     for loaded in bundled_checklists():
         meta = loaded.checklist
         click.echo(f"{meta.id}\t{meta.version}\t{meta.title}")
+        for state in bundled_overlays(loaded):
+            info = state.overlay
+            click.echo(f"  overlay {info.overlay}\t{info.version}\t"
+                       f"{','.join(info.jurisdictions).upper()}\t{info.status.value}\t"
+                       f"{info.title}")
 
 
 @cli.group("checklist")
@@ -74,10 +79,18 @@ def checklist_group() -> None:
 @checklist_group.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def validate_checklist(file: Path) -> None:
-    """Check a checklist file; every error names the file and line."""
-    from app.checklist import load_checklist
+    """Check a checklist or state overlay file; every error names the file and line."""
+    from app.checklist.bundled import validate_file
+    from app.checklist.loader import LoadedChecklist
 
-    loaded = load_checklist(file)
+    loaded = validate_file(file)
+    if not isinstance(loaded, LoadedChecklist):
+        info = loaded.overlay
+        click.echo(f"{file}: valid overlay — {info.overlay} version {info.version} for "
+                   f"{', '.join(info.jurisdictions).upper()} ({info.status.value}), on "
+                   f"{info.base.checklist} version {info.base.version}; "
+                   f"{len(loaded.changes)} changes; SHA-256 {loaded.sha256}")
+        return
     meta = loaded.checklist
     click.echo(f"{file}: valid — {meta.id} version {meta.version}, "
                f"{len(meta.questions())} questions in {len(meta.sections)} sections, "

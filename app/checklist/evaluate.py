@@ -149,6 +149,8 @@ def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any])
                 or not isinstance(effective.get(comparison.question), list)):
             continue
         question = checklist.question(comparison.question)
+        if question is None or not question.columns:
+            continue
         first = question.columns[0]
         for row in effective[comparison.question]:
             if comparison.operand.holds(row) and first.id in row:

@@ -40,8 +40,8 @@ def load_checklist(path: str | Path) -> LoadedChecklist:
     return load_checklist_bytes(data, str(path))
 
 
-def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
-    """Validate checklist YAML given as bytes; `filename` is used in error messages."""
+def parse_document(data: bytes, filename: str) -> LocatedDocument:
+    """Decode and parse YAML bytes, remembering lines; errors name the file and line."""
     def fail(line: int | None, message: str, fix: str) -> ChecklistError:
         return ChecklistError([ChecklistIssue(filename, line, message, fix)])
 
@@ -51,15 +51,22 @@ def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
         line = data[: exc.start].count(b"\n") + 1
         raise fail(line, "the file is not UTF-8 text", "save it as UTF-8") from None
     try:
-        doc = parse_located_yaml(text)
+        return parse_located_yaml(text)
     except YamlProblem as problem:
         raise fail(problem.line, problem.message, problem.fix) from None
+
+
+def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
+    """Validate checklist YAML given as bytes; `filename` is used in error messages."""
+    doc = parse_document(data, filename)
     if not isinstance(doc.data, dict):
-        raise fail(1, "the file is not a checklist (a mapping at the top level)", TOP_LEVEL_HINT)
+        raise ChecklistError([ChecklistIssue(
+            filename, 1, "the file is not a checklist (a mapping at the top level)",
+            TOP_LEVEL_HINT)])
     try:
         checklist = Checklist.model_validate(doc.data, context=registry_context(doc.data))
     except ValidationError as exc:
-        raise ChecklistError(_schema_issues(exc, doc, filename)) from None
+        raise ChecklistError(schema_issues(exc, doc, filename)) from None
 
     issues: list[ChecklistIssue] = []
 
@@ -80,8 +87,9 @@ def registry_context(data: dict[str, Any]) -> dict[str, Any] | None:
     return None if registry is None else {REGISTRY_KEY: registry}
 
 
-def _schema_issues(exc: ValidationError, doc: LocatedDocument, filename: str,
-                   ) -> list[ChecklistIssue]:
+def schema_issues(exc: ValidationError, doc: LocatedDocument, filename: str,
+                  ) -> list[ChecklistIssue]:
+    """One issue per validation error, each at the line of the value it concerns."""
     issues = []
     for error in exc.errors():
         loc = tuple(error["loc"])
@@ -140,13 +148,16 @@ def _describe(path: tuple[Any, ...], data: Any) -> str:
     """Name the innermost section, question, column or finding along `path`."""
     label = ""
     node = data
-    previous = None
+    previous: Any = None
     for part in path:
         node = node[part]
         if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
             kind = {"sections": "section", "questions": "question", "columns": "column",
                     "findings": "finding", "options": "option",
-                    "authorities": "authority"}.get(previous, "entry")
+                    "authorities": "authority", "add_questions": "question",
+                    "add_findings": "finding", "add_options": "option",
+                    "patch_questions": "patch of question",
+                    "adjust_findings": "adjustment of finding"}.get(previous, "entry")
             label = f"{kind} {node['id']!r}: "
         previous = part
     return label
