@@ -119,3 +119,15 @@ def test_the_review_misattributions_are_gone() -> None:
     assert "Adds annual reporting" not in body  # SB25-276 did not add reporting
     assert "HB1007" not in body and "HB 1007" not in body  # Hawaii: no restriction sourced
     assert "Nlets User Guide" not in text
+
+
+def test_docs_authorities_lists_every_entry_with_its_source() -> None:
+    from app.checklist.bundled import bundled_checklists, bundled_overlays
+
+    doc = (ROOT / "docs" / "authorities.md").read_text(encoding="utf-8")
+    for base in bundled_checklists():
+        entries = list(base.checklist.authorities)
+        entries += [a for o in bundled_overlays(base) for a in o.overlay.authorities]
+        for entry in entries:
+            assert f"### `{entry.id}` — {entry.cite}" in doc, entry.id
+            assert f"<{entry.url}>" in doc, entry.id
