@@ -18,7 +18,7 @@ from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question, QuestionType, Severity
 from app.report.log_context import LogBlock
-from app.report.manifest import FREE_TEXT, public_columns, ready_to_sign
+from app.report.manifest import FREE_TEXT, public_columns, ready_to_sign, withheld_from_public
 
 SEVERITY_LABELS = {
     Severity.CRITICAL: "Critical",
@@ -168,6 +168,25 @@ class FindingBlock:
     questions: list[str]
     question_numbers: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
+    remedy: str = ""
+
+
+@dataclass
+class LegislativeGroup:
+    """The findings one kind of remedy would close, for the legislative view."""
+
+    remedy: str
+    label: str
+    findings: list[FindingBlock]
+
+
+REMEDY_LABELS = {
+    "statute": "Needs a statute",
+    "regulation": "Needs a regulation",
+    "executive_directive": "An executive directive can close it",
+    "agency_action": "Agency action can close it",
+    "": "Not classified",
+}
 
 
 @dataclass
@@ -220,6 +239,9 @@ class ReportContext:
     statement_items: list[str] = field(default_factory=list)
     attestation_manifest_sha256: str = ""
     logs: list[LogBlock] = field(default_factory=list)
+    withheld_findings: int = 0
+    """Public report: findings marked not public that were left out."""
+    legislative: list[LegislativeGroup] = field(default_factory=list)
 
 
 def attestation_context(view: AuditView, manifest_sha256: str, *,
@@ -289,6 +311,7 @@ def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
              changes: Iterable[Any] | None, signatory: Signatory | None) -> ReportContext:
     audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
     numbers = _question_numbers(view)
+    withheld, withheld_questions = withheld_from_public(view) if public else ([], set())
     sections = []
     for index, (section, progress) in enumerate(
             zip(checklist.sections, evaluation.progress.sections, strict=True), start=1):
@@ -297,10 +320,14 @@ def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
             if not evaluation.visible.get(question.id, False):
                 hidden += 1
                 continue
-            blocks.append(_question_block(view, question, numbers[question.id], public))
+            block = _question_block(view, question, numbers[question.id], public)
+            if question.id in withheld_questions:
+                block.answer = AnswerBlock("withheld", reason="security")
+            blocks.append(block)
         sections.append(SectionBlock(index, section.id, section.title, section.intro, blocks,
                                      hidden, progress.done, progress.total))
-    ordered = sorted(evaluation.findings, key=lambda f: f.severity.rank)
+    shown = [f for f in evaluation.findings if not public or f.public]
+    ordered = sorted(shown, key=lambda f: f.severity.rank)
     blocks = [_finding_block(f, index, view, numbers, public)
               for index, f in enumerate(ordered, start=1)]
     groups = []
@@ -309,7 +336,13 @@ def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
         if found:
             groups.append(SeverityGroup(severity.value, SEVERITY_LABELS[severity], found))
     counts = [(s.value, SEVERITY_LABELS[s],
-               sum(1 for f in evaluation.findings if f.severity == s)) for s in Severity]
+               sum(1 for f in shown if f.severity == s)) for s in Severity]
+    by_remedy = list(zip(ordered, range(len(ordered)), strict=True))
+    legislative = [] if public else [
+        LegislativeGroup(key or "none", label,
+                         [_finding_block(f, i + 1, view, numbers, public) for f, i in by_remedy
+                          if (f.remedy.value if f.remedy else "") == key])
+        for key, label in REMEDY_LABELS.items()]
     draft = not ready_to_sign(view)
     return ReportContext(
         kind=kind, draft=draft, draft_reasons=_draft_reasons(view) if draft else [],
@@ -326,7 +359,9 @@ def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
         history_length=audit.history_length, manifest_sha256=manifest_sha256,
         required_done=evaluation.progress.done, required_total=evaluation.progress.total,
         unconfirmed=len(evaluation.unconfirmed), sections=sections, severity_counts=counts,
-        findings=blocks, finding_groups=groups, finding_total=len(evaluation.findings),
+        findings=blocks, finding_groups=groups, finding_total=len(shown),
+        withheld_findings=len(withheld),
+        legislative=[group for group in legislative if group.findings],
         changes=None if changes is None else [_change(c, view) for c in changes],
         signatory=signatory or Signatory(name=audit.signed_by),
     )
@@ -352,7 +387,7 @@ def _question_block(view: AuditView, question: Question, number: str,
     answer = view.answers.get(question.id)
     block = QuestionBlock(
         number=number, id=question.id, prompt=question.prompt,
-        citations=[c.text for c in question.citations], required=question.required,
+        citations=[c.printed() for c in question.citations], required=question.required,
         answer=_answer_block(question, answer, public))
     if not public:
         block.note = (answer.note or "").strip() if answer else ""
@@ -407,8 +442,9 @@ def _finding_block(finding: Finding, index: int, view: AuditView, numbers: Mappi
         number=f"F{index}", severity=finding.severity.value,
         severity_label=SEVERITY_LABELS[finding.severity], title=finding.title,
         detail=finding.detail, recommendation="" if public else finding.recommendation,
-        citations=[c.text for c in finding.citations], questions=questions,
-        question_numbers=question_numbers, concerns=list(finding.concerns))
+        citations=[c.printed() for c in finding.citations], questions=questions,
+        question_numbers=question_numbers, concerns=list(finding.concerns),
+        remedy="" if public or finding.remedy is None else REMEDY_LABELS[finding.remedy.value])
 
 
 def _draft_reasons(view: AuditView) -> list[str]:
