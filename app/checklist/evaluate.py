@@ -82,11 +82,6 @@ class Evaluation:
     """Visible questions whose carried-forward answer is not yet confirmed."""
     findings: list[Finding]
 
-    @property
-    def ready(self) -> bool:
-        """Ready to sign: every required visible question resolved, nothing unconfirmed."""
-        return not self.unanswered and not self.unconfirmed
-
 
 def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evaluation:
     """Work out visibility, progress and findings for `answers` (question id -> facts).

@@ -148,7 +148,7 @@ def _describe(path: tuple[Any, ...], data: Any) -> str:
     """Name the innermost section, question, column or finding along `path`."""
     label = ""
     node = data
-    previous: Any = None
+    previous: str | int | None = None
     for part in path:
         node = node[part]
         if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
@@ -157,7 +157,7 @@ def _describe(path: tuple[Any, ...], data: Any) -> str:
                     "authorities": "authority", "add_questions": "question",
                     "add_findings": "finding", "add_options": "option",
                     "patch_questions": "patch of question",
-                    "adjust_findings": "adjustment of finding"}.get(previous, "entry")
+                    "adjust_findings": "adjustment of finding"}.get(str(previous), "entry")
             label = f"{kind} {node['id']!r}: "
         previous = part
     return label

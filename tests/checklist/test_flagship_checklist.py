@@ -163,7 +163,7 @@ def test_the_base_offers_no_state_statute_as_applying(checklist: Checklist) -> N
 
 
 def test_jurisdictions_are_the_states_dc_and_territories(checklist: Checklist) -> None:
-    from app.audit.jurisdictions import JURISDICTIONS
+    from app.records.jurisdictions import JURISDICTIONS
 
     question = checklist.question("jurisdiction")
     assert question is not None and question.type == QuestionType.SINGLE_CHOICE
