@@ -103,19 +103,36 @@ def validate_checklist(file: Path) -> None:
 @click.option("--auditor", help="The auditor's name (default: your user name).")
 @click.option("--from", "from_audit", metavar="AUDIT",
               help="Start from a previous audit (carry its answers forward).")
+@click.option("--overlay", "overlay_files", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A state overlay file to apply (default: the bundled overlays for the "
+                   "jurisdiction).")
+@click.option("--no-overlays", is_flag=True, help="Apply no state overlay.")
 @pass_context
 def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start: str,
               period_end: str, title: str | None, auditor: str | None,
-              from_audit: str | None) -> None:
+              from_audit: str | None, overlay_files: tuple[Path, ...],
+              no_overlays: bool) -> None:
     """Create an audit; prints its id alone on stdout."""
-    from app.checklist.bundled import resolve_checklist
+    from app.checklist.bundled import bundled_overlays, resolve_checklist
+    from app.checklist.overlay import load_overlay
 
     loaded = resolve_checklist(checklist_ref)
+    if no_overlays:
+        overlays = []
+    elif overlay_files:
+        overlays = [load_overlay(path, loaded) for path in overlay_files]
+    else:
+        overlays = [o for o in bundled_overlays(loaded) if o.applies_to(jurisdiction)]
     service = ctx.service()
     audit = service.create_audit(loaded, jurisdiction=jurisdiction, period_start=period_start,
                                  period_end=period_end, title=title, auditor=auditor,
-                                 based_on=from_audit)
+                                 based_on=from_audit, overlays=overlays)
     click.echo(audit.id)
+    for overlay in overlays:
+        state = "" if overlay.overlay.approved else " (draft: the statement will be qualified)"
+        click.echo(f"state overlay applied: {overlay.overlay.overlay} version "
+                   f"{overlay.overlay.version}{state}", err=True)
     carried = service.view(audit.id).carry_report if from_audit else None
     if carried is not None:
         click.echo(f"carried {len(carried.copied)} answer(s) and {carried.evidence} evidence "

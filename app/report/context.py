@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question, QuestionType, Severity
+from app.checklist.overlay import LoadedOverlay
 from app.records import (
     AnswerInfo,
     Attestation,
@@ -163,6 +164,18 @@ REMEDY_LABELS = {
 
 
 @dataclass
+class OverlayBlock:
+    """A state overlay the audit applies, with every change it makes to the base."""
+
+    overlay: str
+    version: str
+    title: str
+    status: str
+    sha256: str
+    changes: list[str]
+
+
+@dataclass
 class SeverityGroup:
     """The findings of one severity."""
 
@@ -215,6 +228,7 @@ class ReportContext:
     withheld_findings: int = 0
     """Public report: findings marked not public that were left out."""
     legislative: list[LegislativeGroup] = field(default_factory=list)
+    overlays: list[OverlayBlock] = field(default_factory=list)
 
 
 def attestation_context(attestation: Attestation, manifest_sha256: str) -> ReportContext:
@@ -291,6 +305,7 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
         findings=finding_blocks, finding_groups=groups, finding_total=len(shown),
         withheld_findings=len(withheld),
         legislative=[group for group in legislative if group.findings],
+        overlays=[_overlay_block(o) for o in view.overlays],
         changes=None, signatory=Signatory(name=audit.signed_by),
     )
 
@@ -365,6 +380,21 @@ def _finding_block(finding: Finding, index: int, view: AuditView, numbers: Mappi
         citations=[c.printed() for c in finding.citations], questions=questions,
         question_numbers=question_numbers, concerns=list(finding.concerns),
         remedy="" if public or finding.remedy is None else REMEDY_LABELS[finding.remedy.value])
+
+
+def _overlay_block(loaded: LoadedOverlay) -> OverlayBlock:
+    info = loaded.overlay
+    status = ("approved by counsel" if info.approved
+              else "draft, not approved by counsel (the statement is qualified)")
+    lines = []
+    for change in loaded.changes:
+        line = f"{change.target}: {change.change}"
+        if change.rationale:
+            line += f" Rationale: {change.rationale}"
+        if change.citations:
+            line += f" Authority: {'; '.join(change.citations)}."
+        lines.append(line)
+    return OverlayBlock(info.overlay, info.version, info.title, status, loaded.sha256, lines)
 
 
 def _printed_change(change: ChangeRecord) -> PrintedChange:

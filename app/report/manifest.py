@@ -76,6 +76,9 @@ def build_manifest(attestation: Attestation) -> dict[str, Any]:
             "version": audit.checklist_version,
             "title": checklist.title,
             "sha256": audit.checklist_sha256,
+            **({"overlays": [{"id": o.overlay.overlay, "version": o.overlay.version,
+                              "sha256": o.sha256, "status": o.overlay.status.value}
+                             for o in view.overlays]} if view.overlays else {}),
         },
         "history": dict(zip(("head", "length"), view.manifest_history, strict=True)),
         "evaluation": {

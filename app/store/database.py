@@ -17,7 +17,7 @@ from app.errors import UserFacingError
 APP_NAME = "nlets-audit"
 DATABASE_FILE = "nlets-audit.sqlite3"
 # The newest migration in app/store/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 class StoreError(UserFacingError):
