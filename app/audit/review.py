@@ -20,6 +20,8 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     """How each question is named to people: its section, prompt and id."""
+    draft_overlays: list[str] = field(default_factory=list)
+    """Draft state overlays applied while the statement chosen is not the qualified one."""
 
     @property
     def blockers(self) -> list[str]:
@@ -27,6 +29,9 @@ class Review:
         reasons = [f"unanswered: {self.labels.get(q, q)}" for q in self.unanswered]
         reasons += [f"carried forward, not confirmed: {self.labels.get(q, q)}"
                     for q in self.unconfirmed]
+        reasons += [f"the state overlay {name} is a draft not approved by counsel: choose the "
+                    "qualified statement and describe the matters excepted"
+                    for name in self.draft_overlays]
         return reasons
 
     @property
@@ -53,6 +58,9 @@ class Review:
             count = len(self.unconfirmed)
             reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
                            "the previous audit not yet confirmed")
+        if self.draft_overlays:
+            reasons.append("a draft state overlay applies, and the qualified statement is "
+                           "not chosen")
         return reasons if reasons or self.ready else ["the audit is not complete"]
 
 
@@ -69,7 +77,18 @@ def review(view: AuditView) -> Review:
         not_copied=dict(carry.not_copied) if carry else {},
         findings=list(view.evaluation.findings),
         labels=_labels(view, [*view.evaluation.unanswered, *view.evaluation.unconfirmed]),
+        draft_overlays=_unqualified_drafts(view),
     )
+
+
+def _unqualified_drafts(view: AuditView) -> list[str]:
+    """Draft overlays while the audit's answers except nothing from the statement."""
+    drafts = [o.overlay.overlay for o in view.overlays if not o.overlay.approved]
+    attestation = view.checklist.checklist.attestation
+    exceptions = attestation.exceptions if attestation is not None else None
+    if not drafts or (exceptions and view.evaluation.effective.get(exceptions)):
+        return []
+    return drafts
 
 
 def _labels(view: AuditView, question_ids: list[str]) -> dict[str, str]:

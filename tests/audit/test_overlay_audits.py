@@ -72,10 +72,15 @@ def test_a_draft_overlay_qualifies_the_statement_and_its_changes_are_printed(
     service.import_answers(audit_id, _answers(md_db_requester_statement="yes",
                                               md_switch_access_controls="yes"))
     attestation = service.attestation(audit_id)
-    assert attestation.ready
-    assert attestation.statement.qualified
+    assert not attestation.ready
+    assert any("md-overlay is a draft" in b for b in attestation.blockers)
+    service.import_answers(audit_id, {"attestation_statement": "qualified",
+                                      "attestation_exceptions": "The portal logs."})
+    attestation = service.attestation(audit_id)
+    assert attestation.ready and attestation.statement.qualified
     text = " ".join(attestation.statement.paragraphs())
     assert "md-overlay version 1), not approved by counsel" in text
+    assert "The portal logs." in text
     context = attestation_context(attestation, "d" * 64)
     [block] = context.overlays
     assert block.overlay == "md-overlay" and "draft" in block.status
