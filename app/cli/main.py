@@ -91,6 +91,12 @@ def validate_checklist(file: Path) -> None:
     click.echo(f"{file}: valid — {meta.id} version {meta.version}, "
                f"{len(meta.questions())} questions in {len(meta.sections)} sections, "
                f"{len(meta.findings)} findings rules; SHA-256 {loaded.sha256}")
+    cited = sum(len(q.citations) for q in meta.questions()) + sum(
+        len(f.citations) for f in meta.findings)
+    if cited and not meta.authorities:
+        click.echo(f"note: no `authorities` registry, so its {cited} citations are unsourced "
+                   "text; add a registry (docs/checklist-format.md) to have each one checked",
+                   err=True)
 
 
 @cli.command("new")
