@@ -146,3 +146,30 @@ def test_the_command_line_applies_the_bundled_overlay_for_the_state(
                  "--period-end", "2025-12-31", "--no-overlays"])
     out, err = capsys.readouterr()
     assert code == 0 and "overlay" not in err
+
+
+def test_the_pdfs_print_overlay_changes_and_withhold_not_public_findings(
+        service: AuditService, flagship: LoadedChecklist, maryland: LoadedOverlay) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from app.report.pdf import render_attestation, render_transparency
+
+    audit_id = _md_audit(service, flagship, maryland)
+    service.import_answers(audit_id, _answers(md_db_requester_statement="yes",
+                                              md_switch_access_controls="no"))
+
+    def text(pdf: bytes) -> str:
+        return " ".join(" ".join((p.extract_text() or "")
+                                 for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+    attestation = service.attestation(audit_id)
+    internal = text(render_attestation(attestation).pdf)
+    assert "State overlay changes" in internal and maryland.sha256 in internal
+    assert "severity raised from high to critical" in internal
+    assert "The message switch lacks the access controls" in internal
+    assert "Legislative view" in internal and "https://lexace.ai/" in internal
+    public = text(render_transparency(attestation).pdf)
+    assert "The message switch lacks the access controls" not in public
+    assert "1 finding is withheld from this public report" in public
