@@ -41,6 +41,7 @@ from app.records import (
     Statement,
     normalise_jurisdiction,
 )
+from app.store.locks import retry_conflicts
 from app.store.tables import (
     AnswerRow,
     AuditRow,
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 class AuditService(AnswerOps, EvidenceOps):
     """Create, read and change audits; every change is committed and recorded in history."""
 
+    @retry_conflicts
     def create_audit(self, checklist: LoadedChecklist, *, jurisdiction: str,
                      period_start: str, period_end: str, title: str | None = None,
                      auditor: str | None = None, based_on: str | None = None,
@@ -152,6 +154,7 @@ class AuditService(AnswerOps, EvidenceOps):
                                               len(evaluation.findings)))
         return summaries
 
+    @retry_conflicts
     def delete_draft(self, ref: str) -> None:
         """Delete a draft audit with its answers, history and evidence records."""
         audit_id = self.resolve(ref)
