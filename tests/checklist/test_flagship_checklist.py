@@ -262,8 +262,9 @@ def test_compliant_walk_is_complete_with_no_findings(checklist: Checklist,
     assert evaluation.progress.percent == 100.0
     for section in evaluation.progress.sections:
         assert section.done == section.total, section.section_id
-    # every rule stays silent on the compliant set
+    # every rule stays silent on the compliant set, and no check warns
     assert fired(evaluation) == set()
+    assert evaluation.warnings == []
 
 
 def test_compliant_walk_stays_short(checklist: Checklist, compliant: Answers) -> None:

@@ -136,3 +136,13 @@ def test_ice_unblocked_stays_critical_whatever_the_decision(
         blocked="no", driver_data="yes", decision="case_by_case", decided_by="Counsel",
         decided_on="2025-02-03")
     assert "immigration-agency-not-blocked" in fired(walk(checklist, answers, strict=False))
+
+
+def test_logs_that_do_not_cover_the_period_raise_a_check(
+        checklist: Checklist, compliant: dict[str, Any]) -> None:
+    """A RAND extract covers a rolling year; a shorter log leaves part of the period out."""
+    answers = copy.deepcopy(compliant)
+    answers.update(logs_period_start="2025-06-01")
+    evaluation = walk(checklist, answers)
+    assert [w.check_id for w in evaluation.warnings] == ["logs-start-after-period"]
+    assert fired(evaluation) == set()
