@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from app.audit.integrity import history_problems
 from app.audit.review import Review, review
 from app.audit.statement import attestation_statement
 from app.checklist.loader import LoadedChecklist
+from app.checklist.overlay import LoadedOverlay
 from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
@@ -63,11 +65,13 @@ class AuditService(AnswerOps, EvidenceOps):
     @retry_conflicts
     def create_audit(self, checklist: LoadedChecklist, *, jurisdiction: str,
                      period_start: str, period_end: str, title: str | None = None,
-                     auditor: str | None = None, based_on: str | None = None) -> AuditInfo:
+                     auditor: str | None = None, based_on: str | None = None,
+                     overlays: Sequence[LoadedOverlay] = ()) -> AuditInfo:
         """Start a new draft audit of `jurisdiction` for the period against `checklist`.
 
         With `based_on`, the previous audit's answers, notes, not-applicable reasons and
-        evidence are carried forward, each answer to be re-confirmed.
+        evidence are carried forward, each answer to be re-confirmed. `overlays` are state
+        overlays for the checklist and the jurisdiction; their bytes are kept with the audit.
         """
         previous_id = self.resolve(based_on) if based_on else None
         code = normalise_jurisdiction(jurisdiction)
@@ -77,6 +81,16 @@ class AuditService(AnswerOps, EvidenceOps):
             raise UserFacingError(f"the period starts ({start}) after it ends ({end}); "
                                   "swap the dates")
         meta = checklist.checklist
+        for overlay in overlays:
+            pin = overlay.overlay.base
+            if (pin.checklist, pin.version, pin.sha256) != (meta.id, meta.version,
+                                                            checklist.sha256):
+                raise UserFacingError(f"state overlay {overlay.overlay.overlay!r} is pinned to "
+                                      "another checklist file; use an overlay for this one")
+            if not overlay.applies_to(code):
+                raise UserFacingError(f"state overlay {overlay.overlay.overlay!r} applies to "
+                                      f"{', '.join(overlay.overlay.jurisdictions).upper()}, "
+                                      f"not {code}")
         now = utc_now()
         row = AuditRow(
             id=uuid.uuid4().hex,
@@ -87,6 +101,7 @@ class AuditService(AnswerOps, EvidenceOps):
             checklist_sha256=checklist.sha256, status=AuditStatus.DRAFT, based_on=previous_id,
             auditor=clean_line(auditor, "auditor") or self.actor,
             created_at=now, updated_at=now,
+            overlay_sha256s=json.dumps([o.sha256 for o in overlays]) if overlays else None,
         )
         with self.store.session() as session:
             if session.get(ChecklistSourceRow, checklist.sha256) is None:
@@ -95,13 +110,21 @@ class AuditService(AnswerOps, EvidenceOps):
                     filename=Path(checklist.filename).name, content=checklist.source,
                     added_at=now))
                 session.flush()
+            for overlay in overlays:
+                if session.get(ChecklistSourceRow, overlay.sha256) is None:
+                    session.add(ChecklistSourceRow(
+                        sha256=overlay.sha256, checklist_id=overlay.overlay.overlay,
+                        version=overlay.overlay.version,
+                        filename=Path(overlay.filename).name, content=overlay.source,
+                        added_at=now))
+            session.flush()
             session.add(row)
             session.flush()
             append_event(session, row, at=now, actor=self.actor, kind=EventKind.AUDIT_CREATED,
                          new=audit_metadata(row))
             if previous_id:
                 previous = audit_row(session, previous_id)
-                old = self._checklist(session, previous.checklist_sha256).checklist
+                old = self._for_audit(session, previous).checklist
                 if previous.jurisdiction != row.jurisdiction:
                     raise UserFacingError(
                         f"audit {previous_id[:12]} covers {previous.jurisdiction}, not "
@@ -110,8 +133,11 @@ class AuditService(AnswerOps, EvidenceOps):
                     raise UserFacingError(
                         f"audit {previous_id[:12]} used checklist {old.id!r}, not {meta.id!r};"
                         " carry forward only within the same checklist")
-                carry_forward(session, previous, old, row, meta, actor=self.actor, at=now)
-            self._fill_from_audit(session, row, meta)
+                self._checklists[checklist.sha256] = checklist
+                current = self._for_audit(session, row).checklist
+                carry_forward(session, previous, old, row, current, actor=self.actor, at=now)
+            self._checklists[checklist.sha256] = checklist
+            self._fill_from_audit(session, row, self._for_audit(session, row).checklist)
         self._checklists[checklist.sha256] = checklist
         return convert.audit_info(row)
 
@@ -267,4 +293,5 @@ def audit_metadata(row: AuditRow) -> dict[str, Any]:
         "checklist_id": row.checklist_id, "checklist_version": row.checklist_version,
         "checklist_sha256": row.checklist_sha256, "based_on": row.based_on,
         "auditor": row.auditor,
+        **({"overlay_sha256s": row.overlay_sha256s} if row.overlay_sha256s else {}),
     }
