@@ -1,0 +1,162 @@
+"""`nlets-audit sign`, `verify` and `test-certificate`."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from app.cli.context import Context, pass_context
+from app.errors import CheckFailed, UserFacingError
+
+KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
+"""How the key is named on the command line, added to a refusal of the key options."""
+
+
+@click.command("sign")
+@click.argument("audit")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the signed attestation PDF (must not exist).")
+@click.option("--pkcs12", type=click.Path(dir_okay=False, path_type=Path),
+              help="A PKCS#12 (.p12/.pfx) file with your key and certificate.")
+@click.option("--pkcs11-lib", type=click.Path(dir_okay=False, path_type=Path),
+              help="The PKCS#11 library of your smart card or token.")
+@click.option("--token", help="The token label (with --pkcs11-lib).")
+@click.option("--key", "key_label", help="The key and certificate label (with --pkcs11-lib).")
+@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the passphrase or PIN from this file instead of prompting.")
+@click.option("--title", "signer_title", help="Your title, printed in the signature block.")
+@click.option("--tsa", metavar="URL", help="An RFC 3161 timestamp server (PAdES B-T).")
+@click.option("--yes", is_flag=True,
+              help="Confirm without a prompt that you have read the statement.")
+@pass_context
+def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
+                 pkcs11_lib: Path | None, token: str | None, key_label: str | None,
+                 passphrase_file: Path | None, signer_title: str | None, tsa: str | None,
+                 yes: bool) -> None:
+    """Sign the attestation of a complete audit (PAdES) and lock the audit."""
+    from app.audit import (
+        ATTESTATION_WEIGHT,
+        KeySource,
+        attestation_statement,
+        key_source,
+        load_signing_key,
+        sign_audit,
+    )
+
+    try:
+        source = key_source(pkcs12=pkcs12, pkcs11_lib=pkcs11_lib, token=token,
+                            key_label=key_label)
+    except UserFacingError as exc:
+        raise UserFacingError(f"{exc} ({KEY_OPTIONS})") from None
+    service = ctx.service()
+    review = service.review(audit)
+    if not review.ready:
+        listed = "\n".join(f"  - {gap}" for gap in review.blockers[:20])
+        raise UserFacingError(f"audit {service.resolve(audit)[:12]} cannot be signed yet:\n"
+                              f"{listed}")
+    statement = attestation_statement(service, audit)
+    click.echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
+    click.echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UserFacingError("confirm with --yes that you have read the statement "
+                                  "(there is no terminal to ask)")
+        if not click.confirm("Sign this attestation?", err=True, default=False):
+            raise UserFacingError("not signed")
+    if source is KeySource.PKCS12:
+        key = load_signing_key(pkcs12=pkcs12, passphrase=_secret(passphrase_file, "passphrase"))
+    else:
+        key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
+                               pin=_secret(passphrase_file, "PIN"))
+    signed = sign_audit(service, audit, key, output, signer_title=signer_title,
+                        timestamp_url=tsa)
+    click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
+               f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="A trusted root certificate (PEM or DER); may be repeated.")
+@pass_context
+def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...]) -> None:
+    """Say whether a signed attestation is intact, who signed it and when."""
+    from app.audit import verify_attestation
+
+    service = ctx.service() if ctx.database_given() else None
+    result = verify_attestation(file, list(trust), service)
+    check = result.signature
+    yes_no = {True: "yes", False: "NO"}
+    lines = [
+        f"{file}: {'VALID' if result.valid else 'NOT VALID'}",
+        f"  intact (signed bytes unchanged): {yes_no[check.intact]}",
+        f"  signature verifies: {yes_no[check.cryptographically_valid]}",
+        f"  signed by: {check.signer}",
+        f"  certificate SHA-256: {check.certificate_sha256}",
+        f"  certificate chains to a trusted root: {yes_no[check.trusted]}",
+        f"  signing time: {check.signing_time or 'not stated'}"
+        + (" (from a timestamp server)" if check.timestamped else " (signer's clock)"),
+        f"  added after signing: {'YES — ' + check.modification.lower() if check.modified_after_signing else 'nothing'}",  # noqa: E501
+        f"  manifest SHA-256: {check.manifest_sha256 or 'no manifest found'}"
+        + ({True: " (matches the hash printed on the page)",
+            False: " (does NOT match the hash printed on the page)",
+            None: ""}[result.printed_hash_matches]),
+    ]
+    lines += [f"  problem: {p}" for p in check.problems]
+    lines += [f"  database: {n}" for n in result.database_notes]
+    lines += [f"  database problem: {p}" for p in result.database_problems]
+    if not result.valid:
+        raise CheckFailed("\n".join(lines))
+    click.echo("\n".join(lines))
+
+
+@click.command("test-certificate")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder to write the test CA and signing certificate into.")
+@click.option("--name", required=True, help="The name to put in the test certificate.")
+@click.option("--key-type", type=click.Choice(["ec", "rsa"]), default="ec",
+              help="EC P-256 (default) or RSA-3072.")
+@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the new PKCS#12 passphrase from this file instead of prompting.")
+def test_certificate_command(out: Path, name: str, key_type: str,
+                             passphrase_file: Path | None) -> None:
+    """Make a local TEST CA and signing certificate. NOT FOR REAL ATTESTATIONS."""
+    from app.audit import TEST_LABEL, make_test_certificate
+
+    secret = _secret(passphrase_file, "new passphrase", confirm=True)
+    try:
+        made = make_test_certificate(out, name, secret.encode(), key_type=key_type)
+    except OSError as exc:
+        raise UserFacingError(f"cannot write the test certificate into {out}: "
+                              f"{exc.strerror or exc}") from None
+    click.echo(f"*** {TEST_LABEL} ***\n"
+               "Anyone can make a certificate like this one: a signature made with it proves\n"
+               "nothing about who signed. Use it only to try the tool.\n"
+               f"  signing key and certificate: {made.signer_pkcs12}\n"
+               f"  test CA certificate (pass to verify --trust): {made.ca_certificate}")
+
+
+def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
+    """A passphrase or PIN from a file or a hidden prompt; never from an argument."""
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserFacingError(f"cannot read {path}: "
+                                  f"{getattr(exc, 'strerror', None) or exc}") from None
+        secret = text.splitlines()[0] if text else ""
+    elif sys.stdin.isatty():
+        secret = getpass.getpass(f"{what.capitalize()}: ")
+        if confirm and getpass.getpass(f"Repeat the {what}: ") != secret:
+            raise UserFacingError(f"the two {what}s differ")
+    else:
+        raise UserFacingError(f"give the {what} with --passphrase-file FILE (there is no "
+                              "terminal to ask)")
+    if not secret:
+        raise UserFacingError(f"the {what} is empty")
+    return secret
+
