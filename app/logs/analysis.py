@@ -17,9 +17,8 @@ from app.logs.source import (
     find_column,
     is_time_type,
     missing_column,
-    open_log,
+    opened_log,
     reason,
-    sha256_of,
 )
 
 if TYPE_CHECKING:
@@ -120,22 +119,10 @@ def analyse_log(path: Path, agencies: Sequence[AgencyRule], *,
     """
     answered_values = _answered_values(answered)
     _check_rules(agencies)
-    log = open_log(path, file_format)
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # Hashing and DuckDB both release the GIL, so the file is read twice at once.
-        digest = pool.submit(sha256_of, log.path, stop)
-        try:
-            counts = _count(log, agencies, mapping, answered_values)
-        except BaseException:
-            stop.set()
-            raise
-        sha256 = digest.result()
-    return LogAnalysis(source_name=log.name, source_sha256=sha256, source_format=log.format,
-                       answered_values=answered_values, **counts)
+    with opened_log(path, file_format) as log:
+        counts = _count(log, agencies, mapping, answered_values)
+    return LogAnalysis(source_name=log.name, source_sha256=log.sha256,
+                       source_format=log.format, answered_values=answered_values, **counts)
 
 
 def _answered_values(answered: Sequence[str]) -> tuple[str, ...]:
@@ -176,7 +163,7 @@ def _count(log: LogFile, agencies: Sequence[AgencyRule], mapping: ColumnMapping,
         cols = _columns(con, log, mapping)
         queries.group_log(con, log, cols, answered, queries.block_days(agencies))
         queries.check_times(con, log, cols)
-        rows, first_day, last_day = con.execute(queries.LOG_TOTALS).fetchone()
+        rows, first_day, last_day = queries.one_row(con, queries.LOG_TOTALS)
         if rows == 0:
             raise UserFacingError(f"query log {log.name} holds no rows. Fix: export the "
                                   "log again, with its header row and its queries")
