@@ -67,7 +67,7 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
 LOG_COLUMN_TYPES: dict[str, set[QuestionType]] = {
     "agency": {QuestionType.SINGLE_CHOICE, QuestionType.SHORT_TEXT},
     "name": {QuestionType.SHORT_TEXT},
-    "oris": {QuestionType.SHORT_TEXT},
+    "oris": {QuestionType.SHORT_TEXT, QuestionType.ORI_LIST},
     "blocked": {QuestionType.YES_NO_UNKNOWN},
     "blocked_since": {QuestionType.DATE},
     "answered_after_block": {QuestionType.NUMBER},
@@ -184,6 +184,9 @@ def _check_question_shape(question: Question, loc: Loc, report: Report) -> None:
                 report((*loc, "default_rows", ri), f"default row {ri + 1} is not valid: "
                        f"{exc}", "make the row match the columns")
     else:
+        if question.type == QuestionType.ORI_LIST:
+            report((*loc, "type"), f"question {question.id!r}: ori_list is a column type",
+                   "make it a column of a table, or use short_text")
         for field in ("columns", "default_rows"):
             if getattr(question, field):
                 report((*loc, field), f"`{field}` belongs to table questions, but "

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import UserFacingError
-from app.logs import queries
+from app.logs import federal, queries
+from app.logs.federal import UnmatchedOri
 from app.logs.mapping import AgencyRule, ColumnMapping, check_ori_pattern
 from app.logs.source import (
     LogFile,
@@ -86,6 +87,19 @@ class LogAnalysis:
     agencies: tuple[AgencyCount, ...]
     unmatched: int
     ambiguous_oris: tuple[str, ...]
+    unmatched_oris: tuple[UnmatchedOri, ...] = ()
+    """The ORIs no agency matches: every federal-looking one, then the busiest others."""
+    unmatched_ori_count: int = 0
+    """How many distinct ORIs (an empty one included) no agency matches."""
+
+    def hidden_traffic(self, count: AgencyCount) -> tuple[UnmatchedOri, ...]:
+        """Federal-looking unmatched ORIs with queries after `count`'s block date: when
+        the agency's own ORIs show none, its queries may be among these."""
+        if count.blocked_since is None:
+            return ()
+        day = count.blocked_since.isoformat()
+        return tuple(item for item in self.unmatched_oris
+                     if item.federal and item.after_block.get(day, 0) > 0)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON types (dates as ISO strings), keys in a fixed order; kept as evidence."""
@@ -100,6 +114,8 @@ class LogAnalysis:
             "agencies": [agency.to_json() for agency in self.agencies],
             "unmatched": self.unmatched,
             "ambiguous_oris": list(self.ambiguous_oris),
+            "unmatched_oris": [item.to_json() for item in self.unmatched_oris],
+            "unmatched_ori_count": self.unmatched_ori_count,
         }
 
 
@@ -170,6 +186,7 @@ def _count(log: LogFile, agencies: Sequence[AgencyRule], mapping: ColumnMapping,
         queries.match_oris(con, agencies)
         counted = _agency_counts(con, agencies)
         ambiguous = tuple(ori for (ori,) in con.execute(queries.AMBIGUOUS).fetchall())
+        unmatched = _unmatched(con, queries.block_days(agencies))
     except duckdb.Error as exc:
         # Reading errors were worded where the file is read; this is anything else.
         raise UserFacingError(
@@ -180,7 +197,22 @@ def _count(log: LogFile, agencies: Sequence[AgencyRule], mapping: ColumnMapping,
         con.close()
     return {"rows": int(rows), "first_day": first_day, "last_day": last_day,
             "agencies": counted, "unmatched": int(rows) - sum(a.queries for a in counted),
-            "ambiguous_oris": ambiguous}
+            "ambiguous_oris": ambiguous, "unmatched_oris": federal.listed(unmatched),
+            "unmatched_ori_count": len(unmatched)}
+
+
+def _unmatched(con: duckdb.DuckDBPyConnection,
+               days: Sequence[date]) -> list[federal.UnmatchedOri]:
+    found = []
+    for ori, queried, answered, *after in con.execute(
+            queries.unmatched_oris(len(days))).fetchall():
+        found.append(federal.UnmatchedOri(
+            ori=ori, queries=int(queried), answered=int(answered),
+            after_block={day.isoformat(): int(after[2 * i]) for i, day in enumerate(days)},
+            answered_after_block={day.isoformat(): int(after[2 * i + 1])
+                                  for i, day in enumerate(days)},
+            federal=federal.federal_reason(ori)))
+    return found
 
 
 def _columns(con: duckdb.DuckDBPyConnection, log: LogFile,

@@ -245,3 +245,18 @@ LOG_TOTALS = """
 """
 
 AMBIGUOUS = "SELECT ori FROM matched WHERE rules_matched > 1 ORDER BY ori"
+
+
+def unmatched_oris(slots: int) -> str:
+    """Per ORI that no rule matches: queries, answered, then for each block slot the
+    queries after it and the answered ones among them."""
+    after = "".join(f", coalesce(sum(g.after_{i}), 0), "
+                    f"coalesce(sum(g.after_{i}) FILTER (WHERE g.is_answered), 0)"
+                    for i in range(slots))
+    return f"""
+        SELECT g.ori, sum(g.queries),
+               coalesce(sum(g.queries) FILTER (WHERE g.is_answered), 0){after}
+        FROM log_groups AS g LEFT JOIN matched AS m USING (ori)
+        WHERE m.ori IS NULL
+        GROUP BY g.ori
+    """
