@@ -22,7 +22,7 @@ from app.checklist.model import (
     QuestionType,
     _Typed,
 )
-from app.checklist.values import InvalidValue, validate_value
+from app.checklist.values import InvalidValue, bound_problems, validate_value
 
 Loc = tuple[str | int, ...]
 Report = Callable[[Loc, str, str], None]
@@ -204,6 +204,8 @@ def _check_typed(typed: _Typed, loc: Loc, subject: str, report: Report) -> None:
     elif typed.options:
         report((*loc, "options"), f"{subject} has options but is {typed.type.value}",
                "remove `options` or make it single_choice or multiple_choice")
+    for field, problem, fix in bound_problems(typed):
+        report((*loc, field), f"{subject}: {problem}", fix)
     if typed.min is not None and typed.max is not None and typed.min > typed.max:
         report((*loc, "min"), f"{subject} has min {typed.min} above max {typed.max}",
                "swap or correct the bounds")

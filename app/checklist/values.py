@@ -221,6 +221,33 @@ def _ori_list(raw: Any, where: Where) -> str:
     return ", ".join(entries)
 
 
+MAX_ROWS = 10_000
+"""The most rows a table answer may have, and so the largest sane `min_rows`."""
+
+
+def bound_problems(typed: _Typed) -> list[tuple[str, str, str]]:
+    """(field, problem, fix) for each limit of a question or column that no answer could
+    sensibly meet: numbers beyond NUMBER_LIMIT or not finite, a text length beyond the
+    type's limit, `min_rows` beyond MAX_ROWS."""
+    found: list[tuple[str, str, str]] = []
+    for name in ("min", "max"):
+        bound = getattr(typed, name)
+        if bound is not None and (not math.isfinite(bound) or abs(bound) > NUMBER_LIMIT):
+            found.append((name, f"`{name}` is {bound!r}, which no answer can be compared "
+                          f"with (numbers are kept up to {NUMBER_LIMIT:,})",
+                          f"give a finite `{name}` within ±{NUMBER_LIMIT:,}, or remove it"))
+    longest = SHORT_TEXT_LIMIT if typed.type == QuestionType.SHORT_TEXT else LONG_TEXT_LIMIT
+    if typed.max_length is not None and typed.max_length > longest:
+        found.append(("max_length", f"`max_length` is {typed.max_length:,}, above the "
+                      f"{longest:,} characters a {typed.type.value} answer may have",
+                      f"give at most {longest:,}"))
+    rows = getattr(typed, "min_rows", 0)
+    if rows > MAX_ROWS:
+        found.append(("min_rows", f"`min_rows` is {rows:,}, above the {MAX_ROWS:,} rows a "
+                      "table may have", f"give at most {MAX_ROWS:,}"))
+    return found
+
+
 def _table(question: Question, raw: Any) -> list[dict[str, Any]]:
     where = (f"question {question.id!r}",)
     columns = ", ".join(c.id for c in question.columns)
@@ -230,6 +257,8 @@ def _table(question: Question, raw: Any) -> list[dict[str, Any]]:
     min_rows = max(question.min_rows, 1)
     if len(raw) < min_rows:
         raise InvalidValue(f"needs at least {min_rows} row(s); got {len(raw)}", where)
+    if len(raw) > MAX_ROWS:
+        raise InvalidValue(f"takes at most {MAX_ROWS:,} rows; got {len(raw):,}", where)
     rows = []
     for number, row in enumerate(raw, start=1):
         row_where = (*where, f"row {number}")
