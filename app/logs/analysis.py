@@ -101,6 +101,38 @@ class LogAnalysis:
         return tuple(item for item in self.unmatched_oris
                      if item.federal and item.after_block.get(day, 0) > 0)
 
+    def untold(self, count: AgencyCount) -> str | None:
+        """A plain sentence when `count`'s block could not be checked (none of its own
+        queries came after the block date) while federal-looking ORIs that no agency
+        lists did query after it; else None."""
+        if count.blocked_since is None or count.after_block > 0:
+            return None
+        hidden = self.hidden_traffic(count)
+        if not hidden:
+            return None
+        day = count.blocked_since.isoformat()
+        after = sum(item.after_block.get(day, 0) for item in hidden)
+        answered = sum(item.answered_after_block.get(day, 0) for item in hidden)
+        names = ", ".join(str(item.ori) for item in hidden[:5])
+        more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+        return (f"{count.label}: none of its listed ORIs queried after {day}, but ORIs that "
+                f"look federal and that no agency lists did ({names}{more}: {after:,} "
+                f"queries after {day}, {answered:,} answered). This agency's traffic could "
+                "not be told apart from theirs, so its block is not verified: list its ORIs")
+
+    def unmatched_lines(self, shown: int = 10) -> list[str]:
+        """The unmatched ORIs as lines of text: the federal-looking ones first."""
+        lines = []
+        for item in self.unmatched_oris[:shown]:
+            flag = f" — looks federal: {item.federal}" if item.federal else ""
+            noun = "query" if item.queries == 1 else "queries"
+            lines.append(f"{item.ori or '(no ORI)'}: {item.queries:,} {noun}, "
+                         f"{item.answered:,} answered{flag}")
+        rest = self.unmatched_ori_count - min(shown, len(self.unmatched_oris))
+        if rest > 0:
+            lines.append(f"and {rest:,} more ORIs")
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         """Plain JSON types (dates as ISO strings), keys in a fixed order; kept as evidence."""
         return {

@@ -70,6 +70,16 @@ def test_unmatched_oris_are_listed_by_count_with_federal_ones_flagged(tmp_path):
     assert counted["cbp"].block_holds is None  # nothing of its own after the block
     assert [item.ori for item in result.hidden_traffic(counted["cbp"])] == ["DHSCBP0100"]
     assert counted["ice"].block_holds is True
+    untold = result.untold(counted["cbp"])
+    assert untold is not None
+    assert untold.startswith("CBP: none of its listed ORIs queried after 2025-11-19")
+    assert "(DHSCBP0100: 10 queries after 2025-11-19, 10 answered)" in untold
+    assert "could not be told apart" in untold
+    assert result.untold(counted["ice"]) is None
+    lines = result.unmatched_lines()
+    assert lines[0].startswith("DHSCBP0100: 10 queries, 10 answered — looks federal: starts "
+                               "with DHS")
+    assert lines[2] == "(no ORI): 1 query, 1 answered"
     json_entry = result.to_json()["unmatched_oris"][0]
     assert json_entry == {"ori": "DHSCBP0100", "queries": 10, "answered": 10,
                           "after_block": {"2025-11-19": 10},
