@@ -59,11 +59,11 @@ def main() -> int:
     args = parser.parse_args()
 
     from app.audit import AuditService
-    from app.report.demo import fill_demo_answers
     from app.report.html import templates_dir
     from app.report.manifest import ready_to_sign
     from app.report.pdf import render_attestation
     from app.store import open_store
+    from tests.report.demo import fill_demo_answers
 
     loaded, label = load_checklist_for_bench()
     with tempfile.TemporaryDirectory() as work:
@@ -79,7 +79,7 @@ def main() -> int:
         answered = len(view.answers)
 
         start = time.perf_counter()
-        first = render_attestation(view)
+        first = render_attestation(service.attestation(view))
         cold = time.perf_counter() - start
 
         from weasyprint import HTML
@@ -94,7 +94,7 @@ def main() -> int:
                         url_fetcher=TemplateAssetFetcher(root)).write_pdf()
 
         full, rendered, alone, plain = timed_pair(
-            lambda: render_attestation(service.view(audit.id)), weasyprint_alone, args.runs)
+            lambda: render_attestation(service.attestation(audit.id)), weasyprint_alone, args.runs)
 
     pages = rendered.pages
     print(f"checklist: {label} ({len(loaded.checklist.questions())} questions, "

@@ -37,7 +37,7 @@ def rendered_pdf(folder: Path):
     audit_id = service.create_audit(checklist, jurisdiction="WA", period_start="2025-01-01",
                                     period_end="2025-12-31").id
     service.import_answers(audit_id, ANSWERS)
-    return render_attestation(service.view(audit_id))
+    return render_attestation(service.attestation(audit_id))
 
 
 def median(samples):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.audit.models import AuditView, EvidenceInfo
-from app.checklist.evaluate import Finding
+from app.checklist.evaluate import CheckWarning, Finding
+from app.records import AuditView, EvidenceInfo
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     """How each question is named to people: its section, prompt and id."""
+    unexplained: list[CheckWarning] = field(default_factory=list)
+    """Checks across answers that hold and that no note on their questions explains."""
+    explained: list[CheckWarning] = field(default_factory=list)
 
     @property
     def blockers(self) -> list[str]:
@@ -27,12 +30,40 @@ class Review:
         reasons = [f"unanswered: {self.labels.get(q, q)}" for q in self.unanswered]
         reasons += [f"carried forward, not confirmed: {self.labels.get(q, q)}"
                     for q in self.unconfirmed]
+        reasons += [f"check not resolved: {_warning_text(w)} — correct the answers, or "
+                    f"explain it in a note on {self.labels.get(w.questions[0], w.questions[0])}"
+                    for w in self.unexplained]
         return reasons
 
     @property
     def ready(self) -> bool:
-        """True when every required visible question is resolved and confirmed."""
-        return not self.unanswered and not self.unconfirmed
+        """True when the audit may be signed: the one definition of "ready to sign"."""
+        return not self.blockers
+
+    def refusal(self, audit_id: str) -> str:
+        """Why the audit cannot be signed yet, as one message (at most 20 reasons listed)."""
+        listed = "\n".join(f"  - {gap}" for gap in self.blockers[:20])
+        more = len(self.blockers) - 20
+        extra = f"\n  … and {more} more" if more > 0 else ""
+        return f"audit {audit_id[:12]} cannot be signed yet:\n{listed}{extra}"
+
+    @property
+    def draft_reasons(self) -> list[str]:
+        """The blockers summarised in a sentence each, for a DRAFT banner."""
+        reasons = []
+        if self.unanswered:
+            count = len(self.unanswered)
+            reasons.append(f"{count} required question{'s are' if count != 1 else ' is'} "
+                           "not answered")
+        if self.unconfirmed:
+            count = len(self.unconfirmed)
+            reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
+                           "the previous audit not yet confirmed")
+        if self.unexplained:
+            count = len(self.unexplained)
+            reasons.append(f"{count} check{'s' if count != 1 else ''} across answers neither "
+                           "resolved nor explained in a note")
+        return reasons if reasons or self.ready else ["the audit is not complete"]
 
 
 def review(view: AuditView) -> Review:
@@ -40,6 +71,8 @@ def review(view: AuditView) -> Review:
     start = view.audit.period_start
     stale = [e for e in view.evidence if e.effective_date and e.effective_date < start]
     carry = view.carry_report
+    warnings = view.evaluation.warnings
+    explained = [w for w in warnings if _explained(view, w)]
     return Review(
         unanswered=list(view.evaluation.unanswered),
         unconfirmed=list(view.evaluation.unconfirmed),
@@ -47,16 +80,29 @@ def review(view: AuditView) -> Review:
         dropped=dict(carry.dropped) if carry else {},
         not_copied=dict(carry.not_copied) if carry else {},
         findings=list(view.evaluation.findings),
-        labels=_labels(view, [*view.evaluation.unanswered, *view.evaluation.unconfirmed]),
+        labels=_labels(view, [*view.evaluation.unanswered, *view.evaluation.unconfirmed,
+                              *(q for w in warnings for q in w.questions)]),
+        unexplained=[w for w in warnings if w not in explained],
+        explained=explained,
     )
 
 
+def _explained(view: AuditView, warning: CheckWarning) -> bool:
+    """A warning is explained by a note on any of the questions it concerns."""
+    return any((answer := view.answers.get(q)) is not None and answer.note.strip()
+               for q in warning.questions)
+
+
+def _warning_text(warning: CheckWarning) -> str:
+    rows = f" (rows: {', '.join(warning.rows)})" if warning.rows else ""
+    return f"{warning.text}{rows}"
+
+
 def _labels(view: AuditView, question_ids: list[str]) -> dict[str, str]:
-    checklist = view.checklist.checklist
+    wanted = set(question_ids)
     labels = {}
-    for question_id in question_ids:
-        question = checklist.question(question_id)
-        section = checklist.section_of(question_id)
-        if question is not None and section is not None:
-            labels[question_id] = f"{section.title} › “{question.prompt}” ({question_id})"
+    for section in view.checklist.checklist.sections:
+        for question in section.questions:
+            if question.id in wanted:
+                labels[question.id] = f"{section.title} › “{question.prompt}” ({question.id})"
     return labels

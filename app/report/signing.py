@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserFacingError
+from app.report.pdf import SignatureBox
 from app.report.verification import common_name
 
 SIGNATURE_FIELD = "Attestation"
@@ -21,14 +22,6 @@ STAMP_FONT = "DejaVuSans.ttf"
 
 class SigningError(UserFacingError):
     """The key could not be used to sign; nothing was written."""
-
-
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where the visible signature goes: page index (-1 is the last) and box in points."""
-
-    page: int
-    box: tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
