@@ -14,6 +14,7 @@ from app.checklist.errors import ChecklistError, ChecklistIssue
 from app.checklist.model import Checklist
 from app.checklist.semantics import check_semantics
 from app.checklist.yaml_source import LocatedDocument, YamlProblem, parse_located_yaml
+from app.inputs import InputKind, InputRefused, read_input
 
 TOP_LEVEL_HINT = "start the file with id, version, title, notice and sections"
 
@@ -32,11 +33,12 @@ def load_checklist(path: str | Path) -> LoadedChecklist:
     """Read and validate the checklist file at `path`."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ChecklistError([ChecklistIssue(str(path), None, f"cannot read the file "
-                                             f"({exc.strerror or exc})",
-                                             "check the path and permissions")]) from None
+        data = read_input(path, InputKind.CHECKLIST)
+    except InputRefused as exc:
+        message, _, fix = str(exc).partition(". Fix: ")
+        message = message.removeprefix(f"checklist {path} ")
+        raise ChecklistError([ChecklistIssue(str(path), None, f"cannot read the file: "
+                                             f"{message}", fix or "check the path")]) from None
     return load_checklist_bytes(data, str(path))
 
 

@@ -30,6 +30,8 @@ class QuestionType(StrEnum):
     DATE = "date"
     NUMBER = "number"
     TABLE = "table"
+    ORI_LIST = "ori_list"
+    """Table columns only: ORIs and ORI patterns (grammar in app.checklist.ori)."""
 
 
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}

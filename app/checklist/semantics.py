@@ -23,7 +23,7 @@ from app.checklist.model import (
     QuestionType,
     _Typed,
 )
-from app.checklist.values import InvalidValue, validate_value
+from app.checklist.values import InvalidValue, bound_problems, validate_value
 
 Loc = tuple[str | int, ...]
 Report = Callable[[Loc, str, str], None]
@@ -70,7 +70,7 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
 LOG_COLUMN_TYPES: dict[str, set[QuestionType]] = {
     "agency": {QuestionType.SINGLE_CHOICE, QuestionType.SHORT_TEXT},
     "name": {QuestionType.SHORT_TEXT},
-    "oris": {QuestionType.SHORT_TEXT},
+    "oris": {QuestionType.SHORT_TEXT, QuestionType.ORI_LIST},
     "blocked": {QuestionType.YES_NO_UNKNOWN},
     "blocked_since": {QuestionType.DATE},
     "answered_after_block": {QuestionType.NUMBER},
@@ -221,6 +221,9 @@ def _check_question_shape(question: Question, loc: Loc, report: Report) -> None:
                 report((*loc, "default_rows", ri), f"default row {ri + 1} is not valid: "
                        f"{exc}", "make the row match the columns")
     else:
+        if question.type == QuestionType.ORI_LIST:
+            report((*loc, "type"), f"question {question.id!r}: ori_list is a column type",
+                   "make it a column of a table, or use short_text")
         for field in ("columns", "default_rows"):
             if getattr(question, field):
                 report((*loc, field), f"`{field}` belongs to table questions, but "
@@ -238,6 +241,8 @@ def _check_typed(typed: _Typed, loc: Loc, subject: str, report: Report) -> None:
     elif typed.options:
         report((*loc, "options"), f"{subject} has options but is {typed.type.value}",
                "remove `options` or make it single_choice or multiple_choice")
+    for field, problem, fix in bound_problems(typed):
+        report((*loc, field), f"{subject}: {problem}", fix)
     if typed.min is not None and typed.max is not None and typed.min > typed.max:
         report((*loc, "min"), f"{subject} has min {typed.min} above max {typed.max}",
                "swap or correct the bounds")

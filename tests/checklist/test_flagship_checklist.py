@@ -195,7 +195,7 @@ def test_agency_table_has_the_agencies_and_columns(checklist: Checklist) -> None
     assert table.column("agency").option_values() == AGENCIES
     assert [r["agency"] for r in table.default_rows] == AGENCIES
     expected = {
-        "agency": QuestionType.SINGLE_CHOICE, "oris": QuestionType.SHORT_TEXT,
+        "agency": QuestionType.SINGLE_CHOICE, "oris": QuestionType.ORI_LIST,
         "driver_data": QuestionType.YES_NO_UNKNOWN, "vehicle_data": QuestionType.YES_NO_UNKNOWN,
         "photos": QuestionType.YES_NO_UNKNOWN, "blocked": QuestionType.YES_NO_UNKNOWN,
         "blocked_since": QuestionType.DATE, "mechanism": QuestionType.SINGLE_CHOICE,
