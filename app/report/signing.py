@@ -16,7 +16,7 @@ from app.errors import UserFacingError
 from app.report.verification import common_name
 
 SIGNATURE_FIELD = "Attestation"
-STAMP_FONT = "DejaVuSans.ttf"
+STAMP_FONT = "DejaVuSans-1000upm.ttf"  # in templates/fonts, see its README
 
 
 class SigningError(UserFacingError):
@@ -186,30 +186,38 @@ def _pkcs11_message(exc: Exception, key: Pkcs11Key) -> str:
 
 @cache
 def _stamp_font(font_file: Path | None) -> Any:
-    """The stamp's embedded font, rescaled to 1000 units per em so its widths are right."""
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.scaleUpem import scale_upem
+    """The stamp's embedded font at 1000 units per em, so that its widths are right: the
+    bundled DejaVu Sans, rescaled when it was bundled, or `font_file` rescaled once."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
-    source = font_file or _default_font()
+    if font_file is None:
+        return GlyphAccumulatorFactory(str(_default_font()), font_size=9)
+    folder = tempfile.mkdtemp(prefix="nlets-audit-font-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    target = Path(folder) / f"{font_file.stem}-1000upm.ttf"
+    rescale_font(font_file, target)
+    return GlyphAccumulatorFactory(str(target), font_size=9)
+
+
+def rescale_font(source: Path, target: Path) -> None:
+    """Write the TrueType font `source` as `target` at 1000 units per em (pyHanko writes
+    a stamp font's glyph widths unscaled). The bundled stamp font was made with this."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
     font = TTFont(str(source))
     if "FFTM" in font:
         del font["FFTM"]  # a FontForge timestamp that the subsetter cannot carry
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
-    folder = tempfile.mkdtemp(prefix="nlets-audit-font-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    target = Path(folder) / f"{source.stem}-1000upm.ttf"
     font.save(str(target))
-    return GlyphAccumulatorFactory(str(target), font_size=9)
 
 
 def _default_font() -> Path:
     from app.checklist.bundled import data_dir
 
-    for candidate in (data_dir("templates") / "fonts" / STAMP_FONT,
-                      Path("/usr/share/fonts/truetype/dejavu") / STAMP_FONT):
-        if candidate.is_file():
-            return candidate
-    raise SigningError(f"the signature font {STAMP_FONT} is missing; install the "
-                       "fonts-dejavu-core package")
+    bundled = data_dir("templates") / "fonts" / STAMP_FONT
+    if not bundled.is_file():
+        raise SigningError(f"the bundled signature font {bundled} is missing; reinstall "
+                           "nlets-audit")
+    return bundled
