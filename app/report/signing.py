@@ -262,13 +262,18 @@ def _stamp_font(font_file: Path | None) -> Any:
 
 def rescale_font(source: Path, target: Path) -> None:
     """Write the TrueType font `source` as `target` at 1000 units per em (pyHanko writes
-    a stamp font's glyph widths unscaled). The bundled stamp font was made with this."""
+    a stamp font's glyph widths unscaled), without the tables that only slow the stamp
+    down. The bundled stamp font was made with this."""
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
     font = TTFont(str(source))
     if "FFTM" in font:
         del font["FFTM"]  # a FontForge timestamp that the subsetter cannot carry
+    if "GPOS" in font and "kern" in font:
+        # Decoding GPOS took most of every signature's time; pyHanko leaves it out of the
+        # embedded subset anyway, and HarfBuzz kerns with the `kern` table instead.
+        del font["GPOS"]
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
     font.save(str(target))

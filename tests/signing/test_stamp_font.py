@@ -17,7 +17,7 @@ def test_bundled_stamp_font_is_dejavu_sans_at_1000_units_per_em():
     font = TTFont(str(data_dir("templates") / "fonts" / signing.STAMP_FONT))
     assert font["head"].unitsPerEm == 1000
     assert font["name"].getDebugName(1) == "DejaVu Sans"
-    assert "FFTM" not in font
+    assert "FFTM" not in font and "GPOS" not in font and "kern" in font
     assert font.getBestCmap()[ord("é")]  # more than ASCII: signers' names are not
     assert (Path(data_dir("templates")) / "fonts" / "LICENSE-DejaVu.txt").is_file()
 
