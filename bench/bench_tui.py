@@ -7,9 +7,10 @@
 - the home list at 1,000 audits: back from an audit to the list (CPU of the return);
 - a section switch in a generated 300-question checklist: the CPU time of the switch (the
   work, not the idle pauses), against a bare app replacing as many cards the same way;
-- memory over 100 section switches: the growth of resident memory (after a collection)
-  and the long-text editors still alive, against the bare app's growth over as many
-  switches.
+- memory over 100 section switches (after 10 to warm up, traced by tracemalloc, which is
+  started only after the timed switches): the growth of the Python heap after a full
+  collection and the long-text editors still alive, against the bare app's growth over
+  as many switches.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,7 @@ from common import (  # noqa: E402
 STARTS = 5
 SECTIONS = 30
 PER_SECTION = 10
+TIMED_SWITCHES = 40
 WARM_SWITCHES = 10
 MEMORY_SWITCHES = 100
 MANY = 1000
@@ -239,10 +242,9 @@ def _switch_order(count: int) -> list[int]:
 
 
 def _heap() -> int:
-    """The resident memory of this process in bytes, after a full collection."""
+    """The bytes of Python objects alive (traced), after a full collection."""
     gc.collect()
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return tracemalloc.get_traced_memory()[0]
 
 
 def _live(type_name: str) -> int:
@@ -273,17 +275,24 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
         await app.workers.wait_for_complete()
         screen = app.screen
         assert isinstance(screen, AuditScreen)
-        for number, index in enumerate(_switch_order(WARM_SWITCHES + MEMORY_SWITCHES)):
-            if number == WARM_SWITCHES:
-                result["heap_before"] = _heap()
-                result["editors_before"] = _live("TextArea")
+        for index in _switch_order(TIMED_SWITCHES):
             cpu = time.process_time()
             screen.open_section(index)
             await app.workers.wait_for_complete()
             await pilot.pause()
             samples.append(time.process_time() - cpu)
             assert screen.section_index == index
+        tracemalloc.start()  # only now: tracing slows every allocation down
+        for number, index in enumerate(_switch_order(WARM_SWITCHES + MEMORY_SWITCHES)):
+            if number == WARM_SWITCHES:
+                result["heap_before"] = _heap()
+                result["editors_before"] = _live("TextArea")
+            screen.open_section(index)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.section_index == index
         result["heap_after"] = _heap()
+        tracemalloc.stop()
         result["editors_after"] = _live("TextArea")
         result["editors_shown"] = len(screen.query("TextArea"))
     store.close()
@@ -291,7 +300,7 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
     return result
 
 
-async def _switch_floor(switches: int) -> dict[str, float | list[float]]:
+async def _switch_floor() -> dict[str, float | list[float]]:
     """A bare Textual app replacing PER_SECTION cards of a prompt and one text field each
     (the least a question can show), timed and weighed the same way."""
     from textual.app import App, ComposeResult
@@ -306,8 +315,10 @@ async def _switch_floor(switches: int) -> dict[str, float | list[float]]:
     samples, result = [], {}
     async with app.run_test(size=(120, 40)) as pilot:
         container = app.query_one(VerticalScroll)
-        for switch in range(switches):
-            if switch == WARM_SWITCHES:
+        for switch in range(TIMED_SWITCHES + WARM_SWITCHES + MEMORY_SWITCHES):
+            if switch == TIMED_SWITCHES:
+                tracemalloc.start()
+            if switch == TIMED_SWITCHES + WARM_SWITCHES:
                 result["heap_before"] = _heap()
             cpu = time.process_time()
             await container.remove_children()
@@ -316,8 +327,10 @@ async def _switch_floor(switches: int) -> dict[str, float | list[float]]:
                           Input(placeholder="Type the answer"), classes="card")
                  for q in range(PER_SECTION)])
             await pilot.pause()
-            samples.append(time.process_time() - cpu)
+            if switch < TIMED_SWITCHES:
+                samples.append(time.process_time() - cpu)
         result["heap_after"] = _heap()
+        tracemalloc.stop()
     result["samples"] = samples
     return result
 
@@ -346,7 +359,7 @@ def main() -> None:
                f"bare app: pop a screen, refill a table of {MANY} rows", unit="s")
 
         switched = asyncio.run(_switch_sections(folder))
-        bare = asyncio.run(_switch_floor(WARM_SWITCHES + MEMORY_SWITCHES))
+        bare = asyncio.run(_switch_floor())
         questions = SECTIONS * PER_SECTION
         samples, floor_samples = switched["samples"], bare["samples"]
         figure("switch", f"section switch, {questions}-question checklist (CPU, median of "
@@ -355,8 +368,8 @@ def main() -> None:
                f"bare app replacing {PER_SECTION} prompts with a field each", unit="ms")
         growth = switched["heap_after"] - switched["heap_before"]
         floor_growth = bare["heap_after"] - bare["heap_before"]
-        figure("switch_memory", f"resident memory growth over {MEMORY_SWITCHES} section "
-               f"switches (after {WARM_SWITCHES} to warm up)",
+        figure("switch_memory", f"Python heap growth over {MEMORY_SWITCHES} section "
+               f"switches (after {WARM_SWITCHES} to warm up; traced)",
                growth, floor_growth, "bare app, same switches", unit="KB")
         fact("switch_editors", f"long-text editors alive after {MEMORY_SWITCHES} switches "
              f"(on screen: {switched['editors_shown']}; before: "

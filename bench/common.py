@@ -118,10 +118,21 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> dict[str, Any]
     return result
 
 
+_HIGH_WATER = """
+import atexit, sys
+def _high_water():
+    with open("/proc/self/status") as status:
+        line = next(l for l in status if l.startswith("VmHWM:"))
+    sys.stderr.write(f"\\nHWM {int(line.split()[1]) * 1024}\\n")
+atexit.register(_high_water)
+"""
+
+
 def peak_rss(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Run `code` in a fresh interpreter to exit; its wall seconds, CPU seconds and peak RSS
-    in bytes (Linux reports ru_maxrss in KiB). One child at a time, so the figures are its."""
-    command = [sys.executable, "-c", code, *args]
+    """Run `code` in a fresh interpreter to exit; its wall seconds, CPU seconds and peak
+    resident memory in bytes. The peak is the child's own high-water mark (VmHWM, read as
+    it exits): the ru_maxrss of a child also counts the parent's memory at the fork."""
+    command = [sys.executable, "-c", _HIGH_WATER + code, *args]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env=env, cwd=ROOT)
@@ -132,5 +143,8 @@ def peak_rss(code: str, args: list[str], env: dict[str, str]) -> tuple[float, fl
         process.stderr.close()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
-        raise RuntimeError(f"{command[2][:60]!r} failed ({process.returncode}): {stderr[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024.0
+        raise RuntimeError(f"child failed ({process.returncode}): {stderr[-2000:]}")
+    marks = [line for line in stderr.splitlines() if line.startswith("HWM ")]
+    if not marks:
+        raise RuntimeError(f"child reported no memory high-water mark: {stderr[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime, float(marks[-1].split()[1])
