@@ -1,5 +1,6 @@
 # make run   create .venv if missing, install nlets-audit into it, open the interface
-# make test  the same set-up with the test tools, then ruff and pytest
+# make test  the same set-up with the test tools, then ruff, the import contracts, mypy
+#            and pytest
 # make bench the benchmarks, each with a baseline measured in the same run
 
 PYTHON ?= python3
@@ -24,6 +25,7 @@ run: $(VENV)/.installed-run
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/python -m pytest

@@ -109,8 +109,8 @@ def seed_long_history(service, audit_id: str, events: int) -> None:
 def main() -> None:
     from app.audit import AuditService
     from app.checklist import load_checklist
-    from app.report.demo import fill_demo_answers
     from app.store import open_store
+    from tests.report.demo import fill_demo_answers
 
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)

@@ -71,11 +71,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from app.audit import AuditService
-    from app.report.demo import fill_demo_answers
     from app.report.html import templates_dir
-    from app.report.manifest import ready_to_sign
     from app.report.pdf import render_attestation
     from app.store import open_store
+    from tests.report.demo import fill_demo_answers
 
     loaded, label = load_checklist_for_bench()
     with tempfile.TemporaryDirectory() as work:
@@ -91,7 +90,7 @@ def main() -> int:
         answered = len(view.answers)
 
         start = time.perf_counter()
-        first = render_attestation(view)
+        first = render_attestation(service.attestation(view))
         cold = time.perf_counter() - start
 
         from weasyprint import HTML
@@ -105,7 +104,7 @@ def main() -> int:
             return HTML(string=html, base_url=root.as_uri() + "/",
                         url_fetcher=TemplateAssetFetcher(root)).write_pdf()
 
-        measured = alternated(lambda: render_attestation(service.view(audit.id)),
+        measured = alternated(lambda: render_attestation(service.attestation(audit.id)),
                               weasyprint_alone, args.runs)
         rendered, plain = measured["results"]
 
@@ -113,7 +112,7 @@ def main() -> int:
 
     pages = rendered.pages
     print(f"checklist: {label} ({len(loaded.checklist.questions())} questions, "
-          f"{answered} answered, ready to sign: {ready_to_sign(view)})")
+          f"{answered} answered, ready to sign: {view.evaluation.ready})")
     print(f"attestation: {pages} pages, {len(rendered.pdf):,} bytes PDF/A-3b, "
           f"{len(rendered.attachment):,} bytes manifest; weasyprint alone "
           f"{len(plain):,} bytes")

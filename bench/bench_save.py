@@ -27,8 +27,8 @@ QUESTION = "switch_vendor"
 def bench_service(url: str) -> tuple[list[Sample], list[Sample], int]:
     from app.audit import AuditService
     from app.checklist import load_checklist
-    from app.report.demo import fill_demo_answers
     from app.store import open_store
+    from tests.report.demo import fill_demo_answers
 
     service = AuditService(open_store(url), actor="bench")
     audit_id = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="WA",

@@ -44,7 +44,8 @@ def timed(step):
 
 PRODUCT = _CHILD_HEAD + f"""
 def step():
-    from app.report.signing import Pkcs12Key, SignatureBox, describe_key, sign_pdf
+    from app.report.pdf import SignatureBox
+    from app.report.signing import Pkcs12Key, describe_key, sign_pdf
     key = Pkcs12Key(key_path, passphrase)
     describe_key(key)
     signed = sign_pdf(pdf, key, box=SignatureBox(page, tuple(box)))
@@ -81,16 +82,16 @@ def flagship_attestation(folder: Path):
     """The flagship audit filled with the demo answers, rendered as it is signed."""
     from app.audit import AuditService
     from app.checklist import load_checklist
-    from app.report.demo import fill_demo_answers
     from app.report.pdf import render_attestation
     from app.store import open_store
+    from tests.report.demo import fill_demo_answers
 
     service = AuditService(open_store(f"sqlite:///{folder / 'bench.sqlite3'}"), actor="bench")
     audit = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="WA",
                                  period_start="2025-01-01", period_end="2025-12-31",
                                  auditor="Bench Auditor")
     fill_demo_answers(service, audit.id)
-    rendered = render_attestation(service.view(audit.id))
+    rendered = render_attestation(service.attestation(audit.id))
     service.store.close()
     return rendered
 

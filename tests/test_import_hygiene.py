@@ -6,7 +6,7 @@ import textwrap
 
 CHECK = textwrap.dedent("""
     import sys
-    import app.audit, app.checklist, app.store, app.cli, app.cli_show
+    import app.audit, app.checklist, app.store, app.cli, app.cli.show
     import app.checklist.bundled, app.checklist.display
     from app.cli import main
     code = main(["--db", sys.argv[1], "list"])

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +14,10 @@ def test_wheel_ships_checklists_and_templates(tmp_path):
                     "--disable-pip-version-check", "-w", str(wheels), str(ROOT)],
                    check=True, capture_output=True)
     [wheel] = wheels.glob("nlets_audit-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        modules = [name for name in archive.namelist() if name.endswith(".py")]
+    assert modules and all(name.startswith("app/") for name in modules)
+    assert not [name for name in modules if "demo" in name]  # test support stays in tests/
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--disable-pip-version-check", "--target", str(target), str(wheel)],

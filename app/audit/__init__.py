@@ -1,23 +1,80 @@
-"""The audit services: the one API the TUI and the command line call."""
+"""The audit services: the one API the TUI and the command line call.
 
-from app.audit.models import (
+Everything a caller needs is named here; callers never reach into the submodules.
+"""
+
+from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, same_person
+from app.audit.diff import AuditDiff
+from app.audit.export import FORMATS, ExportResult
+from app.audit.keys import (
+    KeyChoiceError,
+    KeySource,
+    SigningKey,
+    key_source,
+    load_signing_key,
+)
+from app.audit.query_logs import LogImport
+from app.audit.review import Review
+from app.audit.service import AuditService
+from app.audit.verify import AttestationCheck, verify_attestation
+from app.logs import ColumnMapping
+from app.records import (
+    JURISDICTIONS,
     AnswerInfo,
+    Attestation,
     AuditInfo,
+    AuditStatus,
     AuditSummary,
     AuditView,
+    ChangeKind,
+    ChangeRecord,
+    EventKind,
     EvidenceInfo,
     HistoryEvent,
     HistoryReport,
+    Signatory,
+    Statement,
 )
-from app.audit.service import AuditService
+from app.report.testca import TEST_LABEL, make_test_certificate
+from app.store import open_store
+from app.store.database import DATABASE_FILE, data_home
 
 __all__ = [
+    "ATTESTATION_WEIGHT",
+    "DATABASE_FILE",
+    "FORMATS",
+    "JURISDICTIONS",
+    "TEST_LABEL",
     "AnswerInfo",
+    "Attestation",
+    "AttestationCheck",
+    "AuditDiff",
     "AuditInfo",
     "AuditService",
+    "AuditStatus",
     "AuditSummary",
     "AuditView",
+    "ChangeKind",
+    "ChangeRecord",
+    "ColumnMapping",
+    "EventKind",
     "EvidenceInfo",
+    "ExportResult",
     "HistoryEvent",
     "HistoryReport",
+    "KeyChoiceError",
+    "KeySource",
+    "LogImport",
+    "Review",
+    "Signatory",
+    "SignedAudit",
+    "SigningKey",
+    "Statement",
+    "data_home",
+    "key_source",
+    "load_signing_key",
+    "make_test_certificate",
+    "open_store",
+    "same_person",
+    "verify_attestation",
 ]

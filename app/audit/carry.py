@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import convert
 from app.audit.history import append_event
-from app.audit.models import CarryReport
 from app.checklist.evaluate import AnswerState
 from app.checklist.migration import map_questions
-from app.checklist.model import Checklist
+from app.checklist.model import Checklist, Question
 from app.checklist.values import InvalidValue, validate_value
+from app.records import CarryReport, EventKind
 from app.store.tables import AnswerRow, AuditRow, EvidenceRow
 
 
@@ -27,32 +27,33 @@ def carry_forward(session: Session, previous: AuditRow, old: Checklist, audit: A
     mapping = map_questions(old, new)
     report = CarryReport(previous.id, dropped=dict(mapping.dropped))
     old_rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == previous.id)
-                            .order_by(AnswerRow.question_id)).all()
+                            .order_by(col(AnswerRow.question_id))).all()
     placed: dict[str, str] = {}
     for old_row in old_rows:
         for target in mapping.targets.get(old_row.question_id, []):
-            if new.question(target).from_audit:
+            question = new.question(target)
+            if question is None or question.from_audit:
                 continue  # filled in from the new audit's own record
             if target in placed:
                 report.not_copied[old_row.question_id] = (
                     f"{target!r} already took the answer of {placed[target]!r}")
                 continue
-            snapshot = _carried_snapshot(old_row, new, target, report)
+            snapshot = _carried_snapshot(old_row, question, report)
             if snapshot is None:
                 continue
             placed[target] = old_row.question_id
-            row = AnswerRow(audit_id=audit.id, question_id=target,
-                            value_json=_json(snapshot["value"]), note=snapshot["note"],
-                            state=snapshot["state"], na_reason=snapshot["na_reason"],
-                            updated_by=actor, updated_at=at)
-            session.add(row)
+            answer = AnswerRow(audit_id=audit.id, question_id=target,
+                               value_json=_json(snapshot["value"]), note=snapshot["note"],
+                               state=snapshot["state"], na_reason=snapshot["na_reason"],
+                               updated_by=actor, updated_at=at)
+            session.add(answer)
             if snapshot["state"] == AnswerState.CARRIED_UNCONFIRMED.value:
                 report.copied.append(target)
-            append_event(session, audit, at=at, actor=actor, kind="answer_carried",
-                         question_id=target, new=convert.answer_snapshot(row),
+            append_event(session, audit, at=at, actor=actor, kind=EventKind.ANSWER_CARRIED,
+                         question_id=target, new=convert.answer_snapshot(answer),
                          reason=f"from audit {previous.id[:12]} ({old_row.question_id})")
     evidence_rows = session.exec(select(EvidenceRow).where(EvidenceRow.audit_id == previous.id)
-                                 .order_by(EvidenceRow.id)).all()
+                                 .order_by(col(EvidenceRow.id))).all()
     copied_evidence = 0
     for old_evidence in evidence_rows:
         for target in mapping.targets.get(old_evidence.question_id, []):
@@ -64,18 +65,18 @@ def carry_forward(session: Session, previous: AuditRow, old: Checklist, audit: A
             session.add(row)
             session.flush()
             copied_evidence += 1
-            append_event(session, audit, at=at, actor=actor, kind="evidence_added",
+            append_event(session, audit, at=at, actor=actor, kind=EventKind.EVIDENCE_ADDED,
                          question_id=target, new=convert.evidence_snapshot(row),
                          reason=f"carried from audit {previous.id[:12]}")
     report.evidence = copied_evidence
-    append_event(session, audit, at=at, actor=actor, kind="carried_forward",
+    append_event(session, audit, at=at, actor=actor, kind=EventKind.CARRIED_FORWARD,
                  new=report.as_json())
     return report
 
 
-def _carried_snapshot(old_row: AnswerRow, new: Checklist, target: str, report: CarryReport,
+def _carried_snapshot(old_row: AnswerRow, question: Question, report: CarryReport,
                       ) -> dict[str, Any] | None:
-    question = new.question(target)
+    target = question.id
     value = json.loads(old_row.value_json) if old_row.value_json is not None else None
     state = AnswerState(old_row.state)
     if value is None and old_row.na_reason and not question.allow_not_applicable:

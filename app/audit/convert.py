@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
+from typing import Any, TypeVar, overload
 
-from app.audit.models import AnswerInfo, AuditInfo, EvidenceInfo, HistoryEvent
 from app.checklist.evaluate import AnswerFacts, AnswerState
+from app.records import AnswerInfo, AuditInfo, AuditStatus, EventKind, EvidenceInfo, HistoryEvent
+from app.store.database import StoreError
 from app.store.tables import AnswerRow, AuditRow, EvidenceRow, HistoryEventRow
 
 
@@ -15,7 +18,8 @@ def audit_info(row: AuditRow) -> AuditInfo:
         id=row.id, title=row.title, jurisdiction=row.jurisdiction,
         period_start=row.period_start, period_end=row.period_end,
         checklist_id=row.checklist_id, checklist_version=row.checklist_version,
-        checklist_sha256=row.checklist_sha256, status=row.status, based_on=row.based_on,
+        checklist_sha256=row.checklist_sha256,
+        status=_known(AuditStatus, row.status, "status"), based_on=row.based_on,
         auditor=row.auditor, created_at=row.created_at, updated_at=row.updated_at,
         signed_by=row.signed_by, signed_at=row.signed_at,
         signed_pdf_sha256=row.signed_pdf_sha256,
@@ -39,7 +43,11 @@ def answer_facts(answer: AnswerInfo) -> AnswerFacts:
     return AnswerFacts(answer.value, answer.state)
 
 
-def answer_snapshot(row: AnswerRow | None) -> dict | None:
+@overload
+def answer_snapshot(row: AnswerRow) -> dict[str, Any]: ...
+@overload
+def answer_snapshot(row: None) -> None: ...
+def answer_snapshot(row: AnswerRow | None) -> dict[str, Any] | None:
     """The recorded state of an answer, as history events carry it."""
     if row is None:
         return None
@@ -61,7 +69,7 @@ def evidence_info(row: EvidenceRow) -> EvidenceInfo:
     )
 
 
-def evidence_snapshot(row: EvidenceRow) -> dict:
+def evidence_snapshot(row: EvidenceRow) -> dict[str, Any]:
     """The recorded facts of an evidence file, as history events carry them."""
     return {
         "question_id": row.question_id, "sha256": row.sha256, "name": row.name,
@@ -72,8 +80,22 @@ def evidence_snapshot(row: EvidenceRow) -> dict:
 def history_event(row: HistoryEventRow) -> HistoryEvent:
     """The plain model of a history event row."""
     return HistoryEvent(
-        seq=row.seq, at=row.at, actor=row.actor, kind=row.kind, question_id=row.question_id,
+        seq=row.seq, at=row.at, actor=row.actor,
+        kind=_known(EventKind, row.kind, "history event kind"), question_id=row.question_id,
         old=json.loads(row.old_json) if row.old_json else None,
         new=json.loads(row.new_json) if row.new_json else None,
         reason=row.reason, hash=row.hash,
     )
+
+
+_Word = TypeVar("_Word", bound=StrEnum)
+
+
+def _known(kind: type[_Word], text: str, what: str) -> _Word:
+    """A stored domain word as its enum; one this tool never writes means tampering."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise StoreError(f"the stored {what} {text!r} is not one this tool writes: the "
+                         "database was changed behind the tool's back; `nlets-audit history "
+                         "verify AUDIT` shows what else changed") from None

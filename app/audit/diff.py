@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.audit.models import AuditView
 from app.checklist.display import format_value
 from app.checklist.migration import map_questions
-from app.checklist.model import Question, QuestionType
+from app.checklist.model import Checklist, Question, QuestionType
+from app.records import AuditView, ChangeKind, ChangeRecord
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,11 @@ def diff_views(old: AuditView, new: AuditView) -> AuditDiff:
             sources.setdefault(target, old_id)
     result = AuditDiff(old.audit.id, new.audit.id)
     for question in new_checklist.questions():
-        old_id = sources.get(question.id)
-        if old_id is None:
+        source = sources.get(question.id)
+        if source is None:
             result.new_questions.append(question.id)
             continue
-        before = _shown(old, old_id)
+        before = _shown(old, source)
         after = _shown(new, question.id)
         if before[1] == after[1]:
             continue
@@ -121,9 +121,10 @@ def _row_text(question: Question, row: dict[str, Any] | None) -> str:
 
 def _finding_keys(view: AuditView) -> dict[tuple[str, str | None], FindingChange]:
     """Each finding once per table row it concerns, so a change of agency shows."""
-    keyed = {}
+    keyed: dict[tuple[str, str | None], FindingChange] = {}
     for finding in view.evaluation.findings:
-        for concern in finding.concerns or [None]:
+        concerns: list[str | None] = list(finding.concerns) or [None]
+        for concern in concerns:
             keyed[(finding.rule_id, concern)] = FindingChange(
                 finding.rule_id, finding.severity.value, finding.title, concern)
     return keyed
@@ -133,26 +134,30 @@ def _shown(view: AuditView, question_id: str) -> tuple[str, Any]:
     """The displayed text and the comparable value of an answer (None when unanswered)."""
     answer = view.answers.get(question_id)
     question = view.checklist.checklist.question(question_id)
-    if answer is None or not view.evaluation.visible.get(question_id, False):
+    if answer is None or question is None or not view.evaluation.visible.get(question_id,
+                                                                             False):
         return "—", None
     if answer.value is None and answer.na_reason:
         return f"not applicable: {answer.na_reason}", {"not_applicable": answer.na_reason}
     return format_value(question, answer.value), answer.value
 
 
-def change_records(diff: AuditDiff, old: AuditView, new: AuditView) -> list[dict[str, str]]:
+def change_records(diff: AuditDiff, old: AuditView, new: AuditView) -> list[ChangeRecord]:
     """The diff as the report's "changes since the previous audit" rows."""
     old_checklist, new_checklist = old.checklist.checklist, new.checklist.checklist
-    records = [{"kind": "answer_changed", "subject": c.question_id, "label": c.prompt,
-                "before": c.old, "after": c.new} for c in diff.changed]
-    records += [{"kind": "question_added", "subject": qid,
-                 "label": new_checklist.question(qid).prompt, "before": "", "after": ""}
+    records = [ChangeRecord(ChangeKind.ANSWER_CHANGED, c.question_id, c.prompt, c.old, c.new)
+               for c in diff.changed]
+    records += [ChangeRecord(ChangeKind.QUESTION_ADDED, qid, _prompt(new_checklist, qid))
                 for qid in diff.new_questions]
-    records += [{"kind": "question_dropped", "subject": qid,
-                 "label": old_checklist.question(qid).prompt, "before": "", "after": ""}
+    records += [ChangeRecord(ChangeKind.QUESTION_DROPPED, qid, _prompt(old_checklist, qid))
                 for qid in diff.dropped_questions]
-    records += [{"kind": "finding_new", "subject": f.rule_id, "label": f.label,
-                 "before": "", "after": f.severity} for f in diff.findings_new]
-    records += [{"kind": "finding_resolved", "subject": f.rule_id, "label": f.label,
-                 "before": f.severity, "after": ""} for f in diff.findings_resolved]
+    records += [ChangeRecord(ChangeKind.FINDING_NEW, f.rule_id, f.label, after=f.severity)
+                for f in diff.findings_new]
+    records += [ChangeRecord(ChangeKind.FINDING_RESOLVED, f.rule_id, f.label,
+                             before=f.severity) for f in diff.findings_resolved]
     return records
+
+
+def _prompt(checklist: Checklist, question_id: str) -> str:
+    question = checklist.question(question_id)
+    return question.prompt if question is not None else question_id

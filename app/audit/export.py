@@ -8,20 +8,18 @@ failed export leaves no partial file and never clobbers an earlier good one.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from app.atomic import write_atomically
 from app.errors import UserFacingError
 
 if TYPE_CHECKING:
     from app.audit.service import AuditService
 
 FORMATS = ("pdf", "json", "transparency")
-FROM_SERVICE: Any = object()  # changes: ask the service what changed since the previous audit
 
 
 @dataclass(frozen=True)
@@ -62,16 +60,13 @@ class ExportResult:
 
 
 def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "pdf", *,
-                 changes: Iterable[Any] | None = FROM_SERVICE, signatory: Any = None,
                  progress: Callable[[str], None] | None = None) -> ExportResult:
     """Write the audit named by `ref` to `path` as pdf (attestation), json or transparency.
 
-    `changes` (changes since the previous audit; by default the service's
-    `changes_since_previous`, None for an audit not based on another) and `signatory` (name,
-    title and date for the signature block) apply to the attestation PDF only. `progress`
-    is called with a short description of each step (for a TUI worker's status line).
+    `progress` is called with a short description of each step (for a TUI worker's status
+    line).
     """
-    from app.report.manifest import encode_manifest, ready_to_sign
+    from app.report.manifest import encode_manifest
 
     fmt = (fmt or "pdf").strip().lower()
     if fmt not in FORMATS:
@@ -82,71 +77,30 @@ def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "
         raise UserFacingError(f"{target} is a folder; give a file name to write")
     if not target.parent.is_dir():
         raise UserFacingError(f"the folder {target.parent} does not exist; create it first")
-    view = service.view(ref)
+    attestation = service.attestation(ref)
+    view = attestation.view
     if fmt == "pdf" and view.audit.read_only:
         # A signed audit's attestation is the signed file itself, never a new rendering.
         content = service.signed_pdf(view.audit.id)
         write_atomically(target, content)
         return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
-                            encode_manifest(view).sha256, None, False)
+                            encode_manifest(attestation).sha256, None, False)
+    missing: tuple[str, ...] = ()
+    pages: int | None = None
     if fmt == "json":
         if progress is not None:
             progress("building the manifest")
-        manifest = encode_manifest(view)
-        content, manifest_sha, pages = manifest.content, manifest.sha256, None
-        missing: tuple[str, ...] = ()
+        manifest = encode_manifest(attestation)
+        content, manifest_sha = manifest.content, manifest.sha256
     else:
-        from app.audit.query_logs import recorded_analyses
         from app.report.pdf import render_attestation, render_transparency
 
-        if fmt == "pdf":
-            if changes is FROM_SERVICE:
-                changes = service.changes_since_previous(view.audit.id)
-            rendered = render_attestation(view, changes=changes, signatory=signatory,
-                                          progress=progress,
-                                          logs=recorded_analyses(service, view))
-        else:
-            rendered = render_transparency(view, progress=progress)
+        rendered = (render_attestation(attestation, progress=progress) if fmt == "pdf"
+                    else render_transparency(attestation, progress=progress))
         content, manifest_sha, pages = rendered.pdf, rendered.manifest_sha256, rendered.pages
         missing = tuple(rendered.missing_glyphs)
     if progress is not None:
         progress(f"writing {target}")
     write_atomically(target, content)
     return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
-                        manifest_sha, pages, not ready_to_sign(view), missing)
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to `path` through a temporary file in the same folder.
-
-    Only a regular file is replaced (never a device, link or folder); a replaced file keeps
-    its permissions, a new one gets the user's default ones.
-    """
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise UserFacingError(f"{path} exists and is not a regular file; choose another name")
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
-                                             dir=path.parent)
-    except OSError as exc:
-        raise UserFacingError(f"cannot write in {path.parent}: {exc.strerror or exc}"
-                              ) from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UserFacingError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
+                        manifest_sha, pages, not attestation.ready, missing)

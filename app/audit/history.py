@@ -6,19 +6,22 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.records import EventKind
 from app.store.tables import AuditRow, HistoryEventRow
 
 GENESIS = "0" * 64
 
 
-def canonical_json(value: Any) -> str | None:
+def canonical_text(value: Any) -> str:
     """JSON with sorted keys and no spaces: the same value always gives the same text."""
-    if value is None:
-        return None
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_json(value: Any) -> str | None:
+    """`canonical_text` of a value, None for None (an event field left empty)."""
+    return None if value is None else canonical_text(value)
 
 
 def event_hash(row: HistoryEventRow) -> str:
@@ -35,16 +38,16 @@ def event_hash(row: HistoryEventRow) -> str:
         "reason": row.reason,
         "prev": row.prev_hash,
     }
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_text(payload).encode("utf-8")).hexdigest()
 
 
-def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind: str,
+def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind: EventKind,
                  question_id: str | None = None, old: Any = None, new: Any = None,
                  reason: str | None = None) -> HistoryEventRow:
     """Add the next event of `audit` to the session and move the audit's head to it."""
     last = session.exec(
         select(HistoryEventRow).where(HistoryEventRow.audit_id == audit.id)
-        .order_by(HistoryEventRow.seq.desc()).limit(1)
+        .order_by(col(HistoryEventRow.seq).desc()).limit(1)
     ).first()
     row = HistoryEventRow(
         audit_id=audit.id,
@@ -88,9 +91,3 @@ def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
             f"ending in {(events[-1].hash if events else 'none')[:12]}: events were removed "
             "or added behind the tool's back")
     return problems
-
-
-def count_events(session: Session, audit_id: str) -> int:
-    """How many events an audit's history holds."""
-    return session.exec(select(func.count()).select_from(HistoryEventRow)
-                        .where(HistoryEventRow.audit_id == audit_id)).one()

@@ -10,7 +10,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.audit import convert
-from app.audit.history import canonical_json, chain_problems
+from app.audit.history import canonical_text, chain_problems
+from app.records import AuditStatus, EventKind
 from app.store.tables import (
     AnswerRow,
     AuditRow,
@@ -20,8 +21,9 @@ from app.store.tables import (
     HistoryEventRow,
 )
 
-ANSWER_EVENTS = {"answer_set", "answer_imported", "note_set", "not_applicable",
-                 "answer_cleared", "answer_confirmed", "answer_carried"}
+ANSWER_EVENTS = {EventKind.ANSWER_SET, EventKind.ANSWER_IMPORTED, EventKind.NOTE_SET,
+                 EventKind.NOT_APPLICABLE, EventKind.ANSWER_CLEARED,
+                 EventKind.ANSWER_CONFIRMED, EventKind.ANSWER_CARRIED}
 CREATION_FIELDS = ("title", "jurisdiction", "period_start", "period_end", "checklist_id",
                    "checklist_version", "checklist_sha256", "based_on", "auditor")
 
@@ -43,9 +45,9 @@ SIGNED_FIELDS = ("signed_by", "signed_at", "signed_pdf_sha256", "signer_certific
 
 def _signing_problems(audit: AuditRow, events: list[HistoryEventRow]) -> list[str]:
     """A signed audit's status and signature facts must be those its last event records."""
-    signed = [i for i, event in enumerate(events) if event.kind == "audit_signed"]
+    signed = [i for i, event in enumerate(events) if event.kind == EventKind.AUDIT_SIGNED]
     if not signed:
-        if audit.status != "draft" or any(getattr(audit, f) for f in SIGNED_FIELDS):
+        if audit.status != AuditStatus.DRAFT or any(getattr(audit, f) for f in SIGNED_FIELDS):
             return [f"the audit is marked {audit.status} with signature facts, but its history "
                     "records no signature"]
         return []
@@ -53,7 +55,7 @@ def _signing_problems(audit: AuditRow, events: list[HistoryEventRow]) -> list[st
     if signed[-1] != len(events) - 1:
         problems.append("changes were recorded after the audit was signed")
     recorded = json.loads(events[signed[-1]].new_json or "{}")
-    if audit.status != "signed":
+    if audit.status != AuditStatus.SIGNED:
         problems.append(f"the audit was signed but is marked {audit.status}")
     problems += [f"the audit's {name} differs from what was recorded at signing"
                  for name in SIGNED_FIELDS if recorded.get(name) != getattr(audit, name)]
@@ -61,7 +63,7 @@ def _signing_problems(audit: AuditRow, events: list[HistoryEventRow]) -> list[st
 
 
 def _creation_problems(audit: AuditRow, events: list[HistoryEventRow]) -> list[str]:
-    if not events or events[0].kind != "audit_created":
+    if not events or events[0].kind != EventKind.AUDIT_CREATED:
         return ["the history does not begin with the creation of the audit"]
     recorded = {**json.loads(events[0].new_json or "{}"), "created_at": events[0].at}
     return [f"the audit's {name} was changed from {recorded.get(name)!r} to "
@@ -93,8 +95,8 @@ def _answer_problems(session: Session, audit: AuditRow, events: list[HistoryEven
 def _evidence_problems(session: Session, audit: AuditRow, events: list[HistoryEventRow],
                        ) -> list[str]:
     replayed = Counter(event.new_json for event in events
-                       if event.kind == "evidence_added" and event.new_json)
-    stored = Counter(canonical_json(convert.evidence_snapshot(row)) for row in session.exec(
+                       if event.kind == EventKind.EVIDENCE_ADDED and event.new_json)
+    stored = Counter(canonical_text(convert.evidence_snapshot(row)) for row in session.exec(
         select(EvidenceRow).where(EvidenceRow.audit_id == audit.id)).all())
     problems = []
     if replayed != stored:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.audit.models import AuditView, EvidenceInfo
 from app.checklist.conditions import describe
 from app.checklist.model import QueryLogMap, Question
 from app.errors import UserFacingError
+from app.records import AuditView, EventKind, EvidenceInfo, RecordedAnalysis
 
 if TYPE_CHECKING:
     from app.audit.service import AuditService
@@ -91,7 +91,7 @@ def import_query_log(service: AuditService, ref: str, path: Path, *,
     from app.logs import DEFAULT_ANSWERED, ColumnMapping, analyse_log
 
     view = service.view(ref)
-    if view.audit.status == "signed" and not dry_run:
+    if view.audit.read_only and not dry_run:
         raise UserFacingError(f"audit {view.audit.id[:12]} is signed and read-only; "
                               "import the log into a new audit based on it")
     plan = query_log_map(view)
@@ -236,7 +236,7 @@ def _shown(value: Any) -> str:
 def _warnings(view: AuditView, analysis: LogAnalysis) -> list[str]:
     warnings = []
     start, end = view.audit.period_start, view.audit.period_end
-    if analysis.first_day is None:
+    if analysis.first_day is None or analysis.last_day is None:
         return ["the log holds no dated query"]
     if analysis.first_day.isoformat() > start or analysis.last_day.isoformat() < end:
         warnings.append(f"the log covers {analysis.first_day} to {analysis.last_day}; the "
@@ -249,15 +249,16 @@ def _warnings(view: AuditView, analysis: LogAnalysis) -> list[str]:
     return warnings
 
 
-def recorded_analyses(service: AuditService, view: AuditView) -> list[tuple[str, dict[str, Any]]]:
-    """(evidence SHA-256, analysis) of each query log imported into the audit, oldest first,
-    as the history records them; evidence removed since is left out."""
+def recorded_analyses(service: AuditService, view: AuditView) -> list[RecordedAnalysis]:
+    """Each query log imported into the audit, oldest first, as the history records it;
+    evidence removed since is left out."""
     attached = {item.sha256 for item in view.evidence}
-    found: list[tuple[str, dict[str, Any]]] = []
+    found: dict[str, RecordedAnalysis] = {}
     for event in service.history(view.audit.id):
-        if event.kind != "evidence_added" or event.reason != ANALYSIS_REASON:
+        if event.kind != EventKind.EVIDENCE_ADDED or event.reason != ANALYSIS_REASON:
             continue
         digest = (event.new or {}).get("sha256")
-        if digest in attached and digest not in {d for d, _ in found}:
-            found.append((digest, json.loads(service.evidence_content(digest))))
-    return found
+        if isinstance(digest, str) and digest in attached and digest not in found:
+            found[digest] = RecordedAnalysis(
+                digest, json.loads(service.evidence_content(digest)))
+    return list(found.values())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.audit.models import AuditView, EvidenceInfo
 from app.checklist.evaluate import Finding
+from app.records import AuditView, EvidenceInfo
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,29 @@ class Review:
 
     @property
     def ready(self) -> bool:
-        """True when every required visible question is resolved and confirmed."""
-        return not self.unanswered and not self.unconfirmed
+        """True when the audit may be signed: the one definition of "ready to sign"."""
+        return not self.blockers
+
+    def refusal(self, audit_id: str) -> str:
+        """Why the audit cannot be signed yet, as one message (at most 20 reasons listed)."""
+        listed = "\n".join(f"  - {gap}" for gap in self.blockers[:20])
+        more = len(self.blockers) - 20
+        extra = f"\n  … and {more} more" if more > 0 else ""
+        return f"audit {audit_id[:12]} cannot be signed yet:\n{listed}{extra}"
+
+    @property
+    def draft_reasons(self) -> list[str]:
+        """The blockers summarised in a sentence each, for a DRAFT banner."""
+        reasons = []
+        if self.unanswered:
+            count = len(self.unanswered)
+            reasons.append(f"{count} required question{'s are' if count != 1 else ' is'} "
+                           "not answered")
+        if self.unconfirmed:
+            count = len(self.unconfirmed)
+            reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
+                           "the previous audit not yet confirmed")
+        return reasons if reasons or self.ready else ["the audit is not complete"]
 
 
 def review(view: AuditView) -> Review:
@@ -52,11 +73,10 @@ def review(view: AuditView) -> Review:
 
 
 def _labels(view: AuditView, question_ids: list[str]) -> dict[str, str]:
-    checklist = view.checklist.checklist
+    wanted = set(question_ids)
     labels = {}
-    for question_id in question_ids:
-        question = checklist.question(question_id)
-        section = checklist.section_of(question_id)
-        if question is not None and section is not None:
-            labels[question_id] = f"{section.title} › “{question.prompt}” ({question_id})"
+    for section in view.checklist.checklist.sections:
+        for question in section.questions:
+            if question.id in wanted:
+                labels[question.id] = f"{section.title} › “{question.prompt}” ({question.id})"
     return labels

@@ -78,11 +78,6 @@ class Evaluation:
     """Visible questions whose carried-forward answer is not yet confirmed."""
     findings: list[Finding]
 
-    @property
-    def ready(self) -> bool:
-        """Ready to sign: every required visible question resolved, nothing unconfirmed."""
-        return not self.unanswered and not self.unconfirmed
-
 
 def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evaluation:
     """Work out visibility, progress and findings for `answers` (question id -> facts).
@@ -171,6 +166,8 @@ def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any])
                 or not isinstance(effective.get(comparison.question), list)):
             continue
         question = checklist.question(comparison.question)
+        if question is None or not question.columns:
+            continue
         first = question.columns[0]
         for row in effective[comparison.question]:
             if comparison.operand.holds(row) and first.id in row:

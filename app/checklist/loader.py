@@ -125,12 +125,12 @@ def _describe(path: tuple[Any, ...], data: Any) -> str:
     """Name the innermost section, question, column or finding along `path`."""
     label = ""
     node = data
-    previous = None
+    previous: str | int | None = None
     for part in path:
         node = node[part]
         if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
             kind = {"sections": "section", "questions": "question", "columns": "column",
-                    "findings": "finding", "options": "option"}.get(previous, "entry")
+                    "findings": "finding", "options": "option"}.get(str(previous), "entry")
             label = f"{kind} {node['id']!r}: "
         previous = part
     return label

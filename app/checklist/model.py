@@ -111,9 +111,6 @@ class Column(_Typed):
     required: bool = False
 
 
-AUDIT_FIELDS = ("jurisdiction", "period_start", "period_end")
-
-
 class Question(_Typed):
     """One question of a checklist."""
 

@@ -50,8 +50,8 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
         wanted = {"official": QuestionType.SHORT_TEXT, "exceptions": QuestionType.LONG_TEXT}
         for field, kind in wanted.items():
             question_id = getattr(checklist.attestation, field)
-            question = all_questions.get(question_id) if question_id else None
-            if question_id and (question is None or question.type != kind):
+            named = all_questions.get(question_id) if question_id else None
+            if question_id and (named is None or named.type != kind):
                 report(("attestation", field), f"attestation.{field} {question_id!r} is not "
                        f"a {kind.value} question of this checklist",
                        f"name a {kind.value} question, or leave it out")

@@ -7,18 +7,23 @@ escaped, control characters made visible) and never put any of it into an attrib
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from app.audit.jurisdictions import JURISDICTIONS
-from app.audit.models import AnswerInfo, AuditView
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question, QuestionType, Severity
-from app.report.log_context import LogBlock
-from app.report.manifest import FREE_TEXT, public_columns, ready_to_sign
+from app.records import (
+    AnswerInfo,
+    Attestation,
+    AuditView,
+    ChangeRecord,
+    Signatory,
+    formal_name,
+    jurisdiction_name,
+)
+from app.report.log_context import LogBlock, log_blocks
+from app.report.manifest import FREE_TEXT, public_columns
 
 SEVERITY_LABELS = {
     Severity.CRITICAL: "Critical",
@@ -33,42 +38,10 @@ COLUMN_WIDTHS = {
     QuestionType.DATE: "date",
     QuestionType.NUMBER: "number",
 }
-COMMONWEALTHS = {"KY", "MA", "PA", "VA"}
-FORMAL_NAMES = {
-    "DC": "the District of Columbia",
-    "PR": "the Commonwealth of Puerto Rico",
-    "MP": "the Commonwealth of the Northern Mariana Islands",
-    "GU": "Guam",
-    "AS": "American Samoa",
-    "VI": "the United States Virgin Islands",
-}
-CHANGE_LABELS = {
-    "changed": "Answer changed",
-    "answer_changed": "Answer changed",
-    "added": "New question",
-    "new_question": "New question",
-    "question_added": "New question",
-    "dropped": "Question dropped",
-    "removed": "Question dropped",
-    "question_dropped": "Question dropped",
-    "finding_new": "New finding",
-    "new_finding": "New finding",
-    "finding_resolved": "Finding resolved",
-    "resolved_finding": "Finding resolved",
-}
 
 
 @dataclass(frozen=True)
-class Signatory:
-    """Who signs, printed in the signature block; blank lines are printed for any left out."""
-
-    name: str | None = None
-    title: str | None = None
-    date: str | None = None
-
-
-@dataclass(frozen=True)
-class ChangeRecord:
+class PrintedChange:
     """One change since the previous audit, as the report prints it."""
 
     kind: str
@@ -214,7 +187,7 @@ class ReportContext:
     findings: list[FindingBlock]
     finding_groups: list[SeverityGroup]
     finding_total: int
-    changes: list[ChangeRecord] | None
+    changes: list[PrintedChange] | None
     signatory: Signatory
     statement_intro: str = ""
     statement_items: list[str] = field(default_factory=list)
@@ -222,71 +195,29 @@ class ReportContext:
     logs: list[LogBlock] = field(default_factory=list)
 
 
-def attestation_context(view: AuditView, manifest_sha256: str, *,
-                        changes: Iterable[Any] | None = None,
-                        signatory: Signatory | None = None) -> ReportContext:
+def attestation_context(attestation: Attestation, manifest_sha256: str) -> ReportContext:
     """The context of the attestation: every visible answer, note and evidence file."""
-    context = _context(view, "attestation", manifest_sha256, public=False, changes=changes,
-                       signatory=signatory)
-    context.statement_intro, context.statement_items = _statement(view)
+    context = _context(attestation, "attestation", manifest_sha256, public=False)
+    context.changes = (None if attestation.changes is None
+                       else [_printed_change(c) for c in attestation.changes])
+    context.signatory = attestation.signatory
+    context.statement_intro = attestation.statement.intro
+    context.statement_items = list(attestation.statement.items)
+    context.logs = log_blocks(attestation.logs)
     return context
 
 
-def attestation_statement(view: AuditView) -> list[str]:
-    """The statement the signer attests to, as printed on the attestation page.
-
-    One string per paragraph: the opening line, then the numbered clauses ("1. ...").
-    """
-    intro, items = _statement(view)
-    return [intro, *(f"{number}. {item}" for number, item in enumerate(items, start=1))]
-
-
-def _statement(view: AuditView) -> tuple[str, list[str]]:
-    audit, checklist = view.audit, view.checklist.checklist
-    who = formal_name(audit.jurisdiction)
-    intro = f"I, the undersigned, attest on behalf of {who} that:"
-    items = [
-        f"I have reviewed this audit of whether the driver's license and vehicle records "
-        f"held by {who} can be reached by federal immigration enforcement, for the period "
-        f"{audit.period_start} to {audit.period_end}, conducted against the checklist "
-        f"“{checklist.title}” ({audit.checklist_id}, version {audit.checklist_version});",
-        "to the best of my knowledge, information and belief, formed after reasonable "
-        "inquiry, the answers recorded in this audit are true and complete, and its findings "
-        "are set out in full in this document; and",
-    ]
-    excepted = excepted_matters(view)
-    if excepted:
-        items[1] = items[1].replace("are true and complete", "are true and complete, except "
-                                    "for the matters set out in the next clause")
-        items.append(f"I do not attest to these matters: {excepted}; and")
-    items += [
-        "the record I attest to is the machine-readable manifest embedded in this document, "
-        "whose SHA-256 digest is printed below. Any change to that record changes the "
-        "digest.",
-    ]
-    return intro, items
-
-
-def excepted_matters(view: AuditView) -> str:
-    """The matters the official excepts from a qualified statement ("" when none)."""
-    attestation = view.checklist.checklist.attestation
-    if attestation is None or attestation.exceptions is None:
-        return ""
-    value = view.evaluation.effective.get(attestation.exceptions)
-    return " ".join(str(value).split()) if value else ""
-
-
-def transparency_context(view: AuditView, public_sha256: str,
+def transparency_context(attestation: Attestation, public_sha256: str,
                          attestation_manifest_sha256: str) -> ReportContext:
     """The context of the public report: structured answers only, no notes or evidence."""
-    context = _context(view, "transparency", public_sha256, public=True, changes=None,
-                       signatory=None)
+    context = _context(attestation, "transparency", public_sha256, public=True)
     context.attestation_manifest_sha256 = attestation_manifest_sha256
     return context
 
 
-def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
-             changes: Iterable[Any] | None, signatory: Signatory | None) -> ReportContext:
+def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
+             public: bool) -> ReportContext:
+    view = attestation.view
     audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
     numbers = _question_numbers(view)
     sections = []
@@ -301,21 +232,20 @@ def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
         sections.append(SectionBlock(index, section.id, section.title, section.intro, blocks,
                                      hidden, progress.done, progress.total))
     ordered = sorted(evaluation.findings, key=lambda f: f.severity.rank)
-    blocks = [_finding_block(f, index, view, numbers, public)
-              for index, f in enumerate(ordered, start=1)]
+    finding_blocks = [_finding_block(f, index, view, numbers, public)
+                      for index, f in enumerate(ordered, start=1)]
     groups = []
     for severity in Severity:
-        found = [b for b in blocks if b.severity == severity.value]
+        found = [b for b in finding_blocks if b.severity == severity.value]
         if found:
             groups.append(SeverityGroup(severity.value, SEVERITY_LABELS[severity], found))
     counts = [(s.value, SEVERITY_LABELS[s],
                sum(1 for f in evaluation.findings if f.severity == s)) for s in Severity]
-    draft = not ready_to_sign(view)
     return ReportContext(
-        kind=kind, draft=draft, draft_reasons=_draft_reasons(view) if draft else [],
+        kind=kind, draft=not attestation.ready, draft_reasons=list(attestation.draft_reasons),
         audit_id=audit.id, audit_short=audit.id[:12], title=audit.title,
         jurisdiction=audit.jurisdiction,
-        jurisdiction_name=JURISDICTIONS.get(audit.jurisdiction, audit.jurisdiction),
+        jurisdiction_name=jurisdiction_name(audit.jurisdiction),
         jurisdiction_formal=formal_name(audit.jurisdiction),
         jurisdiction_heading=formal_name(audit.jurisdiction).removeprefix("the "),
         period_start=audit.period_start, period_end=audit.period_end, auditor=audit.auditor,
@@ -326,18 +256,9 @@ def _context(view: AuditView, kind: str, manifest_sha256: str, *, public: bool,
         history_length=audit.history_length, manifest_sha256=manifest_sha256,
         required_done=evaluation.progress.done, required_total=evaluation.progress.total,
         unconfirmed=len(evaluation.unconfirmed), sections=sections, severity_counts=counts,
-        findings=blocks, finding_groups=groups, finding_total=len(evaluation.findings),
-        changes=None if changes is None else [_change(c, view) for c in changes],
-        signatory=signatory or Signatory(name=audit.signed_by),
+        findings=finding_blocks, finding_groups=groups, finding_total=len(evaluation.findings),
+        changes=None, signatory=Signatory(name=audit.signed_by),
     )
-
-
-def formal_name(code: str) -> str:
-    """The jurisdiction as a sentence names it: "the State of Washington", "Guam"."""
-    if code in FORMAL_NAMES:
-        return FORMAL_NAMES[code]
-    name = JURISDICTIONS.get(code, code)
-    return f"the {'Commonwealth' if code in COMMONWEALTHS else 'State'} of {name}"
 
 
 def _question_numbers(view: AuditView) -> dict[str, str]:
@@ -411,57 +332,9 @@ def _finding_block(finding: Finding, index: int, view: AuditView, numbers: Mappi
         question_numbers=question_numbers, concerns=list(finding.concerns))
 
 
-def _draft_reasons(view: AuditView) -> list[str]:
-    evaluation = view.evaluation
-    reasons = []
-    if evaluation.unanswered:
-        count = len(evaluation.unanswered)
-        reasons.append(f"{count} required question{'s are' if count != 1 else ' is'} "
-                       "not answered")
-    if evaluation.unconfirmed:
-        count = len(evaluation.unconfirmed)
-        reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
-                       "the previous audit not yet confirmed")
-    return reasons or ["the audit is not complete"]
-
-
-def _change(record: Any, view: AuditView) -> ChangeRecord:
-    """A change record from a mapping or an object with the usual field names."""
-    def get(*names: str) -> Any:
-        for name in names:
-            value = record.get(name) if isinstance(record, Mapping) else getattr(
-                record, name, None)
-            if value is not None:
-                return value
-        return None
-
-    kind = str(get("kind", "type") or "changed")
-    subject = str(get("subject", "question_id", "rule_id", "id") or "")
-    question = view.checklist.checklist.question(subject) if subject else None
-    label = get("label", "prompt", "title")
-    if label is None and question is not None:
-        label = question.prompt
-    return ChangeRecord(
-        kind=CHANGE_LABELS.get(kind, kind.replace("_", " ").capitalize()),
-        subject=subject, label=str(label or ""),
-        before=_change_value(get("before", "old"), question),
-        after=_change_value(get("after", "new"), question))
-
-
-def _change_value(value: Any, question: Question | None) -> str:
-    """Display text of a before/after value: text as given, raw values formatted."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        if question is not None and value in question.option_values():
-            return question.label_for(value)
-        return value
-    if question is not None:
-        try:
-            return format_value(question, value)
-        except (TypeError, ValueError, AttributeError):
-            pass
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _printed_change(change: ChangeRecord) -> PrintedChange:
+    return PrintedChange(kind=change.kind.label, subject=change.subject, label=change.label,
+                         before=change.before or "—", after=change.after or "—")
 
 
 def _size(size: int) -> str:

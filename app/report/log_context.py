@@ -3,9 +3,10 @@ on each block, and queries by month as bars."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+
+from app.records import RecordedAnalysis
 
 BAR_CELLS = 48
 """The length of the busiest month's bar, in block characters."""
@@ -54,10 +55,11 @@ class LogBlock:
     agencies: list[LogAgencyLine]
 
 
-def log_blocks(analyses: Iterable[tuple[str, Mapping[str, Any]]]) -> list[LogBlock]:
-    """The printed form of each (evidence SHA-256, analysis JSON) pair."""
+def log_blocks(analyses: Iterable[RecordedAnalysis]) -> list[LogBlock]:
+    """The printed form of each recorded analysis."""
     blocks = []
-    for evidence_sha256, analysis in analyses:
+    for recorded in analyses:
+        evidence_sha256, analysis = recorded.sha256, recorded.analysis
         agencies = list(analysis["agencies"])
         busiest = max((n for a in agencies for n in a["by_month"].values()), default=0) or 1
         lines = []

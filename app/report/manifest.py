@@ -16,9 +16,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from app.audit.models import AuditView
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import Column, Question, QuestionType
+from app.records import Attestation
 
 MANIFEST_FORMAT = "nlets-audit/manifest"
 MANIFEST_VERSION = 1
@@ -37,13 +37,9 @@ class ManifestBytes:
     sha256: str
 
 
-def ready_to_sign(view: AuditView) -> bool:
-    """True when the audit may be signed (the checklist engine decides; see Evaluation)."""
-    return view.evaluation.ready
-
-
-def build_manifest(view: AuditView) -> dict[str, Any]:
+def build_manifest(attestation: Attestation) -> dict[str, Any]:
     """The manifest of an audit: metadata, checklist hash, answers, evidence, findings."""
+    view = attestation.view
     audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
     order = {q.id: (i, section.id) for i, (section, q) in enumerate(
         (s, q) for s in checklist.sections for q in s.questions)}
@@ -83,7 +79,7 @@ def build_manifest(view: AuditView) -> dict[str, Any]:
         },
         "history": dict(zip(("head", "length"), view.manifest_history, strict=True)),
         "evaluation": {
-            "ready_to_sign": ready_to_sign(view),
+            "ready_to_sign": attestation.ready,
             "required_done": evaluation.progress.done,
             "required_total": evaluation.progress.total,
             "unanswered": list(evaluation.unanswered),
@@ -123,12 +119,14 @@ def public_columns(question: Question) -> list[Column]:
             if c.type not in FREE_TEXT or (c.type == QuestionType.SHORT_TEXT and c.required)]
 
 
-def build_public_data(view: AuditView, attestation_manifest_sha256: str) -> dict[str, Any]:
+def build_public_data(attestation: Attestation, attestation_manifest_sha256: str,
+                      ) -> dict[str, Any]:
     """The public subset: structured answers of visible questions and findings.
 
     No notes, no not-applicable reasons, no evidence, no free-text answers or optional
     free-text table columns, no recommendations, no people's names.
     """
+    view = attestation.view
     audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
     answers = []
     for section in checklist.sections:
@@ -148,7 +146,7 @@ def build_public_data(view: AuditView, attestation_manifest_sha256: str) -> dict
                 keep = [c.id for c in public_columns(question)]
                 entry.update(state=answer.state.value,
                              value=[{k: row[k] for k in keep if k in row}
-                                    for row in answer.value])
+                                    for row in answer.value or []])
             else:
                 entry.update(state=answer.state.value, value=answer.value)
             answers.append(entry)
@@ -160,7 +158,7 @@ def build_public_data(view: AuditView, attestation_manifest_sha256: str) -> dict
         "checklist": {"id": audit.checklist_id, "version": audit.checklist_version,
                       "title": checklist.title, "sha256": audit.checklist_sha256},
         "attestation_manifest_sha256": attestation_manifest_sha256,
-        "complete": ready_to_sign(view),
+        "complete": attestation.ready,
         "answers": answers,
         "findings": [{
             "rule_id": finding.rule_id,
@@ -178,15 +176,16 @@ def manifest_bytes(data: dict[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def encode_manifest(view: AuditView) -> ManifestBytes:
-    """Build the manifest of `view` and its canonical bytes and SHA-256."""
-    data = build_manifest(view)
+def encode_manifest(attestation: Attestation) -> ManifestBytes:
+    """Build the manifest of an attestation and its canonical bytes and SHA-256."""
+    data = build_manifest(attestation)
     content = manifest_bytes(data)
     return ManifestBytes(data, content, hashlib.sha256(content).hexdigest())
 
 
-def encode_public_data(view: AuditView, attestation_manifest_sha256: str) -> ManifestBytes:
-    """The public subset of `view` as canonical bytes with their SHA-256."""
-    data = build_public_data(view, attestation_manifest_sha256)
+def encode_public_data(attestation: Attestation, attestation_manifest_sha256: str,
+                       ) -> ManifestBytes:
+    """The public subset of an attestation as canonical bytes with their SHA-256."""
+    data = build_public_data(attestation, attestation_manifest_sha256)
     content = manifest_bytes(data)
     return ManifestBytes(data, content, hashlib.sha256(content).hexdigest())

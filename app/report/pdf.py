@@ -17,21 +17,19 @@ import datetime as dt
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.audit.models import AuditView
 from app.errors import UserFacingError
-from app.report.context import Signatory, attestation_context, transparency_context
+from app.records import Attestation
+from app.report.context import attestation_context, transparency_context
 from app.report.html import attestation_html, needs_marker, templates_dir, transparency_html
-from app.report.log_context import log_blocks
 from app.report.manifest import (
     MANIFEST_FILENAME,
     PUBLIC_FILENAME,
     encode_manifest,
     encode_public_data,
-    ready_to_sign,
 )
 
 PDF_VARIANT = "pdf/a-3b"
@@ -82,20 +80,18 @@ class RenderedReport:
                        if (m := _NOTDEF.search(w)) is not None})
 
 
-def render_attestation(view: AuditView, *, changes: Iterable[Any] | None = None,
-                       signatory: Signatory | None = None,
-                       progress: Progress | None = None,
-                       logs: Iterable[tuple[str, Mapping[str, Any]]] = ()) -> RenderedReport:
-    """The attestation PDF of `view`, with its manifest embedded and its hash printed.
+def render_attestation(attestation: Attestation, *,
+                       progress: Progress | None = None) -> RenderedReport:
+    """The attestation PDF, with its manifest embedded and its hash printed.
 
-    `changes` are the changes since the previous audit (records with kind, subject, label,
-    before and after, as mappings or objects); the section is left out when it is None.
-    `logs` are the query-log analyses recorded for the audit (evidence SHA-256, analysis).
+    It prints what `attestation` holds: the statement, the changes since the previous audit
+    (the section is left out when there are none to compare), the recorded log analyses and
+    the signatory.
     """
+    view = attestation.view
     _step(progress, "building the manifest")
-    manifest = encode_manifest(view)
-    context = attestation_context(view, manifest.sha256, changes=changes, signatory=signatory)
-    context.logs = log_blocks(logs)
+    manifest = encode_manifest(attestation)
+    context = attestation_context(attestation, manifest.sha256)
     _step(progress, "writing the HTML")
     html = attestation_html(context)
     pdf, pages, box, warnings = html_to_pdf(
@@ -109,13 +105,14 @@ def render_attestation(view: AuditView, *, changes: Iterable[Any] | None = None,
                           warnings)
 
 
-def render_transparency(view: AuditView, *, progress: Progress | None = None,
-                        ) -> RenderedReport:
-    """The public transparency report of `view`: no notes, evidence or free text."""
+def render_transparency(attestation: Attestation, *,
+                        progress: Progress | None = None) -> RenderedReport:
+    """The public transparency report: no notes, evidence or free text."""
+    view = attestation.view
     _step(progress, "building the public data")
-    manifest = encode_manifest(view)
-    public = encode_public_data(view, manifest.sha256)
-    context = transparency_context(view, public.sha256, manifest.sha256)
+    manifest = encode_manifest(attestation)
+    public = encode_public_data(attestation, manifest.sha256)
+    context = transparency_context(attestation, public.sha256, manifest.sha256)
     _step(progress, "writing the HTML")
     html = transparency_html(context)
     pdf, pages, _, warnings = html_to_pdf(
@@ -125,7 +122,7 @@ def render_transparency(view: AuditView, *, progress: Progress | None = None,
               f"{view.audit.period_start} to {view.audit.period_end}",
         progress=progress)
     return RenderedReport("transparency", pdf, PUBLIC_FILENAME, public.content, public.sha256,
-                          manifest.sha256, pages, not ready_to_sign(view), None, html,
+                          manifest.sha256, pages, not attestation.ready, None, html,
                           warnings)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from app.errors import UserFacingError
+from app.report.pdf import SignatureBox
 from app.report.verification import common_name
 
 SIGNATURE_FIELD = "Attestation"
@@ -22,14 +23,6 @@ STAMP_FONT = "DejaVuSans-1000upm.ttf"  # in templates/fonts, see its README
 
 class SigningError(UserFacingError):
     """The key could not be used to sign; nothing was written."""
-
-
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where the visible signature goes: page index (-1 is the last) and box in points."""
-
-    page: int
-    box: tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)

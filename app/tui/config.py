@@ -9,10 +9,11 @@ by the caller and otherwise ignored.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+
+from app.atomic import write_atomically
+from app.errors import UserFacingError
 
 CONFIG_FILE = "tui-settings.json"
 
@@ -77,15 +78,11 @@ def save_settings(settings: TuiSettings, path: Path | None = None) -> None:
     """Write the settings atomically; raises `OSError` when the folder is not writable."""
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    text = json.dumps(asdict(settings), indent=2) + "\n"  # positions keep their order
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(asdict(settings), out, indent=2)  # positions keep their order
-            out.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_atomically(path, text.encode("utf-8"))
+    except UserFacingError as exc:
+        raise OSError(str(exc)) from None
 
 
 def remember(**values: str) -> str | None:

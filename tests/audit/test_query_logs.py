@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from app.audit import AuditService
-from app.audit.query_logs import import_query_log
 from app.checklist import LoadedChecklist, load_checklist
 from app.cli import main
 from app.errors import UserFacingError
@@ -61,7 +60,7 @@ def rows(service: AuditService, audit_id: str) -> list[dict]:
 
 def test_a_block_that_holds_is_verified_and_the_analysis_kept(service, audit, tmp_path):
     log = write_log(tmp_path, QUIET)
-    result = import_query_log(service, audit, log)
+    result = service.import_query_log(audit, log)
 
     ice, cbp, hsi = rows(service, audit)
     assert ice["verified_in_logs"] == "yes" and ice["queries_after_block"] == 0
@@ -90,14 +89,14 @@ def test_a_block_that_holds_is_verified_and_the_analysis_kept(service, audit, tm
     reasons = [e.reason or "" for e in service.history(audit)]
     assert any(r.startswith("query log switch-2025.csv") for r in reasons)
 
-    again = import_query_log(service, audit, log)  # the same log again: nothing new
+    again = service.import_query_log(audit, log)  # the same log again: nothing new
     assert again.filled == [] and again.evidence == evidence
     assert len(service.view(audit).evidence) == 1
 
 
 def test_a_block_that_fails_is_a_critical_finding(service, audit, tmp_path):
     log = write_log(tmp_path, [*QUIET, "2025-11-25T15:30:00,DCICE0003,DQ,WA,answered"])
-    result = import_query_log(service, audit, log)
+    result = service.import_query_log(audit, log)
     ice = rows(service, audit)[0]
     assert ice["verified_in_logs"] == "no" and ice["queries_after_block"] == 1
     assert any("Queries answered after the block date = 1" in line for line in result.filled)
@@ -107,7 +106,7 @@ def test_a_block_that_fails_is_a_critical_finding(service, audit, tmp_path):
 
 def test_a_dry_run_records_nothing(service, audit, tmp_path):
     before = len(service.history(audit))
-    result = import_query_log(service, audit, write_log(tmp_path, QUIET), dry_run=True)
+    result = service.import_query_log(audit, write_log(tmp_path, QUIET), dry_run=True)
     assert result.evidence is None and result.filled
     assert len(service.history(audit)) == before
     assert "verified_in_logs" not in rows(service, audit)[0]
@@ -120,22 +119,22 @@ def test_refusals_name_what_to_do_and_record_nothing(service, audit, flagship, s
                                         period_start="2025-01-01", period_end="2025-12-31").id
     service.import_answers(without_oris, {"agency_access": [AGENCIES[2]]})
     with pytest.raises(UserFacingError, match="lists its ORIs: fill in “ORIs concerned”"):
-        import_query_log(service, without_oris, log)
+        service.import_query_log(without_oris, log)
 
     other = service.create_audit(sample, jurisdiction="WA", period_start="2025-01-01",
                                  period_end="2025-12-31").id
     with pytest.raises(UserFacingError, match="no `log_analysis` section"):
-        import_query_log(service, other, log)
+        service.import_query_log(other, log)
 
     bad_ori = [{**AGENCIES[0], "oris": "WAICE0100, ICE/HQ"}]
     service.import_answers(without_oris, {"agency_access": bad_ori})
     with pytest.raises(UserFacingError, match="agency_access row 1"):
-        import_query_log(service, without_oris, log)
+        service.import_query_log(without_oris, log)
 
     before = len(service.history(audit))
     broken = write_log(tmp_path, ["not a time,WAICE0100,DQ,WA,answered"], "broken.csv")
     with pytest.raises(UserFacingError, match="broken.csv"):
-        import_query_log(service, audit, broken)
+        service.import_query_log(audit, broken)
     assert len(service.history(audit)) == before
 
 
@@ -164,17 +163,16 @@ def test_the_command_line(capsys, db_url, service, audit, tmp_path):
 def test_the_attestation_shows_what_the_logs_show(service, audit, tmp_path):
     from pypdf import PdfReader
 
-    from app.audit.export import export_audit
 
     failing = write_log(tmp_path, [*QUIET, "2025-11-25T15:30:00,DCICE0003,DQ,WA,answered"])
-    result = import_query_log(service, audit, failing)
+    result = service.import_query_log(audit, failing)
     # a file that only looks like an analysis is evidence, not a query-log analysis
     lookalike = tmp_path / "query-log-analysis-forged.json"
     lookalike.write_text(json.dumps({**result.analysis.to_json(), "source_name": "forged.csv"}))
     service.add_evidence(audit, "agency_access", lookalike)
 
     pdf = tmp_path / "attestation.pdf"
-    export_audit(service, audit, pdf)
+    service.export(audit, pdf)
     text = " ".join((page.extract_text() or "") for page in PdfReader(pdf).pages)
     text = " ".join(text.split())
     assert "Query-log evidence" in text

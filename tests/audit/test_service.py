@@ -248,13 +248,6 @@ def test_delete_draft(service, sample, audit_id, store):
             assert connection.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar() == 0
 
 
-def test_check_value_saves_nothing(service, audit_id):
-    assert service.check_value(audit_id, "keys", ["kq", "dq"]) == ["dq", "kq"]
-    with pytest.raises(UserFacingError, match="takes a date"):
-        service.check_value(audit_id, "review_date", "soon")
-    assert service.view(audit_id).answers == {}
-
-
 def test_lone_surrogates_are_refused_clearly(service, audit_id):
     for attempt in (lambda: service.set_note(audit_id, "connected", "bad \ud800 note"),
                     lambda: service.set_answer(audit_id, "review_date", "2025-01-01",

@@ -33,7 +33,6 @@ def test_progress_counts_required_visible_questions_answered_or_not_applicable()
     # a carried answer is not done, and waits in one list only: confirmation
     assert evaluation.unanswered == ["agencies"]
     assert evaluation.unconfirmed == ["review_date"]
-    assert not evaluation.ready
 
 
 def test_findings_fire_from_table_rows_and_compound_conditions():

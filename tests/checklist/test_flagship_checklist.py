@@ -164,7 +164,7 @@ def test_state_authorities_list_only_confirmed_laws(checklist: Checklist) -> Non
 
 
 def test_jurisdictions_are_the_states_dc_and_territories(checklist: Checklist) -> None:
-    from app.audit.jurisdictions import JURISDICTIONS
+    from app.records.jurisdictions import JURISDICTIONS
 
     question = checklist.question("jurisdiction")
     assert question is not None and question.type == QuestionType.SINGLE_CHOICE

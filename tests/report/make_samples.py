@@ -13,17 +13,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.audit import AuditService  # noqa: E402
+from app.audit import AuditService, ChangeKind, ChangeRecord, Signatory  # noqa: E402
 from app.checklist import load_checklist  # noqa: E402
-from app.report.context import Signatory  # noqa: E402
-from app.report.demo import fill_demo_answers  # noqa: E402
 from app.report.pdf import render_attestation, render_transparency  # noqa: E402
 from app.store import open_store  # noqa: E402
+from tests.report.demo import fill_demo_answers  # noqa: E402
 
 DEMO_CHECKLIST = Path(__file__).with_name("demo-checklist.yaml")
 FLAGSHIP = ROOT / "checklists" / "nlets-dmv-data-sharing.yaml"
@@ -66,13 +66,14 @@ DEMO_ANSWERS = {
 }
 
 CHANGES = [
-    {"kind": "changed", "question_id": "reason_code", "old": "some_keys", "new": "never"},
-    {"kind": "changed", "question_id": "queries_after_block", "old": 0, "new": 17},
-    {"kind": "finding_new", "subject": "queries-after-block",
-     "label": "Queries were answered after a block took effect", "old": None,
-     "new": "High"},
-    {"kind": "finding_resolved", "subject": "no-logs",
-     "label": "No query logs were obtained", "old": "High", "new": None},
+    ChangeRecord(ChangeKind.ANSWER_CHANGED, "reason_code", "Is a reason code required?",
+                 "For some message keys", "Never"),
+    ChangeRecord(ChangeKind.ANSWER_CHANGED, "queries_after_block",
+                 "Queries answered after the block", "0", "17"),
+    ChangeRecord(ChangeKind.FINDING_NEW, "queries-after-block",
+                 "Queries were answered after a block took effect", after="high"),
+    ChangeRecord(ChangeKind.FINDING_RESOLVED, "no-logs", "No query logs were obtained",
+                 before="high"),
 ]
 
 # The sample pages: (report, how to find the page, file name).
@@ -142,16 +143,15 @@ def build_demo_audit(service: AuditService, checklist_path: Path) -> str:
     return audit.id
 
 
-def changes_for(view) -> list[dict]:
+def changes_for(view) -> tuple[ChangeRecord, ...]:
     """Invented "changes since the previous audit", to show that section."""
     if view.audit.checklist_id == "report-demo":
-        return CHANGES
+        return tuple(CHANGES)
     findings = view.evaluation.findings
-    records = [{"kind": "finding_new", "subject": f.rule_id, "label": f.title, "before": "",
-                "after": f.severity.value} for f in findings[:2]]
-    return records + [{"kind": "finding_resolved", "subject": "no-query-logs",
-                       "label": "No query logs were obtained", "before": "high",
-                       "after": ""}]
+    records = [ChangeRecord(ChangeKind.FINDING_NEW, f.rule_id, f.title, after=f.severity.value)
+               for f in findings[:2]]
+    return (*records, ChangeRecord(ChangeKind.FINDING_RESOLVED, "no-query-logs",
+                                   "No query logs were obtained", before="high"))
 
 
 def agency_table_prompt(view) -> str:
@@ -227,10 +227,11 @@ def main() -> int:
         print(f"checklist {view.audit.checklist_id}: {len(view.evaluation.findings)} findings, "
               f"{view.evaluation.progress.done}/{view.evaluation.progress.total} resolved")
         reports = {
-            "attestation": render_attestation(view, changes=changes_for(view),
-                                              signatory=Signatory(
-                name="Alex Example", title="General Counsel to the Governor (demonstration)")),
-            "transparency": render_transparency(view),
+            "attestation": render_attestation(replace(
+                service.attestation(view), changes=changes_for(view), signatory=Signatory(
+                    name="Alex Example",
+                    title="General Counsel to the Governor (demonstration)"))),
+            "transparency": render_transparency(service.attestation(view)),
         }
         table_prompt = agency_table_prompt(view)
         args.out.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,7 @@ def test_export_pdf_json_and_transparency(db_url, cli_audit, tmp_path, capsys):
     assert main(["--db", db_url, "export", audit_id[:10], "-o", str(tmp_path / "a.pdf")]) == 0
     out = capsys.readouterr().out
     assert "attestation PDF/A-3b" in out and str(tmp_path / "a.pdf") in out
-    manifest = encode_manifest(service.view(audit_id))
+    manifest = encode_manifest(service.attestation(audit_id))
     assert manifest.sha256 in out
     assert attachments((tmp_path / "a.pdf").read_bytes())["manifest.json"] == [
         manifest.content]
@@ -120,15 +120,14 @@ def test_export_includes_changes_since_the_previous_audit(service, complete_audi
                                                           sample_checklist, tmp_path):
     from pdf_reading import all_text
 
-    from app.audit.export import export_audit
 
     follow_up = service.create_audit(sample_checklist, jurisdiction="WA",
                                      period_start="2026-01-01", period_end="2026-12-31",
                                      based_on=complete_audit).id
     service.confirm(follow_up, list(service.view(follow_up).evaluation.unconfirmed))
     service.set_answer(follow_up, "query_count", 9)
-    export_audit(service, follow_up, tmp_path / "f.pdf")
+    service.export(follow_up, tmp_path / "f.pdf")
     text = all_text((tmp_path / "f.pdf").read_bytes())
     assert "Changessincethepreviousaudit" in text and "48,213" in text
-    export_audit(service, complete_audit, tmp_path / "c.pdf")
+    service.export(complete_audit, tmp_path / "c.pdf")
     assert "Changessincethepreviousaudit" not in all_text((tmp_path / "c.pdf").read_bytes())

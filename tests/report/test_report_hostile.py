@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from pdf_reading import all_text, attachments, pages_text, reader, squash, xmp_p
 from report_fixtures import new_audit
 from report_http import CountingServer
 
+from app.audit import ChangeKind, ChangeRecord
 from app.report.html import templates_dir, visible_text
 from app.report.pdf import render_attestation, render_transparency
 
@@ -74,10 +76,10 @@ def hostile_render(service, sample_checklist, tmp_path):
     with CountingServer() as server:
         audit_id = fill_hostile(service, sample_checklist, tmp_path, server.url)
         view = service.view(audit_id)
-        changes = [{"kind": "<b>changed</b>", "question_id": "switch_vendor",
-                    "old": hostile(server.url)["link"], "new": CONTROLS}]
-        attestation = render_attestation(view, changes=changes)
-        transparency = render_transparency(view)
+        changes = (ChangeRecord(ChangeKind.ANSWER_CHANGED, "switch_vendor", "<b>changed</b>",
+                                hostile(server.url)["link"], CONTROLS),)
+        attestation = render_attestation(replace(service.attestation(view), changes=changes))
+        transparency = render_transparency(service.attestation(view))
     return server, view, attestation, transparency
 
 
@@ -178,7 +180,7 @@ def test_cjk_text_is_rendered_with_a_real_font(service, sample_checklist, tmp_pa
     evidence = tmp_path / "証拠 한국어.csv"
     evidence.write_text("x", encoding="utf-8")
     service.add_evidence(audit_id, "connected", evidence)
-    rendered = render_attestation(service.view(audit_id))
+    rendered = render_attestation(service.attestation(audit_id))
     assert rendered.missing_glyphs == []
     text = all_text(rendered.pdf)
     assert text.count(CJK) >= 3
@@ -188,7 +190,7 @@ def test_cjk_text_is_rendered_with_a_real_font(service, sample_checklist, tmp_pa
 def test_a_character_without_any_font_is_reported(service, sample_checklist):
     audit_id = new_audit(service, sample_checklist)
     service.set_answer(audit_id, "connected", "yes", note="Linear B \U00010000 and \U0001D11E")
-    rendered = render_attestation(service.view(audit_id))
+    rendered = render_attestation(service.attestation(audit_id))
     if not rendered.missing_glyphs:
         pytest.skip("a font on this machine covers U+10000 and U+1D11E")
     assert "U+10000" in rendered.missing_glyphs

@@ -7,20 +7,18 @@ import json
 
 from report_fixtures import COMPLETE_ANSWERS, new_audit
 
-from app.audit.export import export_audit
 from app.report.manifest import (
     build_manifest,
     build_public_data,
     encode_manifest,
     manifest_bytes,
-    ready_to_sign,
 )
 
 
 def test_manifest_holds_audit_checklist_answers_evidence_findings_history(
         service, complete_audit):
     view = service.view(complete_audit)
-    manifest = build_manifest(view)
+    manifest = build_manifest(service.attestation(view))
 
     assert manifest["format"] == "nlets-audit/manifest"
     assert manifest["audit"]["id"] == complete_audit
@@ -56,7 +54,7 @@ def test_manifest_holds_audit_checklist_answers_evidence_findings_history(
     assert manifest["findings"][0]["severity"] == "critical"
     assert manifest["findings"][0]["recommendation"] == "Block it at the switch."
     assert manifest["evaluation"]["ready_to_sign"] is True
-    assert ready_to_sign(view)
+    assert service.attestation(view).ready
 
 
 def test_hidden_answers_and_not_applicable_reasons_are_kept(service, sample_checklist):
@@ -66,7 +64,7 @@ def test_hidden_answers_and_not_applicable_reasons_are_kept(service, sample_chec
     service.set_not_applicable(audit_id, "review_date", "No review was ever held.")
     service.set_answer(audit_id, "connected", "no")
 
-    manifest = build_manifest(service.view(audit_id))
+    manifest = build_manifest(service.attestation(audit_id))
     answers = {a["question_id"]: a for a in manifest["answers"]}
     assert answers["switch_vendor"]["visible"] is False
     assert answers["switch_vendor"]["value"] == "Vendor A"
@@ -78,8 +76,8 @@ def test_hidden_answers_and_not_applicable_reasons_are_kept(service, sample_chec
 
 
 def test_manifest_bytes_are_canonical_and_stable(service, complete_audit):
-    first = encode_manifest(service.view(complete_audit))
-    second = encode_manifest(service.view(complete_audit))
+    first = encode_manifest(service.attestation(complete_audit))
+    second = encode_manifest(service.attestation(complete_audit))
     assert first.content == second.content
     assert first.sha256 == hashlib.sha256(first.content).hexdigest()
     assert first.content.endswith(b"\n")
@@ -91,7 +89,7 @@ def test_manifest_bytes_are_canonical_and_stable(service, complete_audit):
 
 def test_manifest_ignores_what_signing_changes(service, complete_audit):
     view = service.view(complete_audit)
-    data = build_manifest(view)
+    data = build_manifest(service.attestation(view))
     text = json.dumps(data)
     for field in ("status", "signed_by", "signed_at", "signed_pdf_sha256", "updated_at"):
         assert f'"{field}"' not in json.dumps(data["audit"])
@@ -100,8 +98,8 @@ def test_manifest_ignores_what_signing_changes(service, complete_audit):
 
 def test_json_export_writes_exactly_the_manifest_bytes(service, complete_audit, tmp_path):
     target = tmp_path / "manifest.json"
-    result = export_audit(service, complete_audit[:8], target, "json")
-    expected = encode_manifest(service.view(complete_audit))
+    result = service.export(complete_audit[:8], target, "json")
+    expected = encode_manifest(service.attestation(complete_audit))
     assert target.read_bytes() == expected.content
     assert result.manifest_sha256 == expected.sha256
     assert result.sha256 == expected.sha256
@@ -111,7 +109,7 @@ def test_json_export_writes_exactly_the_manifest_bytes(service, complete_audit, 
 
 def test_public_data_leaves_out_notes_evidence_free_text_and_people(service, complete_audit):
     view = service.view(complete_audit)
-    public = build_public_data(view, "f" * 64)
+    public = build_public_data(service.attestation(view), "f" * 64)
     text = json.dumps(public, ensure_ascii=False)
     for _value, note in COMPLETE_ANSWERS.values():
         if note:

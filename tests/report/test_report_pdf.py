@@ -21,7 +21,7 @@ from pdf_reading import (
 )
 from report_fixtures import COMPLETE_ANSWERS
 
-from app.audit.export import export_audit
+from app.audit import ChangeKind
 from app.checklist.display import format_table, format_value
 from app.report.manifest import encode_manifest
 from app.report.pdf import render_attestation, render_transparency
@@ -29,7 +29,7 @@ from app.report.pdf import render_attestation, render_transparency
 
 @pytest.fixture
 def attestation(service, complete_audit):
-    return render_attestation(service.view(complete_audit))
+    return render_attestation(service.attestation(complete_audit))
 
 
 def test_every_answer_note_evidence_and_finding_is_in_the_text(service, complete_audit,
@@ -69,7 +69,7 @@ def test_manifest_attachment_matches_printed_hash_and_json_export(service, compl
     [content] = files["manifest.json"]
     manifest = json.loads(content)
     assert manifest["audit"]["id"] == complete_audit
-    expected = encode_manifest(service.view(complete_audit))
+    expected = encode_manifest(service.attestation(complete_audit))
     assert content == expected.content
     assert attestation.manifest_sha256 == expected.sha256
 
@@ -80,7 +80,7 @@ def test_manifest_attachment_matches_printed_hash_and_json_export(service, compl
     assert expected.sha256 in printed_hashes(cover)
 
     exported = tmp_path / "m.json"
-    export_audit(service, complete_audit, exported, "json")
+    service.export(complete_audit, exported, "json")
     assert exported.read_bytes() == content
 
     [spec] = filespecs(attestation.pdf)
@@ -120,7 +120,7 @@ def test_complete_audit_has_no_draft_mark_and_a_signature_box(attestation):
 
 
 def test_draft_carries_the_watermark_on_every_page(service, draft_audit):
-    rendered = render_attestation(service.view(draft_audit))
+    rendered = render_attestation(service.attestation(draft_audit))
     pages = pages_text(rendered.pdf)
     assert rendered.draft is True
     assert len(pages) >= 3
@@ -129,32 +129,39 @@ def test_draft_carries_the_watermark_on_every_page(service, draft_audit):
     assert "not for signature" in pages[-1]
     assert "requiredquestionsarenotanswered" in squash(pages[0])
     assert "Notanswered" in all_text(rendered.pdf)
-    transparency = render_transparency(service.view(draft_audit))
+    transparency = render_transparency(service.attestation(draft_audit))
     for page in pages_text(transparency.pdf):
         assert "DRAFT" in page
 
 
-def test_changes_section_only_when_changes_are_given(service, complete_audit):
-    view = service.view(complete_audit)
-    without = all_text(render_attestation(view, changes=None).pdf)
-    assert "Changessincethepreviousaudit" not in without
-    empty = all_text(render_attestation(view, changes=[]).pdf)
+def test_changes_section_only_when_there_is_a_previous_audit(service, complete_audit,
+                                                             sample_checklist):
+    first = service.attestation(complete_audit)
+    assert first.changes is None
+    assert "Changessincethepreviousaudit" not in all_text(render_attestation(first).pdf)
+    follow_up = service.create_audit(sample_checklist, jurisdiction="WA",
+                                     period_start="2026-01-01", period_end="2026-12-31",
+                                     based_on=complete_audit).id
+    carried = service.attestation(follow_up)
+    assert carried.changes == ()
+    empty = all_text(render_attestation(carried).pdf)
     assert "Changessincethepreviousaudit" in empty
     assert "Noanswerorfindingchanged" in empty
-    records = [
-        {"kind": "changed", "question_id": "reason_required", "old": "always", "new": "never"},
-        {"kind": "finding_new", "subject": "no-reason", "label": "Queries need no reason"},
-    ]
-    text = all_text(render_attestation(view, changes=records).pdf)
+    before = service.view(complete_audit).answers["reason_required"].value
+    after = next(o for o in ("always", "never", "some_keys") if o != before)
+    service.set_answer(follow_up, "reason_required", after)
+    changed = service.attestation(follow_up)
+    assert ChangeKind.ANSWER_CHANGED in {c.kind for c in changed.changes}
+    text = all_text(render_attestation(changed).pdf)
     assert "Changessincethepreviousaudit" in text
     assert "Answerchanged" in text and "Isareasoncoderequired?" in text
-    assert "always" in text and "never" in text
-    assert "Newfinding" in text
+    printed = {c.kind.label for c in changed.changes}
+    assert all(squash(label) in text for label in printed)
 
 
 def test_transparency_report_is_the_public_subset(service, complete_audit):
     view = service.view(complete_audit)
-    rendered = render_transparency(view)
+    rendered = render_transparency(service.attestation(view))
     text = all_text(rendered.pdf)
     for _value, note in COMPLETE_ANSWERS.values():
         if note:
@@ -173,7 +180,8 @@ def test_transparency_report_is_the_public_subset(service, complete_audit):
     assert "DQdriverquery" in text
     assert list(attachments(rendered.pdf)) == ["transparency.json"]
     public = json.loads(attachments(rendered.pdf)["transparency.json"][0])
-    assert public["attestation_manifest_sha256"] == encode_manifest(view).sha256
+    assert public["attestation_manifest_sha256"] == encode_manifest(
+        service.attestation(view)).sha256
     assert rendered.attachment_sha256[:16] in text
     assert public["attestation_manifest_sha256"] in printed_hashes(pages_text(rendered.pdf)[0])
     assert xmp_pdfa(rendered.pdf) == {"part": "3", "conformance": "B"}
@@ -182,10 +190,10 @@ def test_transparency_report_is_the_public_subset(service, complete_audit):
 
 
 def test_export_writes_pdf_and_transparency_files(service, complete_audit, tmp_path):
-    pdf = export_audit(service, complete_audit, tmp_path / "a.pdf", "pdf")
+    pdf = service.export(complete_audit, tmp_path / "a.pdf", "pdf")
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF-1.7")
     assert pdf.pages and pdf.pages >= 4 and not pdf.draft
-    public = export_audit(service, complete_audit, tmp_path / "t.pdf", "transparency")
+    public = service.export(complete_audit, tmp_path / "t.pdf", "transparency")
     assert list(attachments((tmp_path / "t.pdf").read_bytes())) == ["transparency.json"]
     assert public.manifest_sha256 == pdf.manifest_sha256
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".part") == []
@@ -193,7 +201,7 @@ def test_export_writes_pdf_and_transparency_files(service, complete_audit, tmp_p
 
 def test_export_reports_progress(service, complete_audit, tmp_path):
     steps = []
-    export_audit(service, complete_audit, tmp_path / "a.pdf", "pdf", progress=steps.append)
+    service.export(complete_audit, tmp_path / "a.pdf", "pdf", progress=steps.append)
     assert steps[0] == "building the manifest"
     assert "laying out the pages" in steps and "writing the PDF/A file" in steps
     assert steps[-1].startswith("writing ")
@@ -227,9 +235,7 @@ def test_poppler_sees_embedded_fonts_and_one_attachment(attestation, tmp_path):
 
 def test_the_attestation_statement_is_printed_as_the_signer_reads_it(service, complete_audit,
                                                                       attestation):
-    from app.report.context import attestation_statement
-
-    paragraphs = attestation_statement(service.view(complete_audit))
+    paragraphs = service.attestation_statement(complete_audit).paragraphs()
     assert paragraphs[0] == "I, the undersigned, attest on behalf of the State of Washington that:"
     assert [p[:3] for p in paragraphs[1:]] == ["1. ", "2. ", "3. "]
     last_page = squash(pages_text(attestation.pdf)[-1])
@@ -243,8 +249,7 @@ def test_carried_forward_audit_shows_unconfirmed_answers_and_changes(service, co
     follow_up = service.create_audit(sample_checklist, jurisdiction="WA",
                                      period_start="2026-01-01", period_end="2026-12-31",
                                      based_on=complete_audit).id
-    carried = render_attestation(service.view(follow_up),
-                                 changes=service.changes_since_previous(follow_up))
+    carried = render_attestation(service.attestation(follow_up))
     assert carried.draft
     text = all_text(carried.pdf)
     assert "carriedforward,notyetconfirmed" in text
@@ -255,8 +260,7 @@ def test_carried_forward_audit_shows_unconfirmed_answers_and_changes(service, co
     view = service.view(follow_up)
     service.confirm(follow_up, list(view.evaluation.unconfirmed))
     service.set_answer(follow_up, "reason_required", "always")
-    changes = service.changes_since_previous(follow_up)
-    final = render_attestation(service.view(follow_up), changes=changes)
+    final = render_attestation(service.attestation(follow_up))
     assert not final.draft
     pages = pages_text(final.pdf)
     assert not any("DRAFT" in page for page in pages)

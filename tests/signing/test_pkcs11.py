@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.audit.attest import sign_audit, verify_attestation
+from app.audit import verify_attestation
 from app.errors import UserFacingError
 from app.report.signing import Pkcs11Key
 
@@ -67,7 +67,7 @@ def token(tmp_path, monkeypatch, certificate):
 
 def test_sign_with_a_token_and_verify(service, complete_audit, certificate, token, tmp_path):
     output = tmp_path / "attestation.pdf"
-    signed = sign_audit(service, complete_audit, Pkcs11Key(token, "piv", "signer", PIN), output)
+    signed = service.sign(complete_audit, Pkcs11Key(token, "piv", "signer", PIN), output)
     assert signed.signer.startswith("Jane Roe")
     result = verify_attestation(output, [certificate.ca_certificate], service)
     assert result.valid, result.signature.problems + result.database_problems
@@ -76,7 +76,7 @@ def test_sign_with_a_token_and_verify(service, complete_audit, certificate, toke
 def test_wrong_pin_is_refused_and_nothing_written(service, complete_audit, token, tmp_path):
     output = tmp_path / "attestation.pdf"
     with pytest.raises(UserFacingError, match="PIN was not accepted"):
-        sign_audit(service, complete_audit, Pkcs11Key(token, "piv", "signer", "000000"),
+        service.sign(complete_audit, Pkcs11Key(token, "piv", "signer", "000000"),
                    output)
     assert not output.exists()
     assert service.get_audit(complete_audit).status == "draft"
@@ -84,5 +84,21 @@ def test_wrong_pin_is_refused_and_nothing_written(service, complete_audit, token
 
 def test_unknown_token_is_explained(service, complete_audit, token, tmp_path):
     with pytest.raises(UserFacingError, match="no token labelled 'nope'"):
-        sign_audit(service, complete_audit, Pkcs11Key(token, "nope", "signer", PIN),
+        service.sign(complete_audit, Pkcs11Key(token, "nope", "signer", PIN),
                    tmp_path / "a.pdf")
+
+
+def test_the_command_line_signs_with_a_token(capsys, db_url, service, complete_audit,
+                                             certificate, token, tmp_path):
+    from app.cli import main
+
+    pin_file = tmp_path / "pin.txt"
+    pin_file.write_text(PIN + "\n")
+    output = tmp_path / "attestation.pdf"
+    code = main(["--db", db_url, "sign", complete_audit, "-o", str(output), "--pkcs11-lib",
+                 str(token), "--token", "piv", "--key", "signer", "--passphrase-file",
+                 str(pin_file), "--yes"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "signed by Jane Roe" in out and PIN not in out + err
+    assert verify_attestation(output, [certificate.ca_certificate], service).valid

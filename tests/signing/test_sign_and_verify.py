@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.audit.attest import sign_audit, verify_attestation
+from app.audit import verify_attestation
 from app.cli import main
 from app.errors import UserFacingError
 from app.report.signing import Pkcs12Key
@@ -14,7 +14,7 @@ from tests.signing.conftest import PASSPHRASE
 
 
 def sign(service, audit_id, certificate, path):
-    return sign_audit(service, audit_id, Pkcs12Key(certificate.signer_pkcs12,
+    return service.sign(audit_id, Pkcs12Key(certificate.signer_pkcs12,
                                                    PASSPHRASE.encode()), path,
                       signer_title="Chief Information Officer")
 
@@ -306,7 +306,7 @@ def test_the_key_must_be_the_named_officials(service, certificate, tmp_path):
     import yaml
     from pypdf import PdfReader
 
-    from app.audit.attest import attestation_statement, same_person
+    from app.audit import same_person
     from app.checklist import load_checklist
 
     root = Path(__file__).resolve().parents[2]
@@ -326,7 +326,7 @@ def test_the_key_must_be_the_named_officials(service, certificate, tmp_path):
         "attesting_official_name": "Roe, Jane",
         "attestation_statement": "qualified",
         "attestation_exceptions": "The contractor's\nportal logs,\nnot yet received."})
-    statement = " ".join(attestation_statement(service, audit))
+    statement = " ".join(service.attestation_statement(audit).paragraphs())
     assert "true and complete, except for the matters set out in the next clause" in statement
     assert ("I do not attest to these matters: The contractor's portal logs, not yet "
             "received.") in statement

@@ -134,12 +134,11 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _run(self, target: Path, fmt: str) -> Any:
-        from app.audit.export import export_audit
 
         def progress(step: str) -> None:
             self.app.call_from_thread(self._progress, step)
 
-        return export_audit(self.service, self.audit.id, target, fmt, progress=progress)
+        return self.service.export(self.audit.id, target, fmt, progress=progress)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Show where the file went, or why nothing was written."""

@@ -14,10 +14,10 @@ from textual.validation import Function
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from app.audit import AuditInfo, AuditService, AuditView
-from app.audit.jurisdictions import JURISDICTIONS
 from app.checklist.bundled import bundled_checklists, resolve_checklist
 from app.checklist.loader import LoadedChecklist
 from app.errors import UserFacingError
+from app.records.jurisdictions import JURISDICTIONS
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
 

@@ -12,8 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from app.audit import AuditService
-from app.audit.query_logs import LogImport, import_query_log
+from app.audit import AuditService, LogImport
 from app.errors import UserFacingError
 from app.tui.dialogs import show_message, unquoted
 
@@ -109,9 +108,9 @@ class QueryLogDialog(ModalScreen[LogImport | None]):
                  dry_run: bool) -> LogImport:
         from app.logs import ColumnMapping
 
-        return import_query_log(self.service, self.audit_id, path,
-                                mapping=ColumnMapping.parse(pairs), answered=answered,
-                                dry_run=dry_run)
+        return self.service.import_query_log(self.audit_id, path,
+                                             mapping=ColumnMapping.parse(pairs),
+                                             answered=answered, dry_run=dry_run)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Show the analysis, or why the log was refused."""

@@ -30,8 +30,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from app.audit import AuditInfo, AuditService
-from app.audit.attest import ATTESTATION_WEIGHT, attestation_statement
+from app.audit import ATTESTATION_WEIGHT, AuditInfo, AuditService, SigningKey, load_signing_key
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
@@ -84,7 +83,7 @@ class SignDialog(ModalScreen[str | None]):
         if self.blockers:
             return
         try:
-            self.statement = attestation_statement(self.service, self.audit.id)
+            self.statement = self.service.attestation_statement(self.audit.id).paragraphs()
         except UserFacingError as exc:
             self.unavailable = str(exc)
 
@@ -202,21 +201,13 @@ class SignDialog(ModalScreen[str | None]):
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()
 
-    def _key(self) -> Any:
-        from app.report.signing import Pkcs11Key, Pkcs12Key
-
+    def _key(self) -> SigningKey:
         secret = self.query_one("#secret", Input).value
         if self._pkcs11():
-            library, token, label = (self._value("#pkcs11-lib"), self._value("#pkcs11-token"),
-                                     self._value("#pkcs11-key"))
-            if not (library and token and label):
-                raise UserFacingError("give the PKCS#11 library, the token label and the key "
-                                      "label")
-            return Pkcs11Key(Path(library).expanduser(), token, label, secret)
-        path = self._value("#pkcs12-path")
-        if not path:
-            raise UserFacingError("give the path of your PKCS#12 (.p12 or .pfx) file")
-        return Pkcs12Key(Path(path).expanduser(), secret.encode())
+            return load_signing_key(pkcs11_lib=self._value("#pkcs11-lib"),
+                                    token=self._value("#pkcs11-token"),
+                                    key_label=self._value("#pkcs11-key"), pin=secret)
+        return load_signing_key(pkcs12=self._value("#pkcs12-path"), passphrase=secret)
 
     def action_sign(self) -> None:
         """Sign in a worker, once the statement is confirmed."""
@@ -246,10 +237,8 @@ class SignDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sign")
     def _sign(self, key: Any, output: Path, title: str | None, tsa: str | None) -> Any:
-        from app.audit.attest import sign_audit
-
-        return sign_audit(self.service, self.audit.id, key, output, signer_title=title,
-                          timestamp_url=tsa)
+        return self.service.sign(self.audit.id, key, output, signer_title=title,
+                                 timestamp_url=tsa)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Show the signed file, or why nothing was signed."""

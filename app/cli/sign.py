@@ -9,7 +9,11 @@ from pathlib import Path
 
 import click
 
+from app.cli.context import Context, pass_context
 from app.errors import CheckFailed, UserFacingError
+
+KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
+"""How the key is named on the command line, added when the key options name no key."""
 
 
 @click.command("sign")
@@ -28,27 +32,30 @@ from app.errors import CheckFailed, UserFacingError
 @click.option("--tsa", metavar="URL", help="An RFC 3161 timestamp server (PAdES B-T).")
 @click.option("--yes", is_flag=True,
               help="Confirm without a prompt that you have read the statement.")
-@click.pass_context
-def sign_command(ctx: click.Context, audit: str, output: Path, pkcs12: Path | None,
+@pass_context
+def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
                  pkcs11_lib: Path | None, token: str | None, key_label: str | None,
                  passphrase_file: Path | None, signer_title: str | None, tsa: str | None,
                  yes: bool) -> None:
     """Sign the attestation of a complete audit (PAdES) and lock the audit."""
-    from app.audit.attest import ATTESTATION_WEIGHT, attestation_statement, sign_audit
-    from app.report.signing import Pkcs11Key, Pkcs12Key
+    from app.audit import (
+        ATTESTATION_WEIGHT,
+        KeyChoiceError,
+        KeySource,
+        key_source,
+        load_signing_key,
+    )
 
-    if bool(pkcs12) == bool(pkcs11_lib):
-        raise UserFacingError("give either --pkcs12 FILE or --pkcs11-lib LIB --token LABEL "
-                              "--key LABEL")
-    if pkcs11_lib and not (token and key_label):
-        raise UserFacingError("--pkcs11-lib needs --token LABEL and --key LABEL")
-    service = ctx.obj.service()
+    try:
+        source = key_source(pkcs12=pkcs12, pkcs11_lib=pkcs11_lib, token=token,
+                            key_label=key_label)
+    except KeyChoiceError as exc:
+        raise UserFacingError(f"{exc}; the options are {KEY_OPTIONS}") from None
+    service = ctx.service()
     review = service.review(audit)
     if not review.ready:
-        listed = "\n".join(f"  - {gap}" for gap in review.blockers[:20])
-        raise UserFacingError(f"audit {service.resolve(audit)[:12]} cannot be signed yet:\n"
-                              f"{listed}")
-    statement = attestation_statement(service, audit)
+        raise UserFacingError(review.refusal(service.resolve(audit)))
+    statement = service.attestation_statement(audit).paragraphs()
     click.echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
     click.echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
     if not yes:
@@ -57,11 +64,12 @@ def sign_command(ctx: click.Context, audit: str, output: Path, pkcs12: Path | No
                                   "(there is no terminal to ask)")
         if not click.confirm("Sign this attestation?", err=True, default=False):
             raise UserFacingError("not signed")
-    secret = _secret(passphrase_file, "PIN" if pkcs11_lib else "passphrase")
-    key = (Pkcs12Key(pkcs12, secret.encode()) if pkcs12 else
-           Pkcs11Key(pkcs11_lib, token, key_label, secret))
-    signed = sign_audit(service, audit, key, output, signer_title=signer_title,
-                        timestamp_url=tsa)
+    if source is KeySource.PKCS12:
+        key = load_signing_key(pkcs12=pkcs12, passphrase=_secret(passphrase_file, "passphrase"))
+    else:
+        key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
+                               pin=_secret(passphrase_file, "PIN"))
+    signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa)
     click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
                f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
 
@@ -70,12 +78,12 @@ def sign_command(ctx: click.Context, audit: str, output: Path, pkcs12: Path | No
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               help="A trusted root certificate (PEM or DER); may be repeated.")
-@click.pass_context
-def verify_command(ctx: click.Context, file: Path, trust: tuple[Path, ...]) -> None:
+@pass_context
+def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...]) -> None:
     """Say whether a signed attestation is intact, who signed it and when."""
-    from app.audit.attest import verify_attestation
+    from app.audit import verify_attestation
 
-    service = ctx.obj.service() if _database_given(ctx) else None
+    service = ctx.service() if ctx.database_given() else None
     result = verify_attestation(file, list(trust), service)
     check = result.signature
     yes_no = {True: "yes", False: "NO"}
@@ -113,7 +121,7 @@ def verify_command(ctx: click.Context, file: Path, trust: tuple[Path, ...]) -> N
 def test_certificate_command(out: Path, name: str, key_type: str,
                              passphrase_file: Path | None) -> None:
     """Make a local TEST CA and signing certificate. NOT FOR REAL ATTESTATIONS."""
-    from app.report.testca import TEST_LABEL, make_test_certificate
+    from app.audit import TEST_LABEL, make_test_certificate
 
     secret = _secret(passphrase_file, "new passphrase", confirm=True)
     try:
@@ -148,9 +156,3 @@ def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
         raise UserFacingError(f"the {what} is empty")
     return secret
 
-
-def _database_given(ctx: click.Context) -> bool:
-    """Compare with a database only when one was named or the default one exists."""
-    from app.store.database import DATABASE_FILE, data_home
-
-    return bool(ctx.obj.db) or (data_home() / DATABASE_FILE).is_file()

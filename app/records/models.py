@@ -1,4 +1,4 @@
-"""Plain models that the services return: never ORM rows."""
+"""Plain read models of audits: what the services return and the reports print, never ORM rows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from app.checklist.evaluate import AnswerState, Evaluation
 from app.checklist.loader import LoadedChecklist
+from app.records.enums import AuditStatus, EventKind
 
 
 @dataclass
@@ -43,7 +44,7 @@ class AuditInfo:
     checklist_id: str
     checklist_version: str
     checklist_sha256: str
-    status: str
+    status: AuditStatus
     based_on: str | None
     auditor: str
     created_at: str
@@ -58,7 +59,7 @@ class AuditInfo:
     @property
     def read_only(self) -> bool:
         """Signed audits cannot change."""
-        return self.status == "signed"
+        return self.status == AuditStatus.SIGNED
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class HistoryEvent:
     seq: int
     at: str
     actor: str
-    kind: str
+    kind: EventKind
     question_id: str | None
     old: Any | None
     new: Any | None

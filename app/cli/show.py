@@ -1,16 +1,47 @@
-"""`nlets-audit show`: an audit as text or JSON."""
+"""`nlets-audit show`, `review` and `diff`: an audit, what blocks its signature, and what
+changed between two audits, as text or JSON."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from app.audit.diff import AuditDiff
-from app.audit.models import AuditInfo, AuditView
-from app.audit.review import Review
-from app.checklist.display import format_table, format_value
-from app.checklist.evaluate import AnswerState
-from app.checklist.model import QuestionType
+import click
+
+from app.cli.context import Context, pass_context
+
+if TYPE_CHECKING:
+    from app.audit import AuditDiff, AuditInfo, AuditView, Review
+
+
+@click.command("show")
+@click.argument("audit")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def show_audit(ctx: Context, audit: str, as_json: bool) -> None:
+    """Show an audit's answers, progress and findings."""
+    view = ctx.service().view(audit)
+    click.echo(show_json(view) if as_json else show_text(view))
+
+
+@click.command("review")
+@click.argument("audit")
+@pass_context
+def review_command(ctx: Context, audit: str) -> None:
+    """What stands between the audit and its signature, and what else to look at."""
+    click.echo(show_review(ctx.service().review(audit)))
+
+
+@click.command("diff")
+@click.argument("audit")
+@click.argument("other")
+@pass_context
+def diff(ctx: Context, audit: str, other: str) -> None:
+    """Show what changed from AUDIT (the earlier) to OTHER (the later)."""
+    service = ctx.service()
+    click.echo(show_diff(service.diff(audit, other), service.get_audit(audit),
+                         service.get_audit(other)))
 
 
 def show_json(view: AuditView) -> str:
@@ -37,6 +68,10 @@ def show_json(view: AuditView) -> str:
 
 def show_text(view: AuditView) -> str:
     """The audit, its answers, progress and findings as readable text."""
+    from app.checklist.display import format_table, format_value
+    from app.checklist.evaluate import AnswerState
+    from app.checklist.model import QuestionType
+
     audit, evaluation = view.audit, view.evaluation
     progress = evaluation.progress
     lines = [

@@ -33,3 +33,27 @@ def normalise_jurisdiction(code: str) -> str:
     raise UserFacingError(
         f"unknown jurisdiction {code!r}: give a two-letter postal code of a state, DC or a "
         "territory, such as WA or PR")
+
+
+COMMONWEALTHS = {"KY", "MA", "PA", "VA"}
+FORMAL_NAMES = {
+    "DC": "the District of Columbia",
+    "PR": "the Commonwealth of Puerto Rico",
+    "MP": "the Commonwealth of the Northern Mariana Islands",
+    "GU": "Guam",
+    "AS": "American Samoa",
+    "VI": "the United States Virgin Islands",
+}
+
+
+def jurisdiction_name(code: str) -> str:
+    """The jurisdiction's common name ("Washington"), or the code when it is unknown."""
+    return JURISDICTIONS.get(code, code)
+
+
+def formal_name(code: str) -> str:
+    """The jurisdiction as a sentence names it: "the State of Washington", "Guam"."""
+    if code in FORMAL_NAMES:
+        return FORMAL_NAMES[code]
+    name = jurisdiction_name(code)
+    return f"the {'Commonwealth' if code in COMMONWEALTHS else 'State'} of {name}"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from app.cli.context import Context, pass_context
+
 
 @click.group("logs")
 def logs_group() -> None:
@@ -26,19 +28,17 @@ def logs_group() -> None:
               help="The file's format (default: from its name).")
 @click.option("--dry-run", is_flag=True, help="Analyse and show; record nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
-@click.pass_context
-def logs_import(ctx: click.Context, audit: str, file: Path, pairs: tuple[str, ...],
+@pass_context
+def logs_import(ctx: Context, audit: str, file: Path, pairs: tuple[str, ...],
                 answered: tuple[str, ...], file_format: str | None, dry_run: bool,
                 as_json: bool) -> None:
     """Count FILE's queries by agency, month and message key; check each block; fill the
     answers the checklist names and keep the analysis as evidence."""
-    from app.audit.query_logs import import_query_log
-    from app.logs import ColumnMapping
+    from app.audit import ColumnMapping
 
-    result = import_query_log(ctx.obj.service(), audit, file,
-                              mapping=ColumnMapping.parse(pairs),
-                              answered=answered, file_format=file_format,
-                              dry_run=dry_run)
+    result = ctx.service().import_query_log(audit, file, mapping=ColumnMapping.parse(pairs),
+                                            answered=answered, file_format=file_format,
+                                            dry_run=dry_run)
     if as_json:
         click.echo(json.dumps({**result.analysis.to_json(), "filled": result.filled,
                                "not_filled": result.not_filled, "warnings": result.warnings,

@@ -1,0 +1,261 @@
+"""Changing answers: set, note, not applicable, clear, import and confirm."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.audit import convert
+from app.audit.clock import utc_now
+from app.audit.core import ServiceCore, answer_facts
+from app.audit.history import append_event
+from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
+from app.checklist.conditions import describe
+from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate
+from app.checklist.model import Checklist, Question
+from app.checklist.values import InvalidValue, validate_value
+from app.errors import UserFacingError
+from app.records import AnswerInfo, EventKind
+from app.store.tables import AnswerRow, AuditRow
+
+
+class AnswerOps(ServiceCore):
+    """The answer-changing operations of the audit services; each change is one commit."""
+
+    def set_answer(self, ref: str, question_id: str, value: Any, *, note: str | None = None,
+                   reason: str | None = None) -> AnswerInfo:
+        """Record `value` as the answer to a visible question; the note too, if given."""
+        return self._change(ref, question_id, EventKind.ANSWER_SET, reason, value=value, note=note,
+                            state=AnswerState.ANSWERED)
+
+    def set_note(self, ref: str, question_id: str, note: str,
+                 reason: str | None = None) -> AnswerInfo:
+        """Record the auditor's note on a question, leaving its answer as it is."""
+        return self._change(ref, question_id, EventKind.NOTE_SET, reason, note=note)
+
+    def set_not_applicable(self, ref: str, question_id: str, reason: str) -> AnswerInfo:
+        """Mark a question not applicable; the reason is required and kept."""
+        text = limited((reason or "").strip(), REASON_LIMIT, "reason")
+        if not text:
+            raise UserFacingError("say why the question does not apply: a reason is required")
+        return self._change(ref, question_id, EventKind.NOT_APPLICABLE, None, na_reason=text,
+                            state=AnswerState.NOT_APPLICABLE)
+
+    def clear_answer(self, ref: str, question_id: str, reason: str | None = None) -> AnswerInfo:
+        """Remove the answer (and not-applicable mark) of a question; the note stays."""
+        return self._change(ref, question_id, EventKind.ANSWER_CLEARED, reason, clear=True)
+
+    def import_answers(self, ref: str, entries: Mapping[str, Any], source: str = "import",
+                       ) -> int:
+        """Record many answers at once, all or nothing; returns how many changed.
+
+        Each entry maps a question id to a value, or to a mapping with any of `value`,
+        `note` and `not_applicable` (the reason). Entries are applied in checklist order,
+        so an answer may reveal a question answered later in the same file.
+        """
+        if not isinstance(entries, Mapping) or not all(isinstance(k, str) for k in entries):
+            raise UserFacingError(f"{source}: expected a mapping of question id to value, "
+                                  "with each question id written as text")
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = self._writable(session, audit_id)
+            checklist = self._checklist(session, row.checklist_sha256).checklist
+            unknown = sorted(set(entries) - {q.id for q in checklist.questions()})
+            if unknown:
+                raise UserFacingError(f"{source}: unknown question(s) {', '.join(unknown)}; "
+                                      "`nlets-audit show AUDIT` lists the question ids")
+            answers = {a.question_id: a for a in self._answers(session, audit_id).values()}
+            facts = answer_facts(answers)
+            planned: list[tuple[Question, dict[str, Any]]] = []
+            for question in checklist.questions():
+                if question.id not in entries:
+                    continue
+                try:
+                    change = _import_entry(question, entries[question.id], source)
+                except InvalidValue as exc:
+                    raise UserFacingError(f"{source}: {exc}") from None
+                evaluation = evaluate(checklist, facts)
+                if not evaluation.visible[question.id] and ("value" in change
+                                                            or "na_reason" in change):
+                    raise UserFacingError(_hidden_message(question, source))
+                _refuse_audit_record_change(question, row, change, source)
+                if "value" in change:
+                    facts[question.id] = AnswerFacts(change["value"], AnswerState.ANSWERED)
+                elif "na_reason" in change:
+                    facts[question.id] = AnswerFacts(None, AnswerState.NOT_APPLICABLE)
+                planned.append((question, change))
+            changed = 0
+            for question, change in planned:
+                if self._apply(session, row, question.id, EventKind.ANSWER_IMPORTED, source,
+                               **change):
+                    changed += 1
+        return changed
+
+    def confirm(self, ref: str, question_ids: list[str]) -> int:
+        """Confirm carried-forward answers as still true; returns how many were confirmed."""
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = self._writable(session, audit_id)
+            evaluation = self._evaluate(session, row)
+            checklist = self._checklist(session, row.checklist_sha256).checklist
+            answers = {a.question_id: a for a in session.exec(
+                select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()}
+            for question_id in question_ids:
+                answer = answers.get(question_id)
+                question = checklist.question(question_id)
+                if question is None:
+                    raise UserFacingError(f"the checklist has no question {question_id!r}")
+                if answer is None or answer.state != AnswerState.CARRIED_UNCONFIRMED.value:
+                    raise UserFacingError(f"{question_id!r} has no carried-forward answer "
+                                          "waiting for confirmation")
+                if not evaluation.visible[question_id]:
+                    raise UserFacingError(_hidden_message(question))
+            for question_id in dict.fromkeys(question_ids):
+                answer = answers[question_id]
+                old = convert.answer_snapshot(answer)
+                answer.state = (AnswerState.NOT_APPLICABLE if answer.value_json is None
+                                and answer.na_reason else AnswerState.ANSWERED).value
+                answer.updated_by, answer.updated_at = self.actor, utc_now()
+                session.add(answer)
+                append_event(session, row, at=answer.updated_at, actor=self.actor,
+                             kind=EventKind.ANSWER_CONFIRMED, question_id=question_id, old=old,
+                             new=convert.answer_snapshot(answer))
+        return len(dict.fromkeys(question_ids))
+
+    def _fill_from_audit(self, session: Session, row: AuditRow, checklist: Checklist) -> None:
+        """Answer the questions that repeat the audit record (jurisdiction, period)."""
+        session.flush()
+        for question in checklist.questions():
+            if not question.from_audit:
+                continue
+            try:
+                value = validate_value(question, _audit_value(row, question.from_audit))
+            except InvalidValue:
+                continue  # the checklist offers no option for this jurisdiction
+            if self._evaluate(session, row).visible[question.id]:
+                self._apply(session, row, question.id, EventKind.ANSWER_SET,
+                            "from the audit record", value=value, state=AnswerState.ANSWERED)
+                session.flush()
+
+    def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
+                **change: Any) -> AnswerInfo:
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = self._writable(session, audit_id)
+            checklist = self._checklist(session, row.checklist_sha256).checklist
+            question = checklist.question(question_id)
+            if question is None:
+                raise UserFacingError(f"the checklist has no question {question_id!r}; "
+                                      "`nlets-audit show AUDIT` lists the question ids")
+            if "na_reason" in change and not question.allow_not_applicable:
+                raise UserFacingError(f"question {question_id!r} cannot be marked not "
+                                      "applicable: every audit must answer it")
+            if "value" in change:
+                change["value"] = validate_value(question, change["value"])
+            _refuse_audit_record_change(question, row, change)
+            if "note" in change and change["note"] is not None:
+                change["note"] = limited(change["note"], NOTE_LIMIT, "note")
+            if "value" in change or "na_reason" in change:
+                evaluation = self._evaluate(session, row)
+                if not evaluation.visible[question_id]:
+                    raise UserFacingError(_hidden_message(question))
+            self._apply(session, row, question_id, kind, reason, **change)
+            session.flush()
+            answer = session.exec(select(AnswerRow).where(
+                AnswerRow.audit_id == audit_id, AnswerRow.question_id == question_id)).first()
+            return convert.answer_info(answer) if answer else _empty_answer(question_id)
+
+    def _apply(self, session: Session, audit: AuditRow, question_id: str, kind: EventKind,
+               reason: str | None, *, value: Any = None, note: str | None = None,
+               state: AnswerState | None = None, na_reason: str | None = None,
+               clear: bool = False) -> bool:
+        """Change one answer row and append its event; False when nothing changed."""
+        answer = session.exec(select(AnswerRow).where(
+            AnswerRow.audit_id == audit.id, AnswerRow.question_id == question_id)).first()
+        old = convert.answer_snapshot(answer)
+        now = utc_now()
+        if answer is None:
+            answer = AnswerRow(audit_id=audit.id, question_id=question_id, value_json=None,
+                               note="", state=AnswerState.ANSWERED.value, na_reason=None,
+                               updated_by=self.actor, updated_at=now)
+        if clear:
+            answer.value_json, answer.na_reason = None, None
+            answer.state = AnswerState.ANSWERED.value
+        if state == AnswerState.ANSWERED:
+            answer.value_json = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            answer.state, answer.na_reason = state.value, None
+        elif state == AnswerState.NOT_APPLICABLE:
+            answer.value_json, answer.na_reason = None, na_reason
+            answer.state = state.value
+        if note is not None:
+            answer.note = note
+        new = convert.answer_snapshot(answer)
+        if new == old or (old is None and new["value"] is None and not new["note"]
+                          and new["na_reason"] is None):
+            return False
+        answer.updated_by, answer.updated_at = self.actor, now
+        session.add(answer)
+        append_event(session, audit, at=now, actor=self.actor, kind=kind,
+                     question_id=question_id, old=old, new=new,
+                     reason=limited(reason, REASON_LIMIT, "reason") if reason else None)
+        return True
+
+
+def _audit_value(row: AuditRow, field: str) -> str:
+    return row.jurisdiction.lower() if field == "jurisdiction" else getattr(row, field)
+
+
+def _refuse_audit_record_change(question: Question, row: AuditRow, change: dict[str, Any],
+                                source: str | None = None) -> None:
+    """Questions that repeat the audit record take its value and no other."""
+    if not question.from_audit:
+        return
+    expected = _audit_value(row, question.from_audit)
+    if change.get("value", expected) != expected or "na_reason" in change or change.get(
+            "clear"):
+        prefix = f"{source}: " if source else ""
+        raise UserFacingError(
+            f"{prefix}question {question.id!r} is filled in from the audit record "
+            f"({question.from_audit} {expected}); it cannot be changed here")
+
+
+def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        return {"value": validate_value(question, raw), "state": AnswerState.ANSWERED}
+    unknown = set(raw) - {"value", "note", "not_applicable"}
+    if unknown or ("value" in raw and "not_applicable" in raw):
+        raise UserFacingError(
+            f"{source}: {question.id}: an entry is a value, or a mapping of value, note and "
+            "not_applicable (the reason), not both value and not_applicable")
+    change: dict[str, Any] = {}
+    if "value" in raw:
+        change.update(value=validate_value(question, raw["value"]), state=AnswerState.ANSWERED)
+    for key in ("note", "not_applicable"):
+        if key in raw and not isinstance(raw[key], str):
+            raise UserFacingError(f"{source}: {question.id}: {key} takes text; got "
+                                  f"{raw[key]!r}")
+    if "not_applicable" in raw:
+        if not question.allow_not_applicable:
+            raise UserFacingError(f"{source}: {question.id}: this question cannot be marked "
+                                  "not applicable")
+        reason = limited(str(raw["not_applicable"] or "").strip(), REASON_LIMIT, "reason")
+        if not reason:
+            raise UserFacingError(f"{source}: {question.id}: not_applicable needs a reason")
+        change.update(na_reason=reason, state=AnswerState.NOT_APPLICABLE)
+    if "note" in raw:
+        change["note"] = limited(str(raw["note"] or ""), NOTE_LIMIT, "note")
+    return change
+
+
+def _hidden_message(question: Question, source: str | None = None) -> str:
+    prefix = f"{source}: " if source else ""
+    condition = describe(question.visible_if) if question.visible_if else "its condition"
+    return (f"{prefix}question {question.id!r} does not apply to this audit: it is asked only "
+            f"when {condition}. Answer the earlier questions first")
+
+
+def _empty_answer(question_id: str) -> AnswerInfo:
+    return AnswerInfo(question_id, None, "", AnswerState.ANSWERED, None, "", "")

@@ -1,0 +1,27 @@
+"""The attestation's content, decided once per export or signing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.audit.query_logs import recorded_analyses
+from app.audit.review import review
+from app.audit.statement import attestation_statement
+from app.records import Attestation, AuditView, Signatory
+
+if TYPE_CHECKING:
+    from app.audit.service import AuditService
+
+
+def assemble_attestation(service: AuditService, view: AuditView, *,
+                         signatory: Signatory | None = None) -> Attestation:
+    """Everything the attestation of `view` prints: readiness and what blocks it, the
+    statement, the changes since the previous audit and the recorded log analyses."""
+    gaps = review(view)
+    changes = service.changes_since_previous(view)
+    return Attestation(
+        view=view, ready=gaps.ready, blockers=tuple(gaps.blockers),
+        draft_reasons=tuple(gaps.draft_reasons), statement=attestation_statement(view),
+        changes=None if changes is None else tuple(changes),
+        logs=tuple(recorded_analyses(service, view)),
+        signatory=signatory or Signatory(name=view.audit.signed_by))

@@ -1,0 +1,96 @@
+"""Evidence files: attached to questions, stored by SHA-256 inside the database."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from pathlib import Path
+
+from sqlmodel import select
+
+from app.audit import convert
+from app.audit.clock import utc_now
+from app.audit.core import ServiceCore
+from app.audit.history import append_event
+from app.audit.inputs import checked_date
+from app.errors import UserFacingError
+from app.records import EventKind, EvidenceInfo
+from app.store.database import StoreError
+from app.store.tables import EvidenceBlobRow, EvidenceRow
+
+
+class EvidenceOps(ServiceCore):
+    """Attaching and reading evidence files, and the stored signed attestation."""
+
+    def add_evidence(self, ref: str, question_id: str, path: str | Path,
+                     effective_date: str | None = None) -> EvidenceInfo:
+        """Attach a file to a question, stored by its SHA-256 inside the database."""
+        path = Path(path)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise UserFacingError(f"cannot read evidence file {path}: "
+                                  f"{exc.strerror or exc}") from None
+        return self.add_evidence_content(ref, question_id, path.name, content, effective_date)
+
+    def add_evidence_content(self, ref: str, question_id: str, name: str, content: bytes,
+                             effective_date: str | None = None, *,
+                             reason: str | None = None) -> EvidenceInfo:
+        """Attach `content` under the file name `name` to a question, by its SHA-256;
+        `reason` says in the history where it came from."""
+        effective = checked_date(effective_date, "effective date") if effective_date else None
+        digest = hashlib.sha256(content).hexdigest()
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = self._writable(session, audit_id)
+            if self._checklist(session, row.checklist_sha256).checklist.question(
+                    question_id) is None:
+                raise UserFacingError(f"the checklist has no question {question_id!r}")
+            same = session.exec(select(EvidenceRow).where(
+                EvidenceRow.audit_id == audit_id, EvidenceRow.question_id == question_id,
+                EvidenceRow.sha256 == digest)).first()
+            if same is not None:
+                raise UserFacingError(
+                    f"this file is already attached to {question_id!r}, as {same.name!r} "
+                    f"(added {same.added_at[:10]} by {same.added_by}; SHA-256 {digest[:16]}…)")
+            if session.get(EvidenceBlobRow, digest) is None:
+                session.add(EvidenceBlobRow(sha256=digest, content=content))
+                session.flush()
+            now = utc_now()
+            evidence = EvidenceRow(
+                audit_id=audit_id, question_id=question_id, sha256=digest,
+                name=readable_name(name),
+                size=len(content),
+                media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                effective_date=effective, added_at=now, added_by=self.actor)
+            session.add(evidence)
+            session.flush()
+            append_event(session, row, at=now, actor=self.actor, kind=EventKind.EVIDENCE_ADDED,
+                         question_id=question_id, new=convert.evidence_snapshot(evidence),
+                         reason=reason)
+            return convert.evidence_info(evidence)
+
+    def evidence_content(self, sha256: str) -> bytes:
+        """The bytes of a stored evidence file."""
+        with self.store.session() as session:
+            blob = session.get(EvidenceBlobRow, sha256)
+            if blob is None:
+                raise UserFacingError(f"no evidence file with SHA-256 {sha256}")
+            return blob.content
+
+    def signed_pdf(self, ref: str) -> bytes:
+        """The signed attestation exactly as it was written when the audit was signed."""
+        audit = self.get_audit(ref)
+        if not audit.signed_pdf_sha256:
+            raise UserFacingError(f"audit {audit.id[:12]} is not signed")
+        with self.store.session() as session:
+            blob = session.get(EvidenceBlobRow, audit.signed_pdf_sha256)
+            if blob is None:
+                raise StoreError("the signed attestation is missing from the database; "
+                                 "restore the database from a backup")
+            return blob.content
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become the replacement character."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

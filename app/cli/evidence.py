@@ -1,0 +1,37 @@
+"""`nlets-audit evidence add` and `evidence list`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.cli.context import Context, pass_context
+
+
+@click.group("evidence")
+def evidence_group() -> None:
+    """Attach and list evidence files."""
+
+
+@evidence_group.command("add")
+@click.argument("audit")
+@click.argument("question")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--effective", metavar="DATE", help="The date the evidence speaks for.")
+@pass_context
+def evidence_add(ctx: Context, audit: str, question: str, file: Path,
+                 effective: str | None) -> None:
+    """Attach FILE to QUESTION; it is stored by its SHA-256."""
+    added = ctx.service().add_evidence(audit, question, file, effective)
+    click.echo(f"{added.sha256}  {added.name} ({added.size} bytes) -> {question}")
+
+
+@evidence_group.command("list")
+@click.argument("audit")
+@pass_context
+def evidence_list(ctx: Context, audit: str) -> None:
+    """List the evidence of an audit with SHA-256 hashes."""
+    for item in ctx.service().view(audit).evidence:
+        click.echo(f"{item.sha256}  {item.question_id}  {item.name}  {item.size} bytes  "
+                   f"effective {item.effective_date or '—'}")

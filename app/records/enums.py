@@ -1,0 +1,53 @@
+"""Domain words that are stored, hashed into the history, or compared: never bare strings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditStatus(StrEnum):
+    """Where an audit stands: a draft changes; a signed audit is read-only."""
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class EventKind(StrEnum):
+    """The kinds of history event. The values are hashed into the chain: never rename one."""
+
+    AUDIT_CREATED = "audit_created"
+    ANSWER_SET = "answer_set"
+    ANSWER_IMPORTED = "answer_imported"
+    NOTE_SET = "note_set"
+    NOT_APPLICABLE = "not_applicable"
+    ANSWER_CLEARED = "answer_cleared"
+    ANSWER_CONFIRMED = "answer_confirmed"
+    ANSWER_CARRIED = "answer_carried"
+    CARRIED_FORWARD = "carried_forward"
+    EVIDENCE_ADDED = "evidence_added"
+    AUDIT_SIGNED = "audit_signed"
+
+
+class ChangeKind(StrEnum):
+    """How an audit differs from the one it was started from."""
+
+    ANSWER_CHANGED = "answer_changed"
+    QUESTION_ADDED = "question_added"
+    QUESTION_DROPPED = "question_dropped"
+    FINDING_NEW = "finding_new"
+    FINDING_RESOLVED = "finding_resolved"
+
+    @property
+    def label(self) -> str:
+        """How a report names the kind of change."""
+        return _CHANGE_LABELS[self]
+
+
+_CHANGE_LABELS = {
+    ChangeKind.ANSWER_CHANGED: "Answer changed",
+    ChangeKind.QUESTION_ADDED: "New question",
+    ChangeKind.QUESTION_DROPPED: "Question dropped",
+    ChangeKind.FINDING_NEW: "New finding",
+    ChangeKind.FINDING_RESOLVED: "Finding resolved",
+}
+
