@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from sqlmodel import Session, col, select
 
@@ -21,6 +21,8 @@ from app.store.tables import (
     EvidenceRow,
     HistoryEventRow,
 )
+
+EVENT_BATCH = 500
 
 
 class ServiceCore:
@@ -122,7 +124,9 @@ def answer_facts(answers: Mapping[str, AnswerInfo]) -> dict[str, AnswerFacts]:
     return {qid: convert.answer_facts(a) for qid, a in answers.items()}
 
 
-def ordered_events(session: Session, audit_id: str) -> list[HistoryEventRow]:
-    """Every history event of an audit, oldest first."""
-    return list(session.exec(select(HistoryEventRow).where(HistoryEventRow.audit_id == audit_id)
-                             .order_by(col(HistoryEventRow.seq))).all())
+def streamed_events(session: Session, audit_id: str) -> Iterator[HistoryEventRow]:
+    """Every history event of an audit, oldest first, read a batch at a time: a long
+    history is never all in memory unless the caller keeps it."""
+    statement = (select(HistoryEventRow).where(HistoryEventRow.audit_id == audit_id)
+                 .order_by(col(HistoryEventRow.seq)).execution_options(yield_per=EVENT_BATCH))
+    yield from session.exec(statement)

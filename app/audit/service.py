@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from app.audit import convert
 from app.audit.answers import AnswerOps
 from app.audit.carry import carry_forward
 from app.audit.clock import utc_now
-from app.audit.core import audit_row, ordered_events
+from app.audit.core import audit_row, streamed_events
 from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.evidence import EvidenceOps
 from app.audit.history import append_event
@@ -233,19 +233,24 @@ class AuditService(AnswerOps, EvidenceOps):
 
     def history(self, ref: str) -> list[HistoryEvent]:
         """Every recorded change of the audit, oldest first."""
+        return list(self.iter_history(ref))
+
+    def iter_history(self, ref: str) -> Iterator[HistoryEvent]:
+        """Every recorded change of the audit, oldest first, read as it is consumed: a
+        long history is shown in bounded memory."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
-            return [convert.history_event(e) for e in ordered_events(session, audit_id)]
+            for event in streamed_events(session, audit_id):
+                yield convert.history_event(event)
 
     def verify_history(self, ref: str) -> HistoryReport:
-        """Check the hash chain and that answers and evidence match what it records."""
+        """Check the hash chain and that answers and evidence match what it records; the
+        events are streamed, so a long history is checked in bounded memory."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
-            events = ordered_events(session, audit_id)
-            problems = history_problems(session, row, events)
-            head = events[-1].hash if events else None
-        return HistoryReport(audit_id, len(events), head, problems)
+            check = history_problems(session, row, streamed_events(session, audit_id))
+        return HistoryReport(audit_id, check.events, check.head, check.problems)
 
 
 def audit_metadata(row: AuditRow) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def history_verify(ctx: Context, audit: str) -> None:
 @pass_context
 def history_show(ctx: Context, audit: str) -> None:
     """List every recorded change, oldest first."""
-    for event in ctx.service().history(audit):
+    for event in ctx.service().iter_history(audit):
         subject = f" {event.question_id}" if event.question_id else ""
         reason = f"  ({event.reason})" if event.reason else ""
         click.echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}")
