@@ -124,6 +124,11 @@ def answer_facts(answers: Mapping[str, AnswerInfo]) -> dict[str, AnswerFacts]:
     return {qid: convert.answer_facts(a) for qid, a in answers.items()}
 
 
+def ordered_events(session: Session, audit_id: str) -> list[HistoryEventRow]:
+    """Every history event of an audit, oldest first."""
+    return list(streamed_events(session, audit_id))
+
+
 def streamed_events(session: Session, audit_id: str) -> Iterator[HistoryEventRow]:
     """Every history event of an audit, oldest first, read a batch at a time: a long
     history is never all in memory unless the caller keeps it."""
