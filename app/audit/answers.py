@@ -177,8 +177,8 @@ class AnswerOps(ServiceCore):
 
     def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
                 **change: Any) -> AnswerInfo:
-        audit_id = self.resolve(ref)
         with self.store.session() as session:
+            audit_id = self.resolve_in(session, ref)
             row = self._writable(session, audit_id)
             checklist = self._checklist(session, row.checklist_sha256).checklist
             question = checklist.question(question_id)
@@ -193,10 +193,9 @@ class AnswerOps(ServiceCore):
             _refuse_audit_record_change(question, row, change)
             if "note" in change and change["note"] is not None:
                 change["note"] = limited(change["note"], NOTE_LIMIT, "note")
-            if "value" in change or "na_reason" in change:
-                evaluation = self._evaluate(session, row)
-                if not evaluation.visible[question_id]:
-                    raise UserFacingError(_hidden_message(question))
+            if ("value" in change or "na_reason" in change) and not self._visible(
+                    session, row, question_id):
+                raise UserFacingError(_hidden_message(question))
             self._apply(session, row, question_id, kind, reason, **change)
             session.flush()
             answer = session.exec(select(AnswerRow).where(

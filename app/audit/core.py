@@ -9,7 +9,13 @@ from sqlmodel import Session, col, select
 
 from app.audit import convert
 from app.audit.clock import current_actor
-from app.checklist.evaluate import AnswerFacts, Evaluation, evaluate
+from app.checklist.evaluate import (
+    AnswerFacts,
+    Evaluation,
+    evaluate,
+    is_visible,
+    visibility_inputs,
+)
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
@@ -35,15 +41,19 @@ class ServiceCore:
 
     def resolve(self, ref: str) -> str:
         """The full id of the audit named by `ref`, an id or a unique prefix of one."""
+        with self.store.session() as session:
+            return self.resolve_in(session, ref)
+
+    def resolve_in(self, session: Session, ref: str) -> str:
+        """`resolve`, within a session the caller already holds (one fewer transaction)."""
         ref = (ref or "").strip().lower()
         if not ref or any(c not in "0123456789abcdef" for c in ref):
             raise UserFacingError(f"{ref!r} is not an audit id: ids are hexadecimal "
                                   "(`nlets-audit list` shows them)")
-        with self.store.session() as session:
-            if session.get(AuditRow, ref) is not None:
-                return ref
-            matches = session.exec(select(AuditRow.id).where(AuditRow.id.startswith(ref))
-                                   .limit(6)).all()
+        if session.get(AuditRow, ref) is not None:
+            return ref
+        matches = session.exec(select(AuditRow.id).where(AuditRow.id.startswith(ref))
+                               .limit(6)).all()
         if not matches:
             raise UserFacingError(f"no audit with id {ref!r}; `nlets-audit list` shows them")
         if len(matches) > 1:
@@ -69,12 +79,8 @@ class ServiceCore:
                 select(EvidenceRow).where(EvidenceRow.audit_id == audit_id)
                 .order_by(col(EvidenceRow.id))).all()]
             info = convert.audit_info(row)
-            carried = session.exec(select(HistoryEventRow).where(
-                HistoryEventRow.audit_id == audit_id,
-                HistoryEventRow.kind == EventKind.CARRIED_FORWARD)).first()
-            signed = session.exec(select(HistoryEventRow).where(
-                HistoryEventRow.audit_id == audit_id,
-                HistoryEventRow.kind == EventKind.AUDIT_SIGNED)).first()
+            carried = _event_of_kind(session, row, EventKind.CARRIED_FORWARD)
+            signed = _event_of_kind(session, row, EventKind.AUDIT_SIGNED)
         evaluation = evaluate(checklist.checklist, answer_facts(answers))
         report = (CarryReport.from_json(json.loads(carried.new_json))
                   if carried is not None and carried.new_json else None)
@@ -106,6 +112,16 @@ class ServiceCore:
         rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()
         return {row.question_id: convert.answer_info(row) for row in rows}
 
+    def _visible(self, session: Session, row: AuditRow, question_id: str) -> bool:
+        """Whether one question is shown, reading only the answers that decide it."""
+        checklist = self._checklist(session, row.checklist_sha256).checklist
+        inputs = visibility_inputs(checklist, question_id)
+        rows = session.exec(select(AnswerRow).where(
+            AnswerRow.audit_id == row.id, col(AnswerRow.question_id).in_(inputs))).all() \
+            if inputs else []
+        facts = {r.question_id: convert.answer_facts(convert.answer_info(r)) for r in rows}
+        return is_visible(checklist, question_id, facts)
+
     def _evaluate(self, session: Session, row: AuditRow) -> Evaluation:
         checklist = self._checklist(session, row.checklist_sha256).checklist
         return evaluate(checklist, answer_facts(self._answers(session, row.id)))
@@ -122,6 +138,24 @@ def audit_row(session: Session, audit_id: str) -> AuditRow:
 def answer_facts(answers: Mapping[str, AnswerInfo]) -> dict[str, AnswerFacts]:
     """What evaluation needs of each stored answer."""
     return {qid: convert.answer_facts(a) for qid, a in answers.items()}
+
+
+def _event_of_kind(session: Session, row: AuditRow, kind: EventKind,
+                   ) -> HistoryEventRow | None:
+    """The carry-forward or signing event of an audit, found without reading its whole
+    history: carrying forward is recorded as the audit is created (among its first
+    events) and only for an audit based on another; signing is recorded last, and only
+    for an audit marked signed (one unlocked behind the tool's back is caught by
+    `history verify`, which reads every event)."""
+    statement = select(HistoryEventRow).where(HistoryEventRow.audit_id == row.id,
+                                              HistoryEventRow.kind == kind)
+    if kind == EventKind.CARRIED_FORWARD:
+        if not row.based_on:
+            return None
+        return session.exec(statement.order_by(col(HistoryEventRow.seq)).limit(1)).first()
+    if row.status != AuditStatus.SIGNED and not row.signed_at:
+        return None
+    return session.exec(statement.order_by(col(HistoryEventRow.seq).desc()).limit(1)).first()
 
 
 def ordered_events(session: Session, audit_id: str) -> list[HistoryEventRow]:

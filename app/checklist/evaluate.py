@@ -139,6 +139,22 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
                       check_warnings(checklist, effective))
 
 
+def visibility_inputs(checklist: Checklist, question_id: str) -> set[str]:
+    """The questions whose answers decide whether `question_id` is shown: those its
+    condition reads, and theirs in turn."""
+    found: set[str] = set()
+    pending = [question_id]
+    while pending:
+        question = checklist.question(pending.pop())
+        if question is None or question.visible_if is None:
+            continue
+        for _, comparison in comparisons(question.visible_if):
+            if comparison.question not in found:
+                found.add(comparison.question)
+                pending.append(comparison.question)
+    return found
+
+
 def is_visible(checklist: Checklist, question_id: str,
                answers: Mapping[str, AnswerFacts]) -> bool:
     """Whether one question is shown for `answers`, as `evaluate` would say, reading only

@@ -6,7 +6,13 @@ import random
 from pathlib import Path
 
 from app.checklist import load_checklist
-from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate, is_visible
+from app.checklist.evaluate import (
+    AnswerFacts,
+    AnswerState,
+    evaluate,
+    is_visible,
+    visibility_inputs,
+)
 from app.checklist.model import QuestionType
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +59,9 @@ def test_one_question_visibility_matches_the_whole_evaluation():
             for question in questions:
                 assert is_visible(checklist, question.id, answers) == whole[question.id], (
                     path.name, question.id)
+                inputs = visibility_inputs(checklist, question.id)
+                only_inputs = {qid: facts for qid, facts in answers.items() if qid in inputs}
+                assert is_visible(checklist, question.id, only_inputs) == whole[question.id]
                 hidden_seen += not whole[question.id]
                 shown_seen += whole[question.id]
         assert hidden_seen and shown_seen  # both outcomes were exercised
