@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from sqlmodel import Session, col, select
 
@@ -86,6 +87,13 @@ class ServiceCore:
                   if carried is not None and carried.new_json else None)
         attested = (signed.prev_hash, signed.seq - 1) if signed else None
         return AuditView(info, checklist, answers, evidence, evaluation, report, attested)
+
+    def view_with(self, view: AuditView, answer: AnswerInfo) -> AuditView:
+        """`view` as it stands after `answer` was saved (as the service returned it):
+        evaluated again, without reading the audit back from the database."""
+        answers = {**view.answers, answer.question_id: answer}
+        evaluation = evaluate(view.checklist.checklist, answer_facts(answers))
+        return replace(view, answers=answers, evaluation=evaluation)
 
     def _writable(self, session: Session, audit_id: str) -> AuditRow:
         row = audit_row(session, audit_id)
