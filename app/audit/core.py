@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import convert
 from app.audit.clock import current_actor
+from app.audit.listing import ListingCounts
 from app.checklist.evaluate import (
     AnswerFacts,
     Evaluation,
@@ -39,6 +40,7 @@ class ServiceCore:
         self.store = store
         self.actor = actor or current_actor()
         self._checklists: dict[str, LoadedChecklist] = {}
+        self._listing = ListingCounts()
 
     def resolve(self, ref: str) -> str:
         """The full id of the audit named by `ref`, an id or a unique prefix of one."""

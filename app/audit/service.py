@@ -117,14 +117,9 @@ class AuditService(AnswerOps, EvidenceOps):
         """Every audit, most recently changed first, with progress and finding counts."""
         with self.store.session() as session:
             rows = session.exec(select(AuditRow).order_by(col(AuditRow.updated_at).desc())).all()
-            summaries = []
-            for row in rows:
-                evaluation = self._evaluate(session, row)
-                summaries.append(AuditSummary(convert.audit_info(row),
-                                              evaluation.progress.done,
-                                              evaluation.progress.total,
-                                              len(evaluation.findings)))
-        return summaries
+            counts = self._listing.counts(
+                session, rows, lambda sha256: self._checklist(session, sha256).checklist)
+            return [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
 
     def delete_draft(self, ref: str) -> None:
         """Delete a draft audit with its answers, history and evidence records."""
