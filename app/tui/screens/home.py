@@ -66,12 +66,10 @@ class HomeScreen(Screen[None]):
         yield Static("", id="audit-detail", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        """Fill the table."""
-        self.reload()
-
     def on_screen_resume(self) -> None:
-        """Coming back from an audit: show its new progress."""
+        """Shown (at start, or back from an audit): fill the table with the audits as
+        they are now. Textual resumes a screen as it first shows it, so this is the one
+        listing at start."""
         self.reload()
 
     def reload(self) -> None:
