@@ -4,6 +4,7 @@ Everything a caller needs is named here; callers never reach into the submodules
 """
 
 from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, same_person
+from app.audit.conflicts import UNCHECKED, StaleAnswer
 from app.audit.diff import AuditDiff
 from app.audit.export import FORMATS, ExportResult
 from app.audit.keys import (
@@ -38,8 +39,10 @@ from app.records import (
 from app.report.testca import TEST_LABEL, make_test_certificate
 from app.store import open_store
 from app.store.database import DATABASE_FILE, data_home
+from app.store.grants import grants_sql
 
 __all__ = [
+    "UNCHECKED",
     "ATTESTATION_WEIGHT",
     "DATABASE_FILE",
     "FORMATS",
@@ -67,10 +70,12 @@ __all__ = [
     "LogImport",
     "Review",
     "Signatory",
+    "StaleAnswer",
     "SignedAudit",
     "SigningKey",
     "Statement",
     "data_home",
+    "grants_sql",
     "key_source",
     "load_signing_key",
     "make_test_certificate",

@@ -39,6 +39,7 @@ from app.records import (
     Statement,
     normalise_jurisdiction,
 )
+from app.store.locks import retry_conflicts
 from app.store.tables import (
     AnswerRow,
     AuditRow,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 class AuditService(AnswerOps, EvidenceOps):
     """Create, read and change audits; every change is committed and recorded in history."""
 
+    @retry_conflicts
     def create_audit(self, checklist: LoadedChecklist, *, jurisdiction: str,
                      period_start: str, period_end: str, title: str | None = None,
                      auditor: str | None = None, based_on: str | None = None) -> AuditInfo:
@@ -121,6 +123,7 @@ class AuditService(AnswerOps, EvidenceOps):
                 session, rows, lambda sha256: self._checklist(session, sha256).checklist)
             return [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
 
+    @retry_conflicts
     def delete_draft(self, ref: str) -> None:
         """Delete a draft audit with its answers, history and evidence records."""
         audit_id = self.resolve(ref)
