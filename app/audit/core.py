@@ -55,7 +55,8 @@ class ServiceCore:
         if not ref or any(c not in "0123456789abcdef" for c in ref):
             raise UserFacingError(f"{ref!r} is not an audit id: ids are hexadecimal "
                                   "(`nlets-audit list` shows them)")
-        if session.get(AuditRow, ref) is not None:
+        # the id alone, not the row: a change locks the audit and only then reads its row
+        if session.exec(select(AuditRow.id).where(AuditRow.id == ref)).first() is not None:
             return ref
         matches = session.exec(select(AuditRow.id).where(AuditRow.id.startswith(ref))
                                .limit(6)).all()
