@@ -14,7 +14,7 @@ from app.audit.keys import (
     key_source,
     load_signing_key,
 )
-from app.audit.query_logs import LogImport
+from app.audit.query_logs import LogImport, query_log_map
 from app.audit.review import Review
 from app.audit.service import AuditService
 from app.audit.verify import AttestationCheck, verify_attestation
@@ -80,6 +80,7 @@ __all__ = [
     "load_signing_key",
     "make_test_certificate",
     "open_store",
+    "query_log_map",
     "same_person",
     "verify_attestation",
 ]

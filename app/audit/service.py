@@ -145,9 +145,9 @@ class AuditService(AnswerOps, EvidenceOps):
             session.execute(delete(EvidenceBlobRow).where(
                 col(EvidenceBlobRow.sha256).not_in(kept)))
 
-    def review(self, ref: str) -> Review:
+    def review(self, ref: str | AuditView) -> Review:
         """Gaps, unconfirmed carried answers, stale evidence, and findings of an audit."""
-        return review(self.view(ref))
+        return review(ref if isinstance(ref, AuditView) else self.view(ref))
 
     def diff(self, old_ref: str, new_ref: str) -> AuditDiff:
         """How the audit `new_ref` differs from the audit `old_ref`."""
