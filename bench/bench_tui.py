@@ -321,6 +321,9 @@ async def _switch_floor() -> dict[str, float | list[float]]:
             if switch == TIMED_SWITCHES + WARM_SWITCHES:
                 result["heap_before"] = _heap()
             cpu = time.process_time()
+            for field in container.query(Input):
+                # as the audit screen does: Textual's own subscription would keep it alive
+                app.screen.text_selection_started_signal.unsubscribe(field)
             await container.remove_children()
             await container.mount_all(
                 [Vertical(Static(f"Generated question {q + 1} of section {switch + 1}?"),
