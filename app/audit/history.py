@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -77,10 +78,12 @@ def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind
     return row
 
 
-def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
-    """What is wrong with the chain itself: order, links, hashes, and the stored head."""
+def chain_problems(events: Iterable[HistoryEventRow], audit: AuditRow) -> list[str]:
+    """What is wrong with the chain itself: order, links, hashes, and the stored head.
+    Reads `events` (oldest first) once, so that they may be streamed."""
     problems = []
     previous = GENESIS
+    count, last = 0, None
     for expected_seq, row in enumerate(events, start=1):
         if row.seq != expected_seq:
             problems.append(f"event {expected_seq} is missing (found event {row.seq} instead)")
@@ -88,12 +91,12 @@ def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
             problems.append(f"event {row.seq} does not link to the event before it")
         if event_hash(row) != row.hash:
             problems.append(f"event {row.seq} ({row.kind}) was altered: its hash does not match")
-        previous = row.hash
-    if audit.history_length != len(events) or audit.history_head != (
-            events[-1].hash if events else None):
+        previous = last = row.hash
+        count = expected_seq
+    if audit.history_length != count or audit.history_head != last:
         problems.append(
             f"the audit records {audit.history_length} events ending in "
-            f"{(audit.history_head or 'none')[:12]}, but the history holds {len(events)} "
-            f"ending in {(events[-1].hash if events else 'none')[:12]}: events were removed "
+            f"{(audit.history_head or 'none')[:12]}, but the history holds {count} "
+            f"ending in {(last or 'none')[:12]}: events were removed "
             "or added behind the tool's back")
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from app.audit import convert
 from app.audit.answers import AnswerOps
 from app.audit.carry import carry_forward
 from app.audit.clock import utc_now
-from app.audit.core import audit_row, ordered_events
+from app.audit.core import audit_row, streamed_events
 from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.evidence import EvidenceOps
 from app.audit.history import append_event
@@ -145,14 +145,9 @@ class AuditService(AnswerOps, EvidenceOps):
         """Every audit, most recently changed first, with progress and finding counts."""
         with self.store.session() as session:
             rows = session.exec(select(AuditRow).order_by(col(AuditRow.updated_at).desc())).all()
-            summaries = []
-            for row in rows:
-                evaluation = self._evaluate(session, row)
-                summaries.append(AuditSummary(convert.audit_info(row),
-                                              evaluation.progress.done,
-                                              evaluation.progress.total,
-                                              len(evaluation.findings)))
-        return summaries
+            counts = self._listing.counts(
+                session, rows, lambda sha256: self._checklist(session, sha256).checklist)
+            return [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
 
     def history_heads(self) -> dict[str, tuple[int, str | None]]:
         """Each audit's history length and head: a cheap way to notice changes made
@@ -270,19 +265,24 @@ class AuditService(AnswerOps, EvidenceOps):
 
     def history(self, ref: str) -> list[HistoryEvent]:
         """Every recorded change of the audit, oldest first."""
+        return list(self.iter_history(ref))
+
+    def iter_history(self, ref: str) -> Iterator[HistoryEvent]:
+        """Every recorded change of the audit, oldest first, read as it is consumed: a
+        long history is shown in bounded memory."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
-            return [convert.history_event(e) for e in ordered_events(session, audit_id)]
+            for event in streamed_events(session, audit_id):
+                yield convert.history_event(event)
 
     def verify_history(self, ref: str) -> HistoryReport:
-        """Check the hash chain and that answers and evidence match what it records."""
+        """Check the hash chain and that answers and evidence match what it records; the
+        events are streamed, so a long history is checked in bounded memory."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
-            events = ordered_events(session, audit_id)
-            problems = history_problems(session, row, events)
-            head = events[-1].hash if events else None
-        return HistoryReport(audit_id, len(events), head, problems)
+            check = history_problems(session, row, streamed_events(session, audit_id))
+        return HistoryReport(audit_id, check.events, check.head, check.problems)
 
 
 def audit_metadata(row: AuditRow) -> dict[str, Any]:

@@ -261,9 +261,13 @@ class AuditPane(Screen[None]):
         self.refresh_bindings()
 
     def on_question_card_saved(self, event: QuestionCard.Saved) -> None:
-        """After a save: refresh visibility, progress and markers from the service."""
+        """After a save: refresh visibility, progress and markers. The service evaluates
+        the view again with the saved answer; only other changes (evidence) read it back."""
         self._leave_anyway = False
-        self.reload()
+        if event.answer is None:
+            self.reload()
+        else:
+            self.view = self.service.view_with(self.view, event.answer)
         self.show_view()
 
     def refused(self) -> list[QuestionCard]:

@@ -69,8 +69,7 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Fill the table, and follow the database."""
-        self.reload()
+        """Follow the database (the table is filled when the screen is first shown)."""
         self.set_interval(FOLLOW_SECONDS, self.follow_database, name="follow database")
 
     def follow_database(self) -> bool:
@@ -86,7 +85,9 @@ class HomeScreen(Screen[None]):
         return True
 
     def on_screen_resume(self) -> None:
-        """Coming back from an audit: show its new progress."""
+        """Shown (at start, or back from an audit): fill the table with the audits as
+        they are now. Textual resumes a screen as it first shows it, so this is the one
+        listing at start."""
         self.reload()
 
     def reload(self) -> None:
