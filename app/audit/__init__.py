@@ -16,7 +16,7 @@ from app.audit.keys import (
 from app.audit.query_logs import LogImport
 from app.audit.review import Review
 from app.audit.service import AuditService
-from app.audit.verify import AttestationCheck, verify_attestation
+from app.audit.verify import AttestationCheck, extend_attestation, verify_attestation
 from app.logs import ColumnMapping
 from app.records import (
     JURISDICTIONS,
@@ -71,6 +71,7 @@ __all__ = [
     "SigningKey",
     "Statement",
     "data_home",
+    "extend_attestation",
     "key_source",
     "load_signing_key",
     "make_test_certificate",

@@ -24,8 +24,9 @@ def canonical_json(value: Any) -> str | None:
     return None if value is None else canonical_text(value)
 
 
-def event_hash(row: HistoryEventRow) -> str:
-    """The SHA-256 of an event's fields and the hash of the event before it."""
+def event_hash(row: HistoryEventRow, prev: str | None = None) -> str:
+    """The SHA-256 of an event's fields and the hash of the event before it (`prev`, else
+    the one the event records)."""
     payload = {
         "audit_id": row.audit_id,
         "seq": row.seq,
@@ -36,7 +37,7 @@ def event_hash(row: HistoryEventRow) -> str:
         "old": row.old_json,
         "new": row.new_json,
         "reason": row.reason,
-        "prev": row.prev_hash,
+        "prev": row.prev_hash if prev is None else prev,
     }
     return hashlib.sha256(canonical_text(payload).encode("utf-8")).hexdigest()
 
@@ -91,3 +92,36 @@ def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
             f"ending in {(events[-1].hash if events else 'none')[:12]}: events were removed "
             "or added behind the tool's back")
     return problems
+
+
+def recomputed_heads(events: list[HistoryEventRow]) -> list[str]:
+    """The chain's hashes recomputed from each event's stored fields, from the genesis: a
+    rewritten event changes its own and every later one, whatever the stored hashes say."""
+    heads = []
+    previous = GENESIS
+    for row in events:
+        previous = event_hash(row, previous)
+        heads.append(previous)
+    return heads
+
+
+def anchor_problems(events: list[HistoryEventRow], head: str, length: int | None,
+                    ) -> list[str]:
+    """Problems when the chain recomputed from the stored events does not pass through
+    `head` (at event `length` when given): a head recorded earlier, or the signed one."""
+    heads = recomputed_heads(events)
+    if length is not None:
+        if length > len(heads):
+            return [f"the history holds {len(heads)} events, fewer than the {length} that "
+                    "were recorded: events were removed"]
+        if length > 0 and heads[length - 1] == head:
+            return []
+        if length == 0 and head in (None, GENESIS):
+            return []
+        return [f"the history recomputed up to event {length} ends in "
+                f"{(heads[length - 1] if length else GENESIS)[:12]}, not in the recorded head "
+                f"{head[:12]}: the history was rewritten"]
+    if head in heads:
+        return []
+    return [f"the head {head[:12]} recorded earlier is not in this history: events up to "
+            "it were rewritten or removed"]

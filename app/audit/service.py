@@ -17,7 +17,7 @@ from app.audit.clock import utc_now
 from app.audit.core import audit_row, ordered_events
 from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.evidence import EvidenceOps
-from app.audit.history import append_event
+from app.audit.history import anchor_problems, append_event
 from app.audit.inputs import checked_date, clean_line
 from app.audit.integrity import history_problems
 from app.audit.review import Review, review
@@ -186,18 +186,23 @@ class AuditService(AnswerOps, EvidenceOps):
         return export_audit(self, ref, path, fmt, progress=progress)
 
     def sign(self, ref: str, key: SigningKey, output: Path, *, signer_title: str | None = None,
-             timestamp_url: str | None = None) -> SignedAudit:
-        """Render the final attestation of a ready audit, sign it, write it, lock the audit."""
+             timestamp_url: str | None = None, trust: Sequence[Path] = ()) -> SignedAudit:
+        """Render the final attestation of a ready audit, sign it, write it, lock the audit.
+
+        The key's certificate must chain to the office's trust roots (`trust` and the trust
+        store, see `app.audit.trust`) and be valid and unrevoked now, else nothing happens.
+        """
         from app.audit.attest import sign_audit
 
         return sign_audit(self, ref, key, output, signer_title=signer_title,
-                          timestamp_url=timestamp_url)
+                          timestamp_url=timestamp_url, trust=tuple(trust))
 
-    def verify_attestation(self, path: Path, trust: list[Path]) -> AttestationCheck:
+    def verify_attestation(self, path: Path, trust: list[Path], *, at: str | None = None,
+                           online: bool = True) -> AttestationCheck:
         """Check a signed attestation file and compare it with the audit stored here."""
         from app.audit.verify import verify_attestation
 
-        return verify_attestation(path, trust, self)
+        return verify_attestation(path, trust, self, at=at, online=online)
 
     def import_query_log(self, ref: str, path: Path, *, mapping: ColumnMapping | None = None,
                          answered: Sequence[str] = (), file_format: str | None = None,
@@ -237,13 +242,18 @@ class AuditService(AnswerOps, EvidenceOps):
         with self.store.session() as session:
             return [convert.history_event(e) for e in ordered_events(session, audit_id)]
 
-    def verify_history(self, ref: str) -> HistoryReport:
-        """Check the hash chain and that answers and evidence match what it records."""
+    def verify_history(self, ref: str, *, head: str | None = None,
+                       length: int | None = None) -> HistoryReport:
+        """Check the hash chain and that answers and evidence match what it records; with
+        `head`, also that the chain recomputed from the stored events passes through that
+        head (at event `length` when given), as recorded earlier by an export or signing."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
             events = ordered_events(session, audit_id)
             problems = history_problems(session, row, events)
+            if head is not None:
+                problems += anchor_problems(events, head, length)
             head = events[-1].hash if events else None
         return HistoryReport(audit_id, len(events), head, problems)
 
