@@ -273,7 +273,7 @@ def require_valid(check: AttestationCheck) -> None:
 
 
 def extend_attestation(path: Path, output: Path, timestamp_url: str,
-                       trust: list[Path]) -> str:
+                       trust: list[Path], *, at: str | None = None) -> str:
     """Add fresh validation data and a new document timestamp to a VALID signed file and
     write it to `output` (a new file); refused, with the reasons, when the file is not
     VALID now. Returns what was added."""
@@ -284,13 +284,14 @@ def extend_attestation(path: Path, output: Path, timestamp_url: str,
 
     if output.exists() or output.is_symlink():
         raise UserFacingError(f"{output} already exists; choose a new file name")
-    before = verify_attestation(path, trust)
+    moment = parse_moment(at)
+    before = verify_attestation(path, trust, at=at)
     if not before.valid:
         raise CheckFailed("only a VALID attestation can be extended; this one is not:\n"
                           + "\n".join(f"  - {r}" for r in before.reasons))
     anchors = office_trust(trust)
-    extended = extend_signed_pdf(path.read_bytes(), timestamp_url, anchors)
-    after = verify_signed_pdf(extended, anchors)
+    extended = extend_signed_pdf(path.read_bytes(), timestamp_url, anchors, at=moment)
+    after = verify_signed_pdf(extended, anchors, at=moment)
     if not after.valid:
         raise CheckFailed("the extended file would not verify, so it was not written:\n"
                           + "\n".join(f"  - {r}" for r in after.problems))

@@ -126,6 +126,7 @@ def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | 
     lines += [f"    - {e.kind} {e.field}: {e.signer}"
               + (f", {e.time}" if e.time else "")
               + (f" — {e.problem}" if e.problem else " — valid")
+              + (f" (revocation checked with {e.revocation})" if e.revocation else "")
               for e in check.signatures]
     lines += [f"  problem: {p}" for p in check.problems + result.problems]
     lines += [f"  note: {n}" for n in result.notes]
@@ -142,12 +143,16 @@ def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | 
               required=True, help="Where to write the extended file (must not exist).")
 @click.option("--tsa", metavar="URL", required=True, help="An RFC 3161 timestamp server.")
 @TRUST_OPTION
-def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...]) -> None:
+@click.option("--at", "at", metavar="TIME",
+              help="Check the file and its validation data as of this ISO time instead of "
+                   "now (for tests and rehearsals; an archive extends now).")
+def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...],
+                   at: str | None) -> None:
     """Add fresh validation data and a new document timestamp to a VALID signed file, as
     archives do before certificates or algorithms expire."""
     from app.audit import extend_attestation
 
-    result = extend_attestation(file, output, tsa, list(trust))
+    result = extend_attestation(file, output, tsa, list(trust), at=at)
     click.echo(f"extended {file} into {output}: {result}")
 
 
@@ -174,7 +179,9 @@ def test_certificate_command(out: Path, name: str, key_type: str,
                "Anyone can make a certificate like this one: a signature made with it proves\n"
                "nothing about who signed. Use it only to try the tool.\n"
                f"  signing key and certificate: {made.signer_pkcs12}\n"
-               f"  test CA certificate (pass to verify --trust): {made.ca_certificate}")
+               f"  test CA certificate: {made.ca_certificate}\n"
+               f"  test CA revocation list: {made.ca_crl}\n"
+               "Give both to sign and verify: --trust CA --trust CRL")
 
 
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:

@@ -78,11 +78,11 @@ def check_signing_key(key: Pkcs12Key | Pkcs11Key, trust: TrustAnchors, *,
         _with_pkcs11(key, lambda signer: _check_certificate(signer, trust, online))
 
 
-def _validation_context(trust: TrustAnchors, online: bool) -> Any:
+def _validation_context(trust: TrustAnchors, online: bool, at: Any = None) -> Any:
     from pyhanko_certvalidator import ValidationContext
 
     return ValidationContext(trust_roots=list(trust.roots), crls=list(trust.crls),
-                             allow_fetching=online, revocation_mode="require")
+                             allow_fetching=online, revocation_mode="require", moment=at)
 
 
 def _check_certificate(signer: Any, trust: TrustAnchors, online: bool) -> None:
@@ -142,7 +142,8 @@ def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, *, box: SignatureBox | None
                                                   trust))
 
 
-def extend_signed_pdf(data: bytes, timestamp_url: str, trust: TrustAnchors) -> bytes:
+def extend_signed_pdf(data: bytes, timestamp_url: str, trust: TrustAnchors, *,
+                      at: Any = None) -> bytes:
     """Add fresh validation data and a new document timestamp over the whole file, in
     incremental updates (every earlier signature stays intact)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -150,7 +151,7 @@ def extend_signed_pdf(data: bytes, timestamp_url: str, trust: TrustAnchors) -> b
     from pyhanko.sign.timestamps import HTTPTimeStamper
     from pyhanko.sign.validation import add_validation_info
 
-    context = _validation_context(trust, True)
+    context = _validation_context(trust, True, at)
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         if not reader.embedded_signatures:

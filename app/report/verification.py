@@ -192,9 +192,15 @@ class _Validator:
             return self.dss.as_validation_context(kwargs)
         return ValidationContext(**kwargs)
 
-    def attempts(self) -> list[tuple[bool, str]]:
-        """Embedded data first; online when allowed."""
-        return [(False, EMBEDDED)] + ([(True, ONLINE)] if self.online else [])
+    def attempts(self, present: bool = False) -> list[tuple[bool, str]]:
+        """Embedded data first, online when allowed; online first when validating at the
+        present (no timestamp proves an earlier time), so a revocation since signing is
+        seen, with the embedded data used only when the services cannot be reached."""
+        if not self.online:
+            return [(False, EMBEDDED)]
+        if present:
+            return [(True, ONLINE), (False, EMBEDDED)]
+        return [(False, EMBEDDED), (True, ONLINE)]
 
     def document_timestamp(self, signature: Any, moment: dt.datetime,
                            ) -> tuple[SignatureEntry, dt.datetime | None]:
@@ -208,6 +214,8 @@ class _Validator:
                 moment, fetch))
             if status.intact and status.valid and status.trusted:
                 used = source
+                break
+            if not (status.intact and status.valid) or _indication(status) in FINAL:
                 break
         assert status is not None
         time = status.timestamp
@@ -237,7 +245,7 @@ class _Validator:
                                     match_all_key_usages=True)
         status = None
         used = None
-        for fetch, source in self.attempts():
+        for fetch, source in self.attempts(present=claimed is None and document_time is None):
             status = validate_pdf_signature(
                 signature, signer_validation_context=self.context(when, fetch),
                 ts_validation_context=self.context(timestamp_moment, fetch),
@@ -246,6 +254,8 @@ class _Validator:
             if status.trusted and timestamp_ok:
                 used = source
                 break
+            if _indication(status) in FINAL:
+                break  # revoked, expired, untrusted: other revocation data cannot mend it
         assert status is not None
         if claimed is not None and not _timestamp_ok(status):
             when = timestamp_moment
@@ -373,6 +383,17 @@ def _attestation_facts(signature: Any, status: Any, revocation: str | None,
     )
 
 
+FINAL = {"REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE", "EXPIRED", "NOT_YET_VALID",
+         "NO_CERTIFICATE_CHAIN_FOUND", "CHAIN_CONSTRAINTS_FAILURE",
+         "SIG_CONSTRAINTS_FAILURE", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"}
+"""Failures that other revocation data cannot mend."""
+
+
+def _indication(status: Any) -> str | None:
+    indication = getattr(status, "trust_problem_indic", None)
+    return getattr(indication, "name", None)
+
+
 def _timestamp_ok(status: Any) -> bool:
     timestamp = status.timestamp_validity
     return bool(timestamp is not None and timestamp.intact and timestamp.valid
@@ -394,6 +415,15 @@ def _coverage(signature: Any) -> str:
     return str(getattr(level, "name", level))
 
 
+STALE = ("no current revocation data could be found for it (the embedded data are out of "
+         "date and the CRL/OCSP services were not reachable or not asked; extend the file "
+         "while they are)")
+
+
+OUT_OF_BOUNDS = ("the certificate had expired or was not yet valid at that time, and no "
+                 "timestamp proves an earlier signing time")
+
+
 def _reason(status: Any) -> str:
     """The validator's reason in words."""
     indication = getattr(status, "trust_problem_indic", None)
@@ -405,10 +435,10 @@ def _reason(status: Any) -> str:
         "REVOKED_CA_NO_POE": "a certificate of its chain was revoked",
         "NO_CERTIFICATE_CHAIN_FOUND": "it does not chain to a trusted root",
         "NO_POE": "its time of use is not proven",
-        "OUT_OF_BOUNDS_NO_POE": "it was used outside its validity period",
-        "OUT_OF_BOUNDS_NOT_REVOKED": "it was used outside its validity period",
-        "TRY_LATER": "no current revocation data could be found for it (embedded data are "
-                     "out of date and the CRL/OCSP services were not reachable or not asked)",
+        "OUT_OF_BOUNDS_NO_POE": OUT_OF_BOUNDS,
+        "OUT_OF_BOUNDS_NOT_REVOKED": OUT_OF_BOUNDS,
+        "TRY_LATER": STALE,
+        "CERTIFICATE_CHAIN_GENERAL_FAILURE": STALE,
         "REVOCATION_OUT_OF_BOUNDS_NO_POE": "its revocation data do not cover the time",
         "CHAIN_CONSTRAINTS_FAILURE": "its key usage or chain constraints do not allow this "
                                      "use (an attestation needs non-repudiation)",
