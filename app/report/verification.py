@@ -112,7 +112,7 @@ def verify_signed_pdf(data: bytes, trust: TrustAnchors, *, at: dt.datetime | Non
         reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        if not data.startswith(b"%PDF"):
+        if b"%PDF" not in data[:1024] and b"%%EOF" not in data:
             raise UserFacingError(f"not a readable PDF: {exc}") from None
         raise CheckFailed(f"the file is damaged: it cannot be read as a PDF ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - any parser failure on a damaged file
@@ -358,7 +358,10 @@ def _attestation_facts(signature: Any, status: Any, revocation: str | None,
     last = later[-1] if later else signature
     if _coverage(last) != "ENTIRE_FILE" and not data.rstrip(b"\r\n\t \0").endswith(b"%%EOF"):
         own.append("bytes were added after the end of the last revision of the file")
-    own += _metadata_changes(data, signature)
+    if status.intact:
+        own += _metadata_changes(data, signature)
+    own += [f"the unused space of the {s.field_name} signature was changed"
+            for s in [signature, *later] if _padding_changed(s.pkcs7_content)]
     manifest = _signed_manifest(signature)
     additions = [f"{s.sig_object_type.strip('/')} {s.field_name}" for s in later]
     if later or modification == "LTA_UPDATES":
@@ -392,6 +395,19 @@ FINAL = {"REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE", "EXPIRED", "NOT_YET_V
 def _indication(status: Any) -> str | None:
     indication = getattr(status, "trust_problem_indic", None)
     return getattr(indication, "name", None)
+
+
+def _padding_changed(contents: bytes) -> bool:
+    """True when the bytes after the signature's DER value in /Contents are not zeros."""
+    if len(contents) < 2 or contents[0] != 0x30:
+        return True
+    first = contents[1]
+    if first < 0x80:
+        size, header = first, 2
+    else:
+        count = first & 0x7F
+        size, header = int.from_bytes(contents[2:2 + count], "big"), 2 + count
+    return any(contents[header + size:])
 
 
 def _timestamp_ok(status: Any) -> bool:
