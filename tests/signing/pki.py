@@ -82,8 +82,9 @@ class TestPKI:
     def issue(self, name: str, *, not_before: dt.datetime | None = None,
               not_after: dt.datetime | None = None, non_repudiation: bool = True,
               digital_signature: bool = True, timestamping: bool = False,
-              pointers: bool = True, rsa_key: bool = False, issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey]
-              | None = None) -> Issued:
+              pointers: bool = True, rsa_key: bool = False,
+              issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None = None,
+              ) -> Issued:
         """A certificate for `name` signed by the root (or `issuer`), saved as PKCS#12."""
         ca_cert, ca_key = issuer or (self.root, self.key)
         key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import json
+import os
 from pathlib import Path
 
 import pytest
