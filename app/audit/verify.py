@@ -197,10 +197,13 @@ def _compare_with_database(service: AuditService, audit_id: str, data: bytes,
         rebuilt = {}
         problems.append(f"the stored audit cannot be read: {exc}")
     problems += manifest_differences(signed, rebuilt)
-    history = signed.get("history") if isinstance(signed.get("history"), dict) else {}
+    recorded_history = signed.get("history")
+    history: dict[str, Any] = recorded_history if isinstance(recorded_history, dict) else {}
     head, length = history.get("head"), history.get("length")
-    report = service.verify_history(audit_id, head=head if isinstance(head, str) else None,
-                                    length=length if isinstance(length, int) else None)
+    if not isinstance(head, str) or not isinstance(length, int):
+        problems.append("the signed manifest records no history head and length")
+        head, length = None, None
+    report = service.verify_history(audit_id, head=head, length=length)
     problems += [f"history: {p}" for p in report.problems]
     notes = [] if problems else [
         f"matches audit {audit_id[:12]} in the database: every answer, note, reason, evidence "
