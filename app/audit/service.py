@@ -18,7 +18,7 @@ from app.audit.clock import utc_now
 from app.audit.core import audit_row, streamed_events
 from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.evidence import EvidenceOps
-from app.audit.history import append_event
+from app.audit.history import anchor_problems, append_event
 from app.audit.inputs import checked_date, clean_line
 from app.audit.integrity import history_problems
 from app.audit.review import Review, review
@@ -218,18 +218,23 @@ class AuditService(AnswerOps, EvidenceOps):
         return export_audit(self, ref, path, fmt, progress=progress)
 
     def sign(self, ref: str, key: SigningKey, output: Path, *, signer_title: str | None = None,
-             timestamp_url: str | None = None) -> SignedAudit:
-        """Render the final attestation of a ready audit, sign it, write it, lock the audit."""
+             timestamp_url: str | None = None, trust: Sequence[Path] = ()) -> SignedAudit:
+        """Render the final attestation of a ready audit, sign it, write it, lock the audit.
+
+        The key's certificate must chain to the office's trust roots (`trust` and the trust
+        store, see `app.audit.trust`) and be valid and unrevoked now, else nothing happens.
+        """
         from app.audit.attest import sign_audit
 
         return sign_audit(self, ref, key, output, signer_title=signer_title,
-                          timestamp_url=timestamp_url)
+                          timestamp_url=timestamp_url, trust=tuple(trust))
 
-    def verify_attestation(self, path: Path, trust: list[Path]) -> AttestationCheck:
+    def verify_attestation(self, path: Path, trust: list[Path], *, at: str | None = None,
+                           online: bool = True) -> AttestationCheck:
         """Check a signed attestation file and compare it with the audit stored here."""
         from app.audit.verify import verify_attestation
 
-        return verify_attestation(path, trust, self)
+        return verify_attestation(path, trust, self, at=at, online=online)
 
     def import_query_log(self, ref: str, path: Path, *, mapping: ColumnMapping | None = None,
                          answered: Sequence[str] = (), file_format: str | None = None,
@@ -275,14 +280,20 @@ class AuditService(AnswerOps, EvidenceOps):
             for event in streamed_events(session, audit_id):
                 yield convert.history_event(event)
 
-    def verify_history(self, ref: str) -> HistoryReport:
-        """Check the hash chain and that answers and evidence match what it records; the
-        events are streamed, so a long history is checked in bounded memory."""
+    def verify_history(self, ref: str, *, head: str | None = None,
+                       length: int | None = None) -> HistoryReport:
+        """Check the hash chain and that answers and evidence match what it records; with
+        `head`, also that the chain recomputed from the stored events passes through that
+        head (at event `length` when given), as recorded earlier by an export or signing.
+        The events are streamed, so a long history is checked in bounded memory."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
             check = history_problems(session, row, streamed_events(session, audit_id))
-        return HistoryReport(audit_id, check.events, check.head, check.problems)
+            problems = list(check.problems)
+            if head is not None:
+                problems += anchor_problems(streamed_events(session, audit_id), head, length)
+        return HistoryReport(audit_id, check.events, check.head, problems)
 
 
 def audit_metadata(row: AuditRow) -> dict[str, Any]:

@@ -27,7 +27,12 @@ from app.cli.export import export_command
 from app.cli.history import history_group
 from app.cli.logs import logs_group
 from app.cli.show import diff, review_command, show_audit
-from app.cli.sign import sign_command, test_certificate_command, verify_command
+from app.cli.sign import (
+    extend_command,
+    sign_command,
+    test_certificate_command,
+    verify_command,
+)
 from app.errors import UserFacingError
 
 EXIT_INTERNAL = 3
@@ -190,8 +195,8 @@ def delete_command(ctx: Context, audit: str, yes: bool) -> None:
 
 for _command in (show_audit, answer, note, not_applicable, clear, export_command,
                  review_command, confirm, diff, import_answers, evidence_group, history_group,
-                 sign_command, verify_command, test_certificate_command, logs_group,
-                 db_group):
+                 sign_command, verify_command, extend_command, test_certificate_command,
+                 logs_group, db_group):
     cli.add_command(_command)
 
 

@@ -81,6 +81,7 @@ def build_manifest(attestation: Attestation) -> dict[str, Any]:
                              for o in view.overlays]} if view.overlays else {}),
         },
         "history": dict(zip(("head", "length"), view.manifest_history, strict=True)),
+        "attesting_official": _attesting_official(view),
         "evaluation": {
             "ready_to_sign": attestation.ready,
             "required_done": evaluation.progress.done,
@@ -114,6 +115,17 @@ def build_manifest(attestation: Attestation) -> dict[str, Any]:
             "concerns": list(finding.concerns),
         } for finding in evaluation.findings],
     }
+
+
+def _attesting_official(view: Any) -> dict[str, Any] | None:
+    """The question naming the attesting official and its answer: what `verify` compares
+    the signer's certificate with. None when the checklist names no such question."""
+    attestation = view.checklist.checklist.attestation
+    if attestation is None or attestation.official is None:
+        return None
+    value = view.evaluation.effective.get(attestation.official)
+    return {"question_id": attestation.official,
+            "name": value if isinstance(value, str) and value.strip() else None}
 
 
 def public_columns(question: Question) -> list[Column]:
