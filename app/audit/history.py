@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -78,10 +79,12 @@ def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind
     return row
 
 
-def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
-    """What is wrong with the chain itself: order, links, hashes, and the stored head."""
+def chain_problems(events: Iterable[HistoryEventRow], audit: AuditRow) -> list[str]:
+    """What is wrong with the chain itself: order, links, hashes, and the stored head.
+    Reads `events` (oldest first) once, so that they may be streamed."""
     problems = []
     previous = GENESIS
+    count, last = 0, None
     for expected_seq, row in enumerate(events, start=1):
         if row.seq != expected_seq:
             problems.append(f"event {expected_seq} is missing (found event {row.seq} instead)")
@@ -89,13 +92,13 @@ def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
             problems.append(f"event {row.seq} does not link to the event before it")
         if event_hash(row) != row.hash:
             problems.append(f"event {row.seq} ({row.kind}) was altered: its hash does not match")
-        previous = row.hash
-    if audit.history_length != len(events) or audit.history_head != (
-            events[-1].hash if events else None):
+        previous = last = row.hash
+        count = expected_seq
+    if audit.history_length != count or audit.history_head != last:
         problems.append(
             f"the audit records {audit.history_length} events ending in "
-            f"{(audit.history_head or 'none')[:12]}, but the history holds {len(events)} "
-            f"ending in {(events[-1].hash if events else 'none')[:12]}: events were removed "
+            f"{(audit.history_head or 'none')[:12]}, but the history holds {count} "
+            f"ending in {(last or 'none')[:12]}: events were removed "
             "or added behind the tool's back")
     return problems
 
@@ -111,23 +114,29 @@ def recomputed_heads(events: list[HistoryEventRow]) -> list[str]:
     return heads
 
 
-def anchor_problems(events: list[HistoryEventRow], head: str, length: int | None,
+def anchor_problems(events: Iterable[HistoryEventRow], head: str, length: int | None,
                     ) -> list[str]:
     """Problems when the chain recomputed from the stored events does not pass through
-    `head` (at event `length` when given): a head recorded earlier, or the signed one."""
-    heads = recomputed_heads(events)
+    `head` (at event `length` when given): a head recorded earlier, or the signed one.
+
+    The events are read once, as they come, so a long history is checked in bounded memory.
+    """
+    previous, count, at_length, seen = GENESIS, 0, GENESIS, False
+    for row in events:
+        previous = event_hash(row, previous)
+        count += 1
+        seen = seen or previous == head
+        if count == length:
+            at_length = previous
     if length is not None:
-        if length > len(heads):
-            return [f"the history holds {len(heads)} events, fewer than the {length} that "
+        if length > count:
+            return [f"the history holds {count} events, fewer than the {length} that "
                     "were recorded: events were removed"]
-        if length > 0 and heads[length - 1] == head:
+        if at_length == head or (length == 0 and head in (None, GENESIS)):
             return []
-        if length == 0 and head in (None, GENESIS):
-            return []
-        return [f"the history recomputed up to event {length} ends in "
-                f"{(heads[length - 1] if length else GENESIS)[:12]}, not in the recorded head "
-                f"{head[:12]}: the history was rewritten"]
-    if head in heads:
+        return [f"the history recomputed up to event {length} ends in {at_length[:12]}, not "
+                f"in the recorded head {head[:12]}: the history was rewritten"]
+    if seen:
         return []
     return [f"the head {head[:12]} recorded earlier is not in this history: events up to "
             "it were rewritten or removed"]

@@ -48,7 +48,7 @@ def history_show(ctx: Context, audit: str, question: str | None) -> None:
     """List every recorded change, oldest first."""
     service = ctx.service()
     events = (service.answer_history(audit, question) if question
-              else service.history(audit))
+              else service.iter_history(audit))
     for event in events:
         subject = f" {event.question_id}" if event.question_id else ""
         reason = f"  ({event.reason})" if event.reason else ""
