@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app.audit import AnswerInfo, AuditService
+from app.audit import UNCHECKED, AnswerInfo, AuditService
 
 
 class AnswerSaver:
@@ -20,19 +20,30 @@ class AnswerSaver:
         self.audit_id = audit_id
         self.read_only = read_only
 
-    def set_value(self, question_id: str, value: Any | None) -> AnswerInfo:
-        """Record `value` as the answer; `None` (an emptied widget) removes the answer."""
+    def set_value(self, question_id: str, value: Any | None, *,
+                  expected: Any = UNCHECKED) -> AnswerInfo:
+        """Record `value` as the answer; `None` (an emptied widget) removes the answer.
+
+        `expected` is the answer the screen showed: the service refuses (StaleAnswer) when
+        someone else has changed it since; likewise for the note below.
+        """
         if value is None:
-            return self.service.clear_answer(self.audit_id, question_id)
-        return self.service.set_answer(self.audit_id, question_id, value)
+            return self.service.clear_answer(self.audit_id, question_id, expected=expected)
+        return self.service.set_answer(self.audit_id, question_id, value, expected=expected)
 
-    def set_note(self, question_id: str, note: str) -> AnswerInfo:
+    def set_note(self, question_id: str, note: str, *, expected: Any = UNCHECKED) -> AnswerInfo:
         """Record the note on a question; an empty note removes it."""
-        return self.service.set_note(self.audit_id, question_id, note)
+        return self.service.set_note(self.audit_id, question_id, note, expected=expected)
 
-    def set_not_applicable(self, question_id: str, reason: str) -> AnswerInfo:
+    def stored(self, question_id: str) -> AnswerInfo | None:
+        """The answer as the database now holds it."""
+        return self.service.view(self.audit_id).answers.get(question_id)
+
+    def set_not_applicable(self, question_id: str, reason: str, *,
+                           expected: Any = UNCHECKED) -> AnswerInfo:
         """Mark the question not applicable, for `reason`."""
-        return self.service.set_not_applicable(self.audit_id, question_id, reason)
+        return self.service.set_not_applicable(self.audit_id, question_id, reason,
+                                               expected=expected)
 
     def confirm(self, question_id: str) -> AnswerInfo:
         """Confirm a carried-forward answer as still true; returns the stored answer."""
@@ -44,9 +55,9 @@ class AnswerSaver:
         answers = self.service.view(self.audit_id).answers
         return {qid: answers[qid] for qid in question_ids if qid in answers}
 
-    def clear(self, question_id: str) -> AnswerInfo:
+    def clear(self, question_id: str, *, expected: Any = UNCHECKED) -> AnswerInfo:
         """Remove the answer and any not-applicable mark; the note stays."""
-        return self.service.clear_answer(self.audit_id, question_id)
+        return self.service.clear_answer(self.audit_id, question_id, expected=expected)
 
 
 def local_time(iso_utc: str | None, *, with_date: bool = True) -> str:
