@@ -36,15 +36,20 @@ async def test_create_audit_small_terminal(service: AuditService) -> None:
         await type_text(pilot, "2024-12-31")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        # the service refused it; the dialog stays open and says why
+        # refused; the dialog stays open and says why, once, under the period
         assert app.screen is dialog
-        assert "YYYY-MM-DD" in str(dialog.query_one("#error").render())
+        shown = [str(line.render()) for line in dialog.query(".field-error, .dialog-error")
+                 if line.display]
+        assert len(shown) == 1 and "YYYY-MM-DD" in shown[0], shown
+        assert app.screen.focused is dialog.query_one("#period-start", Input)
         assert service.list_audits() == []
 
         start = dialog.query_one("#period-start", Input)
         start.value = "2024-01-01"
         await pilot.pause()
         assert str(dialog.query_one("#period-error").render()) == ""
+        assert not [line for line in dialog.query(".field-error, .dialog-error")
+                    if line.display]
         await pilot.click("#create")
         await pilot.pause()
         assert isinstance(app.screen, AuditScreen)
@@ -67,6 +72,10 @@ async def test_service_errors_shown_inline(service: AuditService) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "choose a checklist" in str(dialog.query_one("#error").render())
+        # fixed, the refusal goes at once (not kept beside the corrected field)
+        dialog.query_one("#checklist-path", Input).value = str(SAMPLE)
+        await pilot.pause()
+        assert not dialog.query_one("#error").display
 
         dialog.query_one("#checklist-path", Input).value = "/nonexistent/list.yaml"
         await pilot.press("ctrl+s")

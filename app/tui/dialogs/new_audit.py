@@ -181,6 +181,14 @@ class NewAuditDialog(ModalScreen[AuditInfo | None]):
                                 f"{DATE_HINT}.")
         show_message(self.query_one("#period-error", Static), " ".join(problems))
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _forget_refusal(self) -> None:
+        """An edit may have fixed what the last refusal named: it goes (ctrl+s checks
+        again), so no stale message stays beside a corrected field."""
+        if self.is_mounted and self._load_problem == "":
+            self._show_error("")
+
     def _checklist(self) -> LoadedChecklist:
         path = self.query_one("#checklist-path", Input).value.strip()
         if path:
@@ -193,6 +201,13 @@ class NewAuditDialog(ModalScreen[AuditInfo | None]):
     def action_create(self) -> None:
         """Create the audit through the service and close, or show why it was refused."""
         jurisdiction = self.query_one("#jurisdiction", Select).value
+        period_error = self.query_one("#period-error", Static)
+        if period_error.display:  # already said under the period, once is enough
+            self._show_error("")
+            start = self.query_one("#period-start", Input)
+            (start if not _looks_like_date(start.value) else
+             self.query_one("#period-end", Input)).focus()
+            return
         try:
             checklist = self._checklist()
             if jurisdiction is Select.NULL:
