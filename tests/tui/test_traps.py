@@ -48,3 +48,45 @@ async def test_ctrl_k_kills_to_the_end_of_a_field(
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_escape_with_unsaved_row_edits_asks(
+        service: AuditService, audit: AuditInfo) -> None:
+    from textual.widgets import DataTable
+
+    from app.tui.dialogs.confirm import ConfirmDialog
+    from app.tui.dialogs.table_row import RowDialog
+
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await focus(pilot, card(app, "agencies").editor.query_one(DataTable))
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RowDialog)
+        # untouched: Escape closes at once
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, RowDialog)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RowDialog)
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "switch ACL")
+        typed = dialog.value()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # back to the row, as typed
+        await pilot.pause()
+        assert app.screen is dialog and dialog.value() == typed
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert not isinstance(app.screen, (RowDialog, ConfirmDialog))
+        assert service.view(audit.id).answers.get("agencies") is None

@@ -20,6 +20,7 @@ from app.checklist.model import Column, Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
 from app.tui.dialogs import show_message
+from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.widgets.text import Editor
 from app.tui.widgets.ticklist import TickList
 
@@ -50,6 +51,7 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
         """The row as it was when the dialog opened (empty for a new row)."""
         self._submit = submit
         self._title = title
+        self._opened_with: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
         """A labelled field per column, an error line and the buttons."""
@@ -94,10 +96,24 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
         """Focus the first field (keeping its label in view); no message yet."""
         self.query_one("#col-0").focus(scroll_visible=False)
         show_message(self.query_one("#row-error", Static), "")
+        self._opened_with = self.value()
 
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; with edits not saved, ask first (Escape there, or its
+        Cancel, comes back to the row as typed)."""
+        if self._opened_with is None or self.value() == self._opened_with:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(
+            "Discard the changes to this row?",
+            "The fields typed in this dialog have not been saved. Discard them, or go back "
+            "(Escape) and save the row with ctrl+s.", confirm="Discard", danger=True),
+            answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
