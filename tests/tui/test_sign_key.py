@@ -16,7 +16,7 @@ from .test_actions import COMPLETE
 
 
 async def _refusal(service: AuditService, audit: AuditInfo, output: Path,
-                   fields: dict[str, str], pkcs11: bool = False) -> str:
+                   fields: dict[str, str], pkcs11: bool = False, by_key: bool = False) -> str:
     service.import_answers(audit.id, COMPLETE)
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -33,7 +33,12 @@ async def _refusal(service: AuditService, audit: AuditInfo, output: Path,
         dialog.query_one("#sign-confirm", Checkbox).value = True
         await pilot.pause()
         assert dialog._pkcs11() == pkcs11
-        dialog.action_sign()
+        if by_key:  # ctrl+s, the key every dialog submits with, from a text field
+            dialog.query_one("#sign-output", Input).focus()
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+        else:
+            dialog.action_sign()
         await settle(pilot)
         return text_of(dialog.query_one("#sign-error"))
 
@@ -41,7 +46,8 @@ async def _refusal(service: AuditService, audit: AuditInfo, output: Path,
 async def test_a_blank_key_file_is_refused(service: AuditService, audit: AuditInfo,
                                            tmp_path: Path) -> None:
     output = tmp_path / "signed.pdf"
-    shown = await _refusal(service, audit, output, {"#pkcs12-path": " ", "#secret": "x"})
+    shown = await _refusal(service, audit, output, {"#pkcs12-path": " ", "#secret": "x"},
+                           by_key=True)
     assert shown == "give the path of your PKCS#12 (.p12 or .pfx) file"
     assert not output.exists() and not service.get_audit(audit.id).read_only
 

@@ -25,7 +25,7 @@ class ReasonDialog(ModalScreen[ResultType | None]):
     dialog, which stays open. Cancelling returns `None`.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "ok", "OK")]
 
     AUTO_FOCUS = "#reason"
 

@@ -53,6 +53,7 @@ class SignDialog(JobDialog[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
+        Binding("ctrl+s", "sign", "Sign"),  # the key every dialog submits with
     ]
 
     AUTO_FOCUS = ""
