@@ -90,3 +90,19 @@ async def test_escape_with_unsaved_row_edits_asks(
         await pilot.pause()
         assert not isinstance(app.screen, (RowDialog, ConfirmDialog))
         assert service.view(audit.id).answers.get("agencies") is None
+
+
+async def test_typing_into_saved_long_text_adds_at_the_end(
+        service: AuditService, audit: AuditInfo) -> None:
+    from textual.widgets import TextArea
+
+    service.set_answer(audit.id, "connected", "yes")
+    service.set_answer(audit.id, "description", "First line\nsecond line")
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        area = card(app, "description").query_one(TextArea)
+        await focus(pilot, area)
+        await type_text(pilot, " and more")
+        await pilot.pause()
+        assert area.text == "First line\nsecond line and more"

@@ -112,6 +112,7 @@ class QuestionCard(Vertical):
         note = self.query_one(".q-note", Input)
         with self.prevent(Input.Changed):
             note.value = self.answer.note if self.answer else ""
+            note.cursor_position = len(note.value)
         self._show_mark()
         self._show_status(self._stored_status())
         self.show_evidence(self._evidence, self._stale)

@@ -73,7 +73,9 @@ class LongTextEditor(AnswerEditor):
         yield Editor(soft_wrap=True, show_line_numbers=False)
 
     def _load(self, value: Any | None) -> None:
-        self.query_one(TextArea).load_text("" if value is None else str(value))
+        area = self.query_one(TextArea)
+        area.load_text("" if value is None else str(value))
+        area.move_cursor(area.document.end)  # typing adds to the text, never prepends
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Typing: report the text, to be saved after a pause."""
