@@ -106,3 +106,23 @@ async def test_typing_into_saved_long_text_adds_at_the_end(
         await type_text(pilot, " and more")
         await pilot.pause()
         assert area.text == "First line\nsecond line and more"
+
+
+async def test_card_state_is_never_stale(service: AuditService, audit: AuditInfo) -> None:
+    from .helpers import SETTLE
+
+    service.set_answer(audit.id, "connected", "yes")
+    service.set_answer(audit.id, "switch_vendor", "Acme")
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        vendor = card(app, "switch_vendor")
+        status = vendor.query_one(".q-status")
+        assert status.render().plain.startswith("saved")
+        await focus(pilot, vendor.query_one(Input))
+        await type_text(pilot, " Switch")
+        await pilot.pause()
+        assert status.render().plain.startswith("unsaved")
+        await pilot.pause(SETTLE)
+        assert status.render().plain.startswith("saved")
+        assert service.view(audit.id).answers["switch_vendor"].value == "Acme Switch"

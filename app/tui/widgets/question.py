@@ -195,6 +195,11 @@ class QuestionCard(Vertical):
             return ""  # the carried-forward line says it
         return f"saved {local_time(answer.updated_at)} by {answer.updated_by}"
 
+    def _show_pending(self) -> None:
+        """While typed text waits, the card says so: never an older "saved" beside it."""
+        if not self.refused:
+            self._show_status("unsaved… (saved after a pause, or on leaving the field)")
+
     def _show_status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one(".q-status", Static)
         status.update(text)
@@ -211,6 +216,7 @@ class QuestionCard(Vertical):
             return
         if event.debounce:
             self._pending_value = event.value
+            self._show_pending()
             self._schedule()
         else:
             self._pending_value = _NOTHING
@@ -221,6 +227,7 @@ class QuestionCard(Vertical):
         event.stop()
         if not self.read_only:
             self._pending_note = event.value
+            self._show_pending()
             self._schedule()
 
     @on(Input.Submitted, ".q-note")
