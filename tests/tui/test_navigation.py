@@ -143,7 +143,9 @@ async def test_help_screens_and_palette(service: AuditService, audit: AuditInfo)
         assert info.question.id == "keys"
         details = text_of(info.query_one("#info"))
         assert "Network user guide" in details and "KQ driver history" in details
-        assert "Asked only when" in details
+        # the condition in words: the question by its prompt, the value by its label
+        assert "Asked only when “Is the state connected to the network?” is Yes" in details
+        assert "connected is yes" not in details
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen

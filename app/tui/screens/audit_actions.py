@@ -76,7 +76,8 @@ class QuestionActions(AuditNavigation):
         card = self._card_for_action()
         if card is not None:
             self.app.push_screen(QuestionInfoDialog(
-                card.question, self.view.evidence_for(card.question.id)))
+                card.question, self.view.evidence_for(card.question.id),
+                self.view.checklist.checklist))
 
     def action_evidence(self) -> None:
         """Attach evidence to the current question."""
