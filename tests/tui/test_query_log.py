@@ -58,7 +58,7 @@ async def test_preview_then_import(service: AuditService, tmp_path: Path) -> Non
         dialog.query_one("#log-map", Input).value = "time=When, ori=ORI, result=Outcome"
         dialog.query_one("#log-answered", Input).value = "OK"
 
-        await pilot.press("ctrl+p")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         shown = text_of(dialog.query_one("#log-result"))
         assert "switch.csv: 3 queries" in shown and "block HOLDS" in shown

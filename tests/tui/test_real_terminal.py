@@ -106,6 +106,7 @@ def test_answers_survive_sigkill(tmp_path: Path) -> None:
         terminal.wait_text("No audits yet")
         terminal.keys("n")
         terminal.wait_text("New audit")
+        time.sleep(1.5)  # the dialog settles (a key typed during it lands where it began)
         # the checklist by path, the state typed into the drop-down, the period
         # each step waits until the screen shows the one before: Textual moves the focus
         # one turn of its loop after a key (a Select's list opens later still), so keys

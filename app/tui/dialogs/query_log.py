@@ -25,7 +25,7 @@ class QueryLogDialog(JobDialog[LogImport | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close"),
-        Binding("ctrl+p", "preview", "Preview"),
+        Binding("ctrl+r", "preview", "Preview"),  # ctrl+p is the palette
         Binding("ctrl+s", "record", "Import"),
     ]
 
