@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -20,6 +21,8 @@ import pytest
 from .helpers import SAMPLE
 
 TMUX = shutil.which("tmux")
+SAVED = re.compile(r"\bsaved \d\d:\d\d")
+"""A card's saved state with its time (not "unsaved… (saved after a pause…)")."""
 SCRIPT = Path(sys.executable).with_name("nlets-audit")
 
 pytestmark = [
@@ -131,13 +134,13 @@ def test_answers_survive_sigkill(tmp_path: Path) -> None:
         time.sleep(1.5)  # the opening settles (a key typed during it lands where it began)
         # Yes to the first question (a choice: saved at once)
         terminal.keys("Enter")
-        terminal.wait_text("saved")
+        terminal.wait_for(lambda text: SAVED.search(text) is not None, "the choice to be saved")
         # the question it reveals: typed text, saved after a pause
         terminal.wait_text("Who operates the message switch?")
         time.sleep(1.5)
         terminal.keys("C-Down")
         terminal.type("Acme Switch")
-        terminal.wait_for(lambda text: "saved" in text.partition("Acme Switch")[2],
+        terminal.wait_for(lambda text: SAVED.search(text.partition("Acme Switch")[2]),
                           "the text to be saved")
         pid = terminal.pid()
         os.kill(pid, signal.SIGKILL)
