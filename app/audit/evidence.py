@@ -12,8 +12,9 @@ from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.core import ServiceCore
 from app.audit.history import append_event
-from app.audit.inputs import REASON_LIMIT, checked_date, limited
+from app.audit.inputs import LINE_LIMIT, REASON_LIMIT, checked_date, limited
 from app.errors import UserFacingError
+from app.inputs import InputKind, read_input
 from app.records import EventKind, EvidenceInfo
 from app.store.database import StoreError
 from app.store.locks import retry_conflicts
@@ -27,11 +28,7 @@ class EvidenceOps(ServiceCore):
                      effective_date: str | None = None) -> EvidenceInfo:
         """Attach a file to a question, stored by its SHA-256 inside the database."""
         path = Path(path)
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise UserFacingError(f"cannot read evidence file {path}: "
-                                  f"{exc.strerror or exc}") from None
+        content = read_input(path, InputKind.EVIDENCE)
         return self.add_evidence_content(ref, question_id, path.name, content, effective_date)
 
     @retry_conflicts
@@ -41,6 +38,7 @@ class EvidenceOps(ServiceCore):
         """Attach `content` under the file name `name` to a question, by its SHA-256;
         `reason` says in the history where it came from."""
         effective = checked_date(effective_date, "effective date") if effective_date else None
+        name = limited(name, LINE_LIMIT, "evidence file name", bidi=False)
         digest = hashlib.sha256(content).hexdigest()
         audit_id = self.resolve(ref)
         with self.store.session() as session:

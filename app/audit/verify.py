@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import UserFacingError
+from app.inputs import InputKind, read_input
 from app.records import AuditStatus, EventKind
 
 if TYPE_CHECKING:
@@ -39,10 +40,7 @@ def verify_attestation(path: Path, trust: list[Path], service: AuditService | No
     """Check a signed attestation file; with `service`, compare it with the stored audit."""
     from app.report.verification import verify_signed_pdf
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_input(path, InputKind.PDF)
     check = verify_signed_pdf(data, trust)
     audit_id = None
     printed = None

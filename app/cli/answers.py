@@ -90,7 +90,7 @@ def confirm(ctx: Context, audit: str, questions: tuple[str, ...]) -> None:
 
 @click.command("import-answers")
 @click.argument("audit")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @pass_context
 def import_answers(ctx: Context, audit: str, file: Path) -> None:
     """Record answers from a YAML or JSON map of question id to value, all or nothing."""
@@ -108,12 +108,9 @@ def _parse_value(text: str) -> Any:
 
 def _read_answer_file(file: Path) -> Any:
     from app.checklist.yaml_source import YamlProblem, parse_located_yaml
+    from app.inputs import InputKind, read_input_text
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserFacingError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}"
-                              ) from None
+    text = read_input_text(file, InputKind.ANSWERS)
     try:
         return parse_located_yaml(text).data
     except YamlProblem as problem:

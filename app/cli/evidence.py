@@ -17,7 +17,7 @@ def evidence_group() -> None:
 @evidence_group.command("add")
 @click.argument("audit")
 @click.argument("question")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--effective", metavar="DATE", help="The date the evidence speaks for.")
 @pass_context
 def evidence_add(ctx: Context, audit: str, question: str, file: Path,

@@ -17,7 +17,7 @@ def logs_group() -> None:
 
 @logs_group.command("import")
 @click.argument("audit")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--map", "pairs", multiple=True, metavar="FIELD=COLUMN",
               help="The log's column for a field (time, ori, message_key, destination, "
                    "result); repeat for each field whose column has another name.")

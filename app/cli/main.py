@@ -69,7 +69,7 @@ def checklist_group() -> None:
 
 
 @checklist_group.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 def validate_checklist(file: Path) -> None:
     """Check a checklist file; every error names the file and line."""
     from app.checklist import load_checklist

@@ -20,13 +20,13 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @click.argument("audit")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the signed attestation PDF (must not exist).")
-@click.option("--pkcs12", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--pkcs12", type=click.Path(path_type=Path),
               help="A PKCS#12 (.p12/.pfx) file with your key and certificate.")
 @click.option("--pkcs11-lib", type=click.Path(dir_okay=False, path_type=Path),
               help="The PKCS#11 library of your smart card or token.")
 @click.option("--token", help="The token label (with --pkcs11-lib).")
 @click.option("--key", "key_label", help="The key and certificate label (with --pkcs11-lib).")
-@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--passphrase-file", type=click.Path(path_type=Path),
               help="Read the passphrase or PIN from this file instead of prompting.")
 @click.option("--title", "signer_title", help="Your title, printed in the signature block.")
 @click.option("--tsa", metavar="URL", help="An RFC 3161 timestamp server (PAdES B-T).")
@@ -75,7 +75,7 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
 
 
 @click.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               help="A trusted root certificate (PEM or DER); may be repeated.")
 @pass_context
@@ -116,7 +116,7 @@ def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...]) -> None:
 @click.option("--name", required=True, help="The name to put in the test certificate.")
 @click.option("--key-type", type=click.Choice(["ec", "rsa"]), default="ec",
               help="EC P-256 (default) or RSA-3072.")
-@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--passphrase-file", type=click.Path(path_type=Path),
               help="Read the new PKCS#12 passphrase from this file instead of prompting.")
 def test_certificate_command(out: Path, name: str, key_type: str,
                              passphrase_file: Path | None) -> None:
@@ -139,11 +139,9 @@ def test_certificate_command(out: Path, name: str, key_type: str,
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
     """A passphrase or PIN from a file or a hidden prompt; never from an argument."""
     if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserFacingError(f"cannot read {path}: "
-                                  f"{getattr(exc, 'strerror', None) or exc}") from None
+        from app.inputs import InputKind, read_input_text
+
+        text = read_input_text(path, InputKind.PASSPHRASE)
         secret = text.splitlines()[0] if text else ""
     elif sys.stdin.isatty():
         secret = getpass.getpass(f"{what.capitalize()}: ")

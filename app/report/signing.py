@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserFacingError
+from app.inputs import InputKind, InputRefused, read_input
 from app.report.pdf import SignatureBox
 from app.report.verification import common_name
 
@@ -147,9 +148,9 @@ def _pkcs12_signer(key: Pkcs12Key) -> Any:
     from pyhanko.sign import signers
 
     try:
-        data = key.path.read_bytes()
-    except OSError as exc:
-        raise SigningError(f"cannot read {key.path}: {exc.strerror or exc}") from None
+        data = read_input(key.path, InputKind.KEY)
+    except InputRefused as exc:
+        raise SigningError(str(exc)) from None
     try:
         private_key, certificate, _ = pkcs12.load_key_and_certificates(data, key.passphrase)
     except ValueError:

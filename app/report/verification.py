@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import CheckFailed, UserFacingError
+from app.inputs import InputKind, read_input
 
 MANIFEST_NAME = "manifest.json"
 
@@ -106,11 +107,7 @@ def common_name(certificate: Any) -> str:
 def _load_certificate(path: Path) -> Any:
     from asn1crypto import pem, x509
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"cannot read trust certificate {path}: "
-                              f"{exc.strerror or exc}") from None
+    data = read_input(path, InputKind.KEY)
     try:
         if pem.detect(data):
             _, _, data = pem.unarmor(data)
