@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 from app.errors import CheckFailed, UserFacingError
 
 KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
@@ -56,8 +57,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
     if not review.ready:
         raise UserFacingError(review.refusal(service.resolve(audit)))
     statement = service.attestation_statement(audit).paragraphs()
-    click.echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
-    click.echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
+    echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
+    echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
     if not yes:
         if not sys.stdin.isatty():
             raise UserFacingError("confirm with --yes that you have read the statement "
@@ -70,8 +71,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
         key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
                                pin=_secret(passphrase_file, "PIN"))
     signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa)
-    click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
-               f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
+    echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
+         f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
 
 
 @click.command("verify")
@@ -107,7 +108,7 @@ def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...]) -> None:
     lines += [f"  database problem: {p}" for p in result.database_problems]
     if not result.valid:
         raise CheckFailed("\n".join(lines))
-    click.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 @click.command("test-certificate")
@@ -129,11 +130,11 @@ def test_certificate_command(out: Path, name: str, key_type: str,
     except OSError as exc:
         raise UserFacingError(f"cannot write the test certificate into {out}: "
                               f"{exc.strerror or exc}") from None
-    click.echo(f"*** {TEST_LABEL} ***\n"
-               "Anyone can make a certificate like this one: a signature made with it proves\n"
-               "nothing about who signed. Use it only to try the tool.\n"
-               f"  signing key and certificate: {made.signer_pkcs12}\n"
-               f"  test CA certificate (pass to verify --trust): {made.ca_certificate}")
+    echo(f"*** {TEST_LABEL} ***\n"
+         "Anyone can make a certificate like this one: a signature made with it proves\n"
+         "nothing about who signed. Use it only to try the tool.\n"
+         f"  signing key and certificate: {made.signer_pkcs12}\n"
+         f"  test CA certificate (pass to verify --trust): {made.ca_certificate}")
 
 
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
