@@ -223,3 +223,25 @@ def test_answers_and_evidence_of_an_import_are_one_transaction(service, audit, t
     with pytest.raises(UserFacingError, match="disk is full"):
         service.import_query_log(audit, write_log(tmp_path, QUIET))
     assert "verified_in_logs" not in rows(service, audit)[0]  # the answers rolled back too
+
+
+def test_carried_verification_expires(service, audit, flagship, tmp_path):
+    service.import_query_log(audit, write_log(tmp_path, QUIET))
+    last_year = rows(service, audit)[0]
+    assert last_year["verified_in_logs"] == "yes" and last_year["queries_after_block"] == 0
+    assert service.view(audit).answers["logs_period_end"].value == "2025-12-31"
+
+    next_year = service.create_audit(flagship, jurisdiction="WA", period_start="2026-01-01",
+                                     period_end="2026-12-31", based_on=audit).id
+    view = service.view(next_year)
+    carried = view.answers["agency_access"].value
+    assert "verified_in_logs" not in carried[0] and "queries_after_block" not in carried[0]
+    assert carried[0]["oris"] == "WAICE0100, DCICE*"  # what the auditor stated is carried
+    assert "logs_period_start" not in view.answers and "logs_period_end" not in view.answers
+    # "Confirm all" confirms the table as it is now: without last year's verification.
+    service.confirm(next_year, ["agency_access"])
+    assert "verified_in_logs" not in rows(service, next_year)[0]
+    # This period's log fills them again.
+    service.import_query_log(next_year, write_log(tmp_path, [
+        "2026-03-02T10:00:00,WAICE0100,DQ,WA,refused"], "switch-2026.csv"))
+    assert rows(service, next_year)[0]["verified_in_logs"] == "yes"
