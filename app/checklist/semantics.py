@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from app.checklist.authorities import Citation
 from app.checklist.conditions import (
     ROW_OPS,
     ColumnComparison,
@@ -33,6 +34,7 @@ ORDERED_TYPES = {QuestionType.NUMBER, QuestionType.DATE}
 def check_semantics(checklist: Checklist, report: Report) -> None:
     """Report every cross-reference problem in `checklist` through `report(loc, msg, fix)`."""
     _check_ids(checklist, report)
+    check_citations(checklist, report)
     _check_migrations(checklist, report)
     seen: dict[str, Question] = {}
     all_questions = {q.id: q for q in checklist.questions()}
@@ -127,6 +129,40 @@ def _check_migrations(checklist: Checklist, report: Report) -> None:
             if old in current:
                 report((*loc, "removed", old), f"migration removes {old!r}, which is still a "
                        "question of this checklist", "remove it from `removed`")
+
+
+def citation_sites(checklist: Checklist) -> list[tuple[Loc, str, list[Citation]]]:
+    """Every place a citation appears: (where, what kind of place, its citations)."""
+    sites: list[tuple[Loc, str, list[Citation]]] = []
+    for si, section in enumerate(checklist.sections):
+        for qi, question in enumerate(section.questions):
+            loc: Loc = ("sections", si, "questions", qi)
+            sites.append(((*loc, "citations"), "help", question.citations))
+            for oi, option in enumerate(question.options):
+                sites.append(((*loc, "options", oi, "citations"), "option", option.citations))
+            for ci, column in enumerate(question.columns):
+                for oi, option in enumerate(column.options):
+                    sites.append(((*loc, "columns", ci, "options", oi, "citations"), "option",
+                                  option.citations))
+    for fi, rule in enumerate(checklist.findings):
+        sites.append((("findings", fi, "citations"), "finding", rule.citations))
+    return sites
+
+
+_ARTICLE = {"option": "an option", "finding": "a finding"}
+
+
+def check_citations(checklist: Checklist, report: Report) -> None:
+    """A pending bill grounds help only; registry ids are unique."""
+    _unique([(("authorities", i, "id"), a.id) for i, a in enumerate(checklist.authorities)],
+            "authority", report)
+    for loc, kind, citations in citation_sites(checklist):
+        for ci, citation in enumerate(citations):
+            if kind != "help" and citation.is_pending:
+                report((*loc, ci), f"{citation.authority!r} is a pending bill, which is not "
+                       f"law: it cannot be {_ARTICLE[kind]}'s authority",
+                       "cite it only in a question's help (shown as pending — not law), or "
+                       "change its status once it is enacted")
 
 
 def _check_ids(checklist: Checklist, report: Report) -> None:
