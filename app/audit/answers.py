@@ -12,12 +12,8 @@ from sqlmodel import Session, select
 from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.conflicts import UNCHECKED, refuse_stale
-<<<<<<< HEAD
-from app.audit.core import ServiceCore, answer_facts, ordered_events
-from app.audit.evidence import attach_evidence
-=======
 from app.audit.core import ServiceCore, answer_facts, streamed_events
->>>>>>> main
+from app.audit.evidence import attach_evidence
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.checklist.conditions import describe

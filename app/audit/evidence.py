@@ -126,7 +126,7 @@ def attach_evidence(session: Session, row: AuditRow, actor: str, question_id: st
                     reason: str | None = None) -> EvidenceInfo:
     """Attach `content` to `question_id` of the audit `row` in the caller's transaction
     (the audit's lock held): the blob once by SHA-256, the record, the history event."""
-    name = limited(name, LINE_LIMIT, "evidence file name", bidi=False)
+    name = limited(readable_name(name), LINE_LIMIT, "evidence file name", bidi=False)
     digest = hashlib.sha256(content).hexdigest()
     same = session.exec(select(EvidenceRow).where(
         EvidenceRow.audit_id == row.id, EvidenceRow.question_id == question_id,

@@ -20,13 +20,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-<<<<<<< HEAD
-from app.errors import UserFacingError
-from app.inputs import InputKind, read_input
-=======
 from app.audit.attest import same_person
 from app.errors import CheckFailed, UserFacingError
->>>>>>> main
+from app.inputs import InputKind, read_input
 from app.records import AuditStatus, EventKind
 
 if TYPE_CHECKING:
@@ -82,25 +78,9 @@ def verify_attestation(path: Path, trust: list[Path], service: AuditService | No
     from app.audit.trust import office_trust
     from app.report.verification import verify_signed_pdf
 
-<<<<<<< HEAD
-    data = read_input(path, InputKind.PDF)
-    check = verify_signed_pdf(data, trust)
-    audit_id = None
-    printed = None
-    if check.manifest is not None:
-        try:
-            audit_id = json.loads(check.manifest)["audit"]["id"]
-        except (ValueError, KeyError, TypeError):
-            audit_id = None
-        printed = _hash_printed(data, check.manifest_sha256)
-=======
     moment = parse_moment(at)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_input(path, InputKind.PDF)
     check = verify_signed_pdf(data, office_trust(trust), at=moment, online=online)
->>>>>>> main
     problems: list[str] = []
     notes: list[str] = []
     manifest = _manifest(check, problems)

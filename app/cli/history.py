@@ -31,15 +31,10 @@ def history_verify(ctx: Context, audit: str, head: str | None) -> None:
     """
     report = ctx.service().verify_history(audit, head=head.strip().lower() if head else None)
     if report.ok:
-<<<<<<< HEAD
-        echo(f"history of {report.audit_id[:12]} intact: {report.events} events, "
-             f"head {report.head}; answers and evidence match it")
-=======
         anchored = (f"; it passes through the recorded head {head.strip()[:12]}" if head
                     else "; give --head HASH from an earlier export to catch a rewrite")
-        click.echo(f"history of {report.audit_id[:12]} intact: {report.events} events, "
-                   f"head {report.head}; answers and evidence match it{anchored}")
->>>>>>> main
+        echo(f"history of {report.audit_id[:12]} intact: {report.events} events, "
+             f"head {report.head}; answers and evidence match it{anchored}")
         return
     raise CheckFailed(f"history of {report.audit_id[:12]} does NOT match:\n" +
                       "\n".join(f"  - {p}" for p in report.problems))

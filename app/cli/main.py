@@ -66,16 +66,12 @@ def list_checklists() -> None:
 
     for loaded in bundled_checklists():
         meta = loaded.checklist
-<<<<<<< HEAD
         echo(f"{meta.id}\t{meta.version}\t{meta.title}")
-=======
-        click.echo(f"{meta.id}\t{meta.version}\t{meta.title}")
         for state in bundled_overlays(loaded):
             info = state.overlay
-            click.echo(f"  overlay {info.overlay}\t{info.version}\t"
-                       f"{','.join(info.jurisdictions).upper()}\t{info.status.value}\t"
-                       f"{info.title}")
->>>>>>> main
+            echo(f"  overlay {info.overlay}\t{info.version}\t"
+                 f"{','.join(info.jurisdictions).upper()}\t{info.status.value}\t"
+                 f"{info.title}")
 
 
 @cli.group("checklist")
@@ -93,27 +89,21 @@ def validate_checklist(file: Path) -> None:
     loaded = validate_file(file)
     if not isinstance(loaded, LoadedChecklist):
         info = loaded.overlay
-        click.echo(f"{file}: valid overlay — {info.overlay} version {info.version} for "
-                   f"{', '.join(info.jurisdictions).upper()} ({info.status.value}), on "
-                   f"{info.base.checklist} version {info.base.version}; "
-                   f"{len(loaded.changes)} changes; SHA-256 {loaded.sha256}")
+        echo(f"{file}: valid overlay — {info.overlay} version {info.version} for "
+             f"{', '.join(info.jurisdictions).upper()} ({info.status.value}), on "
+             f"{info.base.checklist} version {info.base.version}; "
+             f"{len(loaded.changes)} changes; SHA-256 {loaded.sha256}")
         return
     meta = loaded.checklist
-<<<<<<< HEAD
     echo(f"{file}: valid — {meta.id} version {meta.version}, "
          f"{len(meta.questions())} questions in {len(meta.sections)} sections, "
          f"{len(meta.findings)} findings rules; SHA-256 {loaded.sha256}")
-=======
-    click.echo(f"{file}: valid — {meta.id} version {meta.version}, "
-               f"{len(meta.questions())} questions in {len(meta.sections)} sections, "
-               f"{len(meta.findings)} findings rules; SHA-256 {loaded.sha256}")
     cited = sum(len(q.citations) for q in meta.questions()) + sum(
         len(f.citations) for f in meta.findings)
     if cited and not meta.authorities:
-        click.echo(f"note: no `authorities` registry, so its {cited} citations are unsourced "
-                   "text; add a registry (docs/checklist-format.md) to have each one checked",
-                   err=True)
->>>>>>> main
+        echo(f"note: no `authorities` registry, so its {cited} citations are unsourced "
+             "text; add a registry (docs/checklist-format.md) to have each one checked",
+             err=True)
 
 
 @cli.command("new")
@@ -150,17 +140,12 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
     service = ctx.service()
     audit = service.create_audit(loaded, jurisdiction=jurisdiction, period_start=period_start,
                                  period_end=period_end, title=title, auditor=auditor,
-<<<<<<< HEAD
-                                 based_on=from_audit)
-    echo(audit.id)
-=======
                                  based_on=from_audit, overlays=overlays)
-    click.echo(audit.id)
+    echo(audit.id)
     for overlay in overlays:
         state = "" if overlay.overlay.approved else " (draft: the statement will be qualified)"
-        click.echo(f"state overlay applied: {overlay.overlay.overlay} version "
-                   f"{overlay.overlay.version}{state}", err=True)
->>>>>>> main
+        echo(f"state overlay applied: {overlay.overlay.overlay} version "
+             f"{overlay.overlay.version}{state}", err=True)
     carried = service.view(audit.id).carry_report if from_audit else None
     if carried is not None:
         echo(f"carried {len(carried.copied)} answer(s) and {carried.evidence} evidence "

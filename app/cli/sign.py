@@ -75,16 +75,10 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
     else:
         key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
                                pin=_secret(passphrase_file, "PIN"))
-<<<<<<< HEAD
-    signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa)
-    echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
-         f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
-=======
     signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa,
                           trust=trust)
-    click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
-               f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
->>>>>>> main
+    echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
+         f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
 
 
 TRUST_OPTION = click.option(
@@ -94,19 +88,13 @@ TRUST_OPTION = click.option(
 
 
 @click.command("verify")
-<<<<<<< HEAD
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
-              help="A trusted root certificate (PEM or DER); may be repeated.")
-=======
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @TRUST_OPTION
 @click.option("--at", "at", metavar="TIME",
               help="Validate as of this ISO date or time instead of now.")
 @click.option("--offline", is_flag=True,
               help="Use only the validation data in the file and the trust store; never "
                    "ask a CRL or OCSP service.")
->>>>>>> main
 @pass_context
 def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | None,
                    offline: bool) -> None:
@@ -151,7 +139,7 @@ def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | 
 
 
 @click.command("extend")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Where to write the extended file (must not exist).")
 @click.option("--tsa", metavar="URL", required=True, help="An RFC 3161 timestamp server.")
@@ -166,7 +154,7 @@ def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...],
     from app.audit import extend_attestation
 
     result = extend_attestation(file, output, tsa, list(trust), at=at)
-    click.echo(f"extended {file} into {output}: {result}")
+    echo(f"extended {file} into {output}: {result}")
 
 
 @click.command("test-certificate")
@@ -188,21 +176,13 @@ def test_certificate_command(out: Path, name: str, key_type: str,
     except OSError as exc:
         raise UserFacingError(f"cannot write the test certificate into {out}: "
                               f"{exc.strerror or exc}") from None
-<<<<<<< HEAD
     echo(f"*** {TEST_LABEL} ***\n"
          "Anyone can make a certificate like this one: a signature made with it proves\n"
          "nothing about who signed. Use it only to try the tool.\n"
          f"  signing key and certificate: {made.signer_pkcs12}\n"
-         f"  test CA certificate (pass to verify --trust): {made.ca_certificate}")
-=======
-    click.echo(f"*** {TEST_LABEL} ***\n"
-               "Anyone can make a certificate like this one: a signature made with it proves\n"
-               "nothing about who signed. Use it only to try the tool.\n"
-               f"  signing key and certificate: {made.signer_pkcs12}\n"
-               f"  test CA certificate: {made.ca_certificate}\n"
-               f"  test CA revocation list: {made.ca_crl}\n"
-               "Give both to sign and verify: --trust CA --trust CRL")
->>>>>>> main
+         f"  test CA certificate: {made.ca_certificate}\n"
+         f"  test CA revocation list: {made.ca_crl}\n"
+         "Give both to sign and verify: --trust CA --trust CRL")
 
 
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
