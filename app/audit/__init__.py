@@ -17,7 +17,7 @@ from app.audit.keys import (
 from app.audit.query_logs import LogImport, query_log_map
 from app.audit.review import Review
 from app.audit.service import AuditService
-from app.audit.verify import AttestationCheck, verify_attestation
+from app.audit.verify import AttestationCheck, extend_attestation, verify_attestation
 from app.logs import ColumnMapping
 from app.records import (
     JURISDICTIONS,
@@ -75,6 +75,7 @@ __all__ = [
     "SigningKey",
     "Statement",
     "data_home",
+    "extend_attestation",
     "grants_sql",
     "key_source",
     "load_signing_key",

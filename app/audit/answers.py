@@ -76,7 +76,7 @@ class AnswerOps(ServiceCore):
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             unknown = sorted(set(entries) - {q.id for q in checklist.questions()})
             if unknown:
                 raise UserFacingError(f"{source}: unknown question(s) {', '.join(unknown)}; "
@@ -118,7 +118,7 @@ class AnswerOps(ServiceCore):
         with self.store.session() as session:
             row = self._writable(session, audit_id)
             evaluation = self._evaluate(session, row)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             answers = {a.question_id: a for a in session.exec(
                 select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()}
             for question_id in question_ids:
@@ -197,7 +197,7 @@ class AnswerOps(ServiceCore):
         with self.store.session() as session:
             audit_id = self.resolve_in(session, ref)
             row = self._writable(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             question = checklist.question(question_id)
             if question is None:
                 raise UserFacingError(f"the checklist has no question {question_id!r}; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -19,6 +20,7 @@ from app.checklist.evaluate import (
     visibility_inputs,
 )
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
+from app.checklist.overlay import LoadedOverlay, effective_checklist, load_overlay_bytes
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
 from app.store.database import Store, StoreError
@@ -42,6 +44,8 @@ class ServiceCore:
         # On a server the database says who is connected; a name given here cannot override it.
         self.actor = store.database_user() or actor or current_actor()
         self._checklists: dict[str, LoadedChecklist] = {}
+        self._effective: dict[tuple[str, ...], tuple[LoadedChecklist,
+                                                     tuple[LoadedOverlay, ...]]] = {}
         self._listing = ListingCounts()
 
     def resolve(self, ref: str) -> str:
@@ -79,7 +83,7 @@ class ServiceCore:
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256)
+            checklist, overlays = self._for_audit_with_overlays(session, row)
             answers = self._answers(session, audit_id)
             evidence = [convert.evidence_info(e) for e in session.exec(
                 select(EvidenceRow).where(EvidenceRow.audit_id == audit_id)
@@ -91,7 +95,8 @@ class ServiceCore:
         report = (CarryReport.from_json(json.loads(carried.new_json))
                   if carried is not None and carried.new_json else None)
         attested = (signed.prev_hash, signed.seq - 1) if signed else None
-        return AuditView(info, checklist, answers, evidence, evaluation, report, attested)
+        return AuditView(info, checklist, answers, evidence, evaluation, report, attested,
+                         overlays)
 
     def view_with(self, view: AuditView, answer: AnswerInfo) -> AuditView:
         """`view` as it stands after `answer` was saved (as the service returned it):
@@ -123,13 +128,38 @@ class ServiceCore:
             self._checklists[sha256] = cached
         return cached
 
+    def _for_audit(self, session: Session, row: AuditRow) -> LoadedChecklist:
+        """The audit's checklist: its base, with the state overlays it applies merged in."""
+        return self._for_audit_with_overlays(session, row)[0]
+
+    def _for_audit_with_overlays(self, session: Session, row: AuditRow,
+                                 ) -> tuple[LoadedChecklist, tuple[LoadedOverlay, ...]]:
+        base = self._checklist(session, row.checklist_sha256)
+        digests = tuple(json.loads(row.overlay_sha256s)) if row.overlay_sha256s else ()
+        if not digests:
+            return base, ()
+        key = (row.checklist_sha256, row.jurisdiction, *digests)
+        cached = self._effective.get(key)
+        if cached is None:
+            overlays = []
+            for digest in digests:
+                source = session.get(ChecklistSourceRow, digest)
+                if source is None or hashlib.sha256(source.content).hexdigest() != digest:
+                    raise StoreError(f"the state overlay {digest[:12]} of this audit is "
+                                     "missing or altered; restore the database from a backup")
+                overlays.append(load_overlay_bytes(source.content, source.filename, base))
+            effective = effective_checklist(base, overlays, row.jurisdiction)
+            cached = (replace(base, checklist=effective.checklist), tuple(overlays))
+            self._effective[key] = cached
+        return cached
+
     def _answers(self, session: Session, audit_id: str) -> dict[str, AnswerInfo]:
         rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()
         return {row.question_id: convert.answer_info(row) for row in rows}
 
     def _visible(self, session: Session, row: AuditRow, question_id: str) -> bool:
         """Whether one question is shown, reading only the answers that decide it."""
-        checklist = self._checklist(session, row.checklist_sha256).checklist
+        checklist = self._for_audit(session, row).checklist
         inputs = visibility_inputs(checklist, question_id)
         rows = session.exec(select(AnswerRow).where(
             AnswerRow.audit_id == row.id, col(AnswerRow.question_id).in_(inputs))).all() \
@@ -138,7 +168,7 @@ class ServiceCore:
         return is_visible(checklist, question_id, facts)
 
     def _evaluate(self, session: Session, row: AuditRow) -> Evaluation:
-        checklist = self._checklist(session, row.checklist_sha256).checklist
+        checklist = self._for_audit(session, row).checklist
         return evaluate(checklist, answer_facts(self._answers(session, row.id)))
 
 

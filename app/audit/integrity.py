@@ -24,7 +24,8 @@ from app.store.tables import (
 )
 
 CREATION_FIELDS = ("title", "jurisdiction", "period_start", "period_end", "checklist_id",
-                   "checklist_version", "checklist_sha256", "based_on", "auditor")
+                   "checklist_version", "checklist_sha256", "based_on", "auditor",
+                   "overlay_sha256s")
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,11 @@ def _content_problems(session: Session, audit: AuditRow) -> list[str]:
     source = session.get(ChecklistSourceRow, audit.checklist_sha256)
     if source is None or hashlib.sha256(source.content).hexdigest() != audit.checklist_sha256:
         problems.append("the stored checklist does not match its SHA-256")
+    for digest in json.loads(audit.overlay_sha256s) if audit.overlay_sha256s else []:
+        overlay = session.get(ChecklistSourceRow, digest)
+        if overlay is None or hashlib.sha256(overlay.content).hexdigest() != digest:
+            problems.append(f"the stored state overlay {digest[:12]} does not match its "
+                            "SHA-256")
     digests = set(session.exec(select(EvidenceRow.sha256).where(
         EvidenceRow.audit_id == audit.id)).all())
     for digest in sorted(digests):

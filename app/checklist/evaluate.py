@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.checklist.authorities import Citation
 from app.checklist.checks import AnswerRef, Check
 from app.checklist.conditions import comparisons
 from app.checklist.display import format_value
-from app.checklist.model import Checklist, Citation, FindingRule, Question, Severity
+from app.checklist.model import Checklist, FindingRule, Question, Remedy, Severity
 
 
 class AnswerState(StrEnum):
@@ -64,6 +65,9 @@ class Finding:
     citations: list[Citation]
     questions: list[str]
     concerns: list[str] = field(default_factory=list)
+    public: bool = True
+    """False: left out of the public report (which says how many were withheld)."""
+    remedy: Remedy | None = None
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,8 @@ def _finding(checklist: Checklist, rule: FindingRule, effective: dict[str, Any])
     found = comparisons(rule.when)
     questions = rule.questions or list(dict.fromkeys(c.question for _, c in found))
     return Finding(rule.id, rule.severity, rule.title, rule.detail, rule.recommendation,
-                   list(rule.citations), questions, _concerns(checklist, found, effective))
+                   list(rule.citations), questions, _concerns(checklist, found, effective),
+                   public=rule.public, remedy=rule.remedy)
 
 
 def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any]) -> list[str]:

@@ -1,4 +1,10 @@
-"""PAdES signatures with pyHanko, by a PKCS#12 file or a PKCS#11 token (PIV card)."""
+"""PAdES signatures with pyHanko, by a PKCS#12 file or a PKCS#11 token (PIV card).
+
+At signing the signer's chain is validated with revocation (the certificate's own CRL/OCSP
+services) and that validation data is embedded (PAdES B-LT); with a timestamp server the
+signature is timestamped and a document timestamp added (B-LTA). `extend_signed_pdf` adds
+fresh validation data and a new document timestamp later, as archives do.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from weakref import WeakKeyDictionary
 
 from app.errors import UserFacingError
 from app.report.pdf import SignatureBox
-from app.report.verification import common_name
+from app.report.verification import REQUIRED_KEY_USAGE, TrustAnchors, common_name
 
 SIGNATURE_FIELD = "Attestation"
 STAMP_FONT = "DejaVuSans-1000upm.ttf"  # in templates/fonts, see its README
@@ -62,13 +68,107 @@ def describe_key(key: Pkcs12Key | Pkcs11Key) -> tuple[str, str]:
     return common_name(certificate), hashlib.sha256(certificate.dump()).hexdigest()
 
 
+def check_signing_key(key: Pkcs12Key | Pkcs11Key, trust: TrustAnchors, *,
+                      online: bool = True) -> None:
+    """Refuse, with the reason in words, a key whose certificate `verify` would reject:
+    expired, not yet valid, revoked, without non-repudiation key usage, not chaining to
+    the trust roots, or whose revocation cannot be checked."""
+    if isinstance(key, Pkcs12Key):
+        _check_certificate(_pkcs12_signer(key), trust, online)
+    else:
+        _with_pkcs11(key, lambda signer: _check_certificate(signer, trust, online))
+
+
+def _validation_context(trust: TrustAnchors, online: bool, at: Any = None) -> Any:
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(trust_roots=list(trust.roots), crls=list(trust.crls),
+                             allow_fetching=online, revocation_mode="require", moment=at)
+
+
+def _check_certificate(signer: Any, trust: TrustAnchors, online: bool) -> None:
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator, errors
+
+    certificate = signer.signing_cert
+    if certificate is None:
+        raise SigningError("the key has no certificate to sign with")
+    name = common_name(certificate)
+    validity = certificate["tbs_certificate"]["validity"]
+    start, end = validity["not_before"].native, validity["not_after"].native
+    if not trust.roots:
+        raise SigningError("no trust roots are configured, so the certificate cannot be "
+                           "checked; give the office's root certificate with --trust FILE "
+                           "(or put it in the data directory's trust folder)")
+    validator = CertificateValidator(
+        certificate, intermediate_certs=list(signer.cert_registry),
+        validation_context=_validation_context(trust, online))
+    refusal = None
+    try:
+        asyncio.run(validator.async_validate_usage(key_usage=set(REQUIRED_KEY_USAGE)))
+    except errors.ExpiredError:
+        refusal = f"the certificate of {name} expired on {end:%Y-%m-%d}"
+    except errors.NotYetValidError:
+        refusal = f"the certificate of {name} is not valid before {start:%Y-%m-%d}"
+    except errors.RevokedError as exc:
+        refusal = f"the certificate of {name} is revoked ({exc})"
+    except errors.InsufficientRevinfoError as exc:
+        refusal = (f"the revocation status of the certificate of {name} cannot be checked "
+                   f"({exc}); signing needs its CRL or OCSP service reachable, or a current "
+                   "CRL in the trust store")
+    except errors.PathBuildingError:
+        refusal = (f"the certificate of {name} does not chain to the office's trust roots "
+                   f"({len(trust.roots)} configured)")
+    except errors.InvalidCertificateError as exc:
+        refusal = (f"the certificate of {name} may not sign an attestation: {exc} (it needs "
+                   "the non-repudiation key usage; a PIV card signs with its slot 9C "
+                   "\"Digital Signature\" key, not the login key)")
+    except errors.PathValidationError as exc:
+        refusal = f"the certificate of {name} is not valid: {exc}"
+    except (errors.CRLValidationError, errors.OCSPValidationError, OSError) as exc:
+        refusal = f"the revocation status of the certificate of {name} cannot be checked: {exc}"
+    if refusal:
+        raise SigningError(f"{refusal}. Nothing was signed and the audit is unchanged")
+
+
 def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, *, box: SignatureBox | None = None,
              timestamp_url: str | None = None, font_file: Path | None = None,
-             ) -> SignedDocument:
-    """Certify `pdf` with a PAdES signature (B-B, or B-T with a timestamp server)."""
+             trust: TrustAnchors | None = None) -> SignedDocument:
+    """Certify `pdf` with a PAdES signature: B-B, with the chain's validation data embedded
+    when `trust` is given (B-LT with a timestamp server, plus a document timestamp: B-LTA)."""
     if isinstance(key, Pkcs12Key):
-        return _sign(pdf, _pkcs12_signer(key), box, timestamp_url, font_file)
-    return _with_pkcs11(key, lambda signer: _sign(pdf, signer, box, timestamp_url, font_file))
+        return _sign(pdf, _pkcs12_signer(key), box, timestamp_url, font_file, trust)
+    return _with_pkcs11(key, lambda signer: _sign(pdf, signer, box, timestamp_url, font_file,
+                                                  trust))
+
+
+def extend_signed_pdf(data: bytes, timestamp_url: str, trust: TrustAnchors, *,
+                      at: Any = None) -> bytes:
+    """Add fresh validation data and a new document timestamp over the whole file, in
+    incremental updates (every earlier signature stays intact)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.validation import add_validation_info
+
+    context = _validation_context(trust, True, at)
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        if not reader.embedded_signatures:
+            raise SigningError("the file carries no signature to extend")
+        if not reader.embedded_timestamp_signatures:
+            # No document timestamp yet: the signature's own validation data, as of now.
+            data = add_validation_info(reader.embedded_signatures[0], context).getvalue()
+            reader = PdfFileReader(BytesIO(data), strict=False)
+        stamped = signers.PdfTimeStamper(HTTPTimeStamper(timestamp_url)).\
+            update_archival_timestamp_chain(reader, context, in_place=False)
+        last = PdfFileReader(stamped, strict=False).embedded_timestamp_signatures[-1]
+        return bytes(add_validation_info(last, context).getvalue())
+    except SigningError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure: nothing was written
+        raise SigningError(f"extending failed: {type(exc).__name__}: {exc}") from None
 
 
 def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
@@ -103,7 +203,7 @@ def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
 
 
 def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str | None,
-          font_file: Path | None) -> SignedDocument:
+          font_file: Path | None, trust: TrustAnchors | None) -> SignedDocument:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
@@ -123,6 +223,9 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
         field_name=SIGNATURE_FIELD, md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES, certify=True,
         docmdp_permissions=MDPPerm.NO_CHANGES, reason="Attestation",
+        embed_validation_info=trust is not None,
+        validation_context=_validation_context(trust, True) if trust is not None else None,
+        use_pades_lta=trust is not None and timestamper is not None,
     )
     style = None
     field_spec = None

@@ -21,6 +21,8 @@ from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
 
+FOLLOW_SECONDS = 3.0
+"""How often an open audit looks for changes made elsewhere (its history head)."""
 WIDE_HEADER = 110
 """Below this width the header names the audit by state and period, to leave room for the
 progress and findings."""
@@ -180,6 +182,36 @@ class AuditPane(Screen[None]):
         for card in self.cards():
             ok = card.flush() and ok
         return ok
+
+    def follow_database(self) -> list[str]:
+        """Show changes made elsewhere (another person, another window): a cheap look at the
+        audit's history head, and when it moved, the changed cards, the progress and the
+        markers brought up to date, saying who changed what. Returns the question ids of
+        the open cards that changed. A card with typing not yet saved keeps it: saving it
+        then meets the other change and asks which to keep."""
+        before = self.view
+        try:
+            audit = self.service.get_audit(self.audit_id)
+        except UserFacingError:
+            return []  # the next look, or the next save, says what is wrong
+        if (audit.history_length, audit.history_head) == (before.audit.history_length,
+                                                          before.audit.history_head):
+            return []
+        self.reload()
+        changed = [card for card in self.cards()
+                   if self.view.answers.get(card.question.id) not in (
+                       before.answers.get(card.question.id), card.answer)]
+        for card in changed:
+            if not card.has_pending:
+                card.take_stored(self.view.answers.get(card.question.id))
+        self.show_view()
+        if changed:
+            people = sorted({a.updated_by for c in changed
+                             if (a := self.view.answers.get(c.question.id)) is not None})
+            prompts = ", ".join(f"“{card.question.prompt}”" for card in changed)
+            self.notify(f"{', '.join(people) or 'Someone'} changed {prompts}.",
+                        title="Changed elsewhere", markup=False)
+        return [card.question.id for card in changed]
 
     def reload(self) -> None:
         """Ask the service for the audit again."""
