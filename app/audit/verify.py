@@ -292,7 +292,7 @@ def extend_attestation(path: Path, output: Path, timestamp_url: str,
         raise CheckFailed("only a VALID attestation can be extended; this one is not:\n"
                           + "\n".join(f"  - {r}" for r in before.reasons))
     anchors = office_trust(trust)
-    extended = extend_signed_pdf(path.read_bytes(), timestamp_url, anchors, at=moment)
+    extended = extend_signed_pdf(read_input(path, InputKind.PDF), timestamp_url, anchors, at=moment)
     after = verify_signed_pdf(extended, anchors, at=moment)
     if not after.valid:
         raise CheckFailed("the extended file would not verify, so it was not written:\n"
