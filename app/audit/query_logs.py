@@ -104,7 +104,8 @@ def import_query_log(service: AuditService, ref: str, path: Path, *,
                            answered=tuple(answered) or DEFAULT_ANSWERED,
                            file_format=file_format)
     entries, filled, unchecked = _fill(view, plan, table, rows, counted, analysis)
-    result = LogImport(analysis, filled, not_filled + unchecked, _warnings(view, analysis))
+    result = LogImport(analysis, filled, not_filled + unchecked,
+                       _warnings(view, analysis, plan))
     if dry_run:
         return result
     content = json.dumps(analysis.to_json(), indent=2, ensure_ascii=False).encode()
@@ -247,8 +248,8 @@ def _shown(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value).capitalize()
 
 
-def _warnings(view: AuditView, analysis: LogAnalysis) -> list[str]:
-    warnings = []
+def _warnings(view: AuditView, analysis: LogAnalysis, plan: QueryLogMap) -> list[str]:
+    warnings = _count_warnings(view, analysis, plan)
     start, end = view.audit.period_start, view.audit.period_end
     if analysis.first_day is None or analysis.last_day is None:
         return ["the log holds no dated query"]
@@ -261,6 +262,22 @@ def _warnings(view: AuditView, analysis: LogAnalysis) -> list[str]:
         warnings.append(f"ORIs listed for more than one agency (counted for the first): "
                         f"{shown}")
     return warnings
+
+
+def _count_warnings(view: AuditView, analysis: LogAnalysis, plan: QueryLogMap) -> list[str]:
+    """The federal queries the answers state, when the log holds another number."""
+    question_id = plan.federal_queries
+    stated = view.evaluation.effective.get(question_id) if question_id else None
+    if question_id is None or not isinstance(stated, int):
+        return []
+    counted = (sum(count.queries for count in analysis.agencies)
+               + sum(item.queries for item in analysis.unmatched_oris if item.federal))
+    if stated == counted:
+        return []
+    question = _question(view, question_id)
+    return [f"the answers say {stated:,} federal queries (“{question.prompt}”, {question_id}), "
+            f"but this log holds {counted:,} from the listed agencies and federal-looking "
+            "ORIs: correct the answer, or say in its note why the numbers differ"]
 
 
 def recorded_analyses(service: AuditService, view: AuditView) -> list[RecordedAnalysis]:

@@ -224,6 +224,9 @@ class QueryLogMap(_Strict):
     """A date question filled with the first day the log covers."""
     period_end: str | None = None
     """A date question filled with the last day the log covers."""
+    federal_queries: str | None = None
+    """A number question stating the federal queries in the period: an import warns, naming
+    both numbers, when the log holds another count from the agencies and federal ORIs."""
 
 
 class AttestationMap(_Strict):

@@ -102,6 +102,29 @@ def test_a_block_that_fails_is_a_critical_finding(service, audit, tmp_path):
     assert any("Queries answered after the block date = 1" in line for line in result.filled)
     findings = {f.rule_id: f for f in service.view(audit).evaluation.findings}
     assert findings["queries-after-block"].severity == "critical"
+    # the log shows the block failing: the finding says so, not "never verified"
+    assert findings["block-failed-in-logs"].severity == "critical"
+    assert "block-not-verified-in-logs" not in findings or "ice" not in " ".join(
+        findings["block-not-verified-in-logs"].concerns).lower()
+
+
+def test_before_any_log_a_block_is_never_verified(service, audit):
+    findings = {f.rule_id for f in service.view(audit).evaluation.findings}
+    assert "block-not-verified-in-logs" in findings
+    assert "block-failed-in-logs" not in findings
+
+
+def test_a_stated_federal_count_is_compared_with_the_log(service, audit, tmp_path):
+    service.import_answers(audit, {"logs_by_agency": "yes", "federal_query_count": 120_450})
+    result = service.import_query_log(audit, write_log(tmp_path, QUIET), dry_run=True)
+    [warning] = [w for w in result.warnings if "federal queries" in w]
+    assert "120,450 federal queries" in warning and "federal_query_count" in warning
+    counted = sum(count.queries for count in result.analysis.agencies) + sum(
+        item.queries for item in result.analysis.unmatched_oris if item.federal)
+    assert f"this log holds {counted:,}" in warning
+    service.set_answer(audit, "federal_query_count", counted)
+    again = service.import_query_log(audit, write_log(tmp_path, QUIET), dry_run=True)
+    assert not [w for w in again.warnings if "federal queries" in w]
 
 
 def test_a_dry_run_records_nothing(service, audit, tmp_path):
