@@ -113,6 +113,8 @@ class SectionBlock:
     hidden: int
     done: int
     total: int
+    not_asked: list[str] = field(default_factory=list)
+    """Number and prompt of each question not asked, given earlier answers."""
 
     @property
     def groups(self) -> list[QuestionGroup]:
@@ -159,6 +161,7 @@ class ReportContext:
     kind: str
     draft: bool
     draft_reasons: list[str]
+    document_title: str
     audit_id: str
     audit_short: str
     title: str
@@ -209,9 +212,13 @@ def attestation_context(attestation: Attestation, manifest_sha256: str) -> Repor
 
 def transparency_context(attestation: Attestation, public_sha256: str,
                          attestation_manifest_sha256: str) -> ReportContext:
-    """The context of the public report: structured answers only, no notes or evidence."""
+    """The context of the public report: structured answers only, no notes or evidence.
+
+    Query-log counts (by agency and month) are public figures; file names are not printed.
+    """
     context = _context(attestation, "transparency", public_sha256, public=True)
     context.attestation_manifest_sha256 = attestation_manifest_sha256
+    context.logs = log_blocks(attestation.logs)
     return context
 
 
@@ -223,14 +230,15 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
     sections = []
     for index, (section, progress) in enumerate(
             zip(checklist.sections, evaluation.progress.sections, strict=True), start=1):
-        blocks, hidden = [], 0
+        blocks, not_asked = [], []
         for question in section.questions:
             if not evaluation.visible.get(question.id, False):
-                hidden += 1
+                not_asked.append(f"{numbers[question.id]} {question.prompt}")
                 continue
             blocks.append(_question_block(view, question, numbers[question.id], public))
         sections.append(SectionBlock(index, section.id, section.title, section.intro, blocks,
-                                     hidden, progress.done, progress.total))
+                                     len(not_asked), progress.done, progress.total,
+                                     not_asked))
     ordered = sorted(evaluation.findings, key=lambda f: f.severity.rank)
     finding_blocks = [_finding_block(f, index, view, numbers, public)
                       for index, f in enumerate(ordered, start=1)]
@@ -243,6 +251,8 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
                sum(1 for f in evaluation.findings if f.severity == s)) for s in Severity]
     return ReportContext(
         kind=kind, draft=not attestation.ready, draft_reasons=list(attestation.draft_reasons),
+        document_title=document_title(kind, jurisdiction_name(audit.jurisdiction),
+                                      audit.title, audit.period_start, audit.period_end),
         audit_id=audit.id, audit_short=audit.id[:12], title=audit.title,
         jurisdiction=audit.jurisdiction,
         jurisdiction_name=jurisdiction_name(audit.jurisdiction),
@@ -259,6 +269,29 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
         findings=finding_blocks, finding_groups=groups, finding_total=len(evaluation.findings),
         changes=None, signatory=Signatory(name=audit.signed_by),
     )
+
+
+DOCUMENT_KINDS = {"attestation": "Attestation", "transparency": "Transparency report"}
+
+
+def document_title(kind: str, jurisdiction: str, title: str, period_start: str,
+                   period_end: str) -> str:
+    """The document's displayed title, stating each fact once.
+
+    The attestation is named by the audit's title; the jurisdiction and the period are
+    added only when that title does not already state them. The public report is named by
+    jurisdiction and period alone (the audit's title is internal wording).
+    """
+    period = f"{period_start} to {period_end}"
+    parts = [DOCUMENT_KINDS.get(kind, kind)]
+    text = " ".join((title or "").split()) if kind == "attestation" else ""
+    if jurisdiction.casefold() not in text.casefold():
+        parts.append(jurisdiction)
+    if text:
+        parts.append(text)
+    if not (period_start in text and period_end in text):
+        parts.append(period)
+    return " — ".join(parts)
 
 
 def _question_numbers(view: AuditView) -> dict[str, str]:
