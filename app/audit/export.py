@@ -37,8 +37,8 @@ class ExportResult:
 
     def describe(self) -> str:
         """One line for a person: what was written where."""
-        what = {"pdf": "attestation PDF/A-3b", "json": "manifest JSON",
-                "transparency": "transparency report PDF/A-3b"}[self.format]
+        what = {"pdf": "attestation PDF/A-3a", "json": "manifest JSON",
+                "transparency": "transparency report PDF/A-3a"}[self.format]
         details = [f"{self.size:,} bytes"]
         if self.pages is not None:
             details.insert(0, f"{self.pages} page{'s' if self.pages != 1 else ''}")
