@@ -128,3 +128,13 @@ def attestation_html(context: ReportContext) -> str:
 def transparency_html(context: ReportContext) -> str:
     """The HTML of the public transparency report."""
     return render_template(TRANSPARENCY_TEMPLATE, context)
+
+
+PAGE_TEMPLATE = "transparency_page.html"
+WEB_STYLESHEET = "web.css"
+
+
+def transparency_page_html(context: ReportContext) -> str:
+    """The public report as one self-contained web page (stylesheet inlined, no script)."""
+    css = (templates_dir() / WEB_STYLESHEET).read_text(encoding="utf-8")
+    return render_template(PAGE_TEMPLATE, context, web_css=Markup(css))
