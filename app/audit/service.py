@@ -26,8 +26,8 @@ from app.checklist.loader import LoadedChecklist
 from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
-    Attestation,
     AnswerInfo,
+    Attestation,
     AuditInfo,
     AuditStatus,
     AuditSummary,

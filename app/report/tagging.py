@@ -117,9 +117,10 @@ def _artifact_orphans(pdf: Any, root: Any, reachable: set[int]) -> None:
     parent_tree = _get(pdf, root["ParentTree"])
     nums = parent_tree["Nums"]
     for page_index, page_ref in enumerate(pdf.page_references):
-        mcids = orphan_mcids.get(_number(page_ref))
-        if not mcids:
+        found = orphan_mcids.get(_number(page_ref))
+        if not found:
             continue
+        mcids = found
         page = _get(pdf, page_ref)
         stream = _get(pdf, page["Contents"]).stream
         for index, item in enumerate(stream):

@@ -169,7 +169,7 @@ def structure(pdf: bytes) -> dict[str, Any]:
         kids = kids if isinstance(kids, list) else [kids]
         # depth first, in document order
         stack.extend((kid, tag or parent_tag) for kid in reversed(kids)
-                     if isinstance(kid, IndirectObject) or isinstance(kid, dict))
+                     if isinstance(kid, (IndirectObject, dict)))
     return {"tags": dict(tags), "headings": headings, "scopes": dict(scopes), "alts": alts,
             "cells_outside_rows": cells_outside_rows,
             "lang": str(catalog.get("/Lang", "")),
