@@ -237,9 +237,11 @@ def test_an_untouched_table_is_conservative(checklist: Checklist) -> None:
         question = checklist.question(table_id)
         value = validate_value(question, question.default_rows)
         facts[table_id] = AnswerFacts(value, AnswerState.ANSWERED)
-    assert {"message-keys-unknown", "immigration-agency-not-blocked",
-            "delegated-agency-not-blocked", "dppa-use-unknown"} <= fired(
-        evaluate(checklist, facts))
+    found = fired(evaluate(checklist, facts))
+    assert {"message-keys-unknown", "immigration-agency-may-reach",
+            "delegated-agency-may-reach", "dppa-use-unknown"} <= found
+    # unknown is not "can": the headline says "may"
+    assert not {"immigration-agency-not-blocked", "delegated-agency-not-blocked"} & found
 
 
 # ---- walking the answer sets ---------------------------------------------------------------
@@ -283,7 +285,7 @@ NONCOMPLIANT_FINDINGS = {
     "federal-direct-access-unrestricted",
     "agency-table-incomplete",
     "immigration-agency-not-blocked",
-    "delegated-agency-not-blocked",
+    "delegated-agency-may-reach",
     "block-incomplete",
     "photos-reachable",
     "block-policy-only",
@@ -380,6 +382,8 @@ TRIGGERS: dict[str, Callable[[Answers], None]] = {
     "agency-table-incomplete": _drop_agency("uscis"),
     "immigration-agency-not-blocked": _agency("ice_ero", blocked="no", driver_data="yes"),
     "delegated-agency-not-blocked": _agency("dea", blocked="no", driver_data="yes"),
+    "immigration-agency-may-reach": _agency("ice_ero", blocked="no", driver_data="unknown"),
+    "delegated-agency-may-reach": _agency("dea", blocked="no", driver_data="unknown"),
     "block-incomplete": _agency("ice_hsi", vehicle_data="yes"),
     "photos-reachable": _agency("cbp", photos="yes"),
     "block-policy-only": _agency("ice_ero", mechanism="policy_only"),
