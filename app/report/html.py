@@ -66,10 +66,13 @@ def visible_text(value: Any) -> Markup:
 
 
 # Identifiers: ORIs and ORI patterns (letters with digits, or ending in *), hashes, ids with
-# underscores. They are printed in a span that never breaks or hyphenates.
+# underscores. They are printed in a span that never breaks or hyphenates. Longer tokens
+# (over IDENTIFIER_LIMIT characters) are not identifiers and may break, so that no answer
+# can push text off the page.
+IDENTIFIER_LIMIT = 64
 _IDENTIFIER = re.compile(
-    r"(?<![\w*])(?:"
-    r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,}\*?"  # ORIs, keys, hex
+    r"(?<![\w*])(?=[\w*]{4,%d}(?![\w*]))(?:" % IDENTIFIER_LIMIT
+    + r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,}\*?"  # ORIs, keys, hex
     r"|[A-Za-z0-9]{2,}\*"  # ORI patterns such as dcice*
     r"|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+"  # ids such as agency_access
     r")(?![\w*])")

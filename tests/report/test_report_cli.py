@@ -66,7 +66,7 @@ def test_export_says_when_the_audit_is_a_draft(db_url, sample_checklist,
 @pytest.mark.parametrize("args, message", [
     (["--format", "docx"], "Invalid value for '--format'"),
     (["-o", "{tmp}/missing-folder/a.pdf"], "does not exist"),
-    (["-o", "{tmp}"], "is a directory"),
+    (["-o", "{tmp}"], "is a folder"),
 ])
 def test_export_bad_input_exits_2(db_url, cli_audit, tmp_path, capsys, args,
                                   message):
