@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from app.audit import convert
 from app.audit.clock import utc_now
-from app.audit.core import ServiceCore, answer_facts
+from app.audit.conflicts import UNCHECKED, refuse_stale
+from app.audit.core import ServiceCore, answer_facts, streamed_events
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.checklist.conditions import describe
@@ -18,36 +19,49 @@ from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate
 from app.checklist.model import Checklist, Question
 from app.checklist.values import InvalidValue, validate_value
 from app.errors import UserFacingError
-from app.records import AnswerInfo, EventKind
+from app.records import AnswerInfo, EventKind, HistoryEvent
+from app.store.locks import retry_conflicts
 from app.store.tables import AnswerRow, AuditRow
+
+_ANSWER_KINDS = frozenset(kind.value for kind in EventKind if kind.changes_answer)
 
 
 class AnswerOps(ServiceCore):
     """The answer-changing operations of the audit services; each change is one commit."""
 
     def set_answer(self, ref: str, question_id: str, value: Any, *, note: str | None = None,
-                   reason: str | None = None) -> AnswerInfo:
-        """Record `value` as the answer to a visible question; the note too, if given."""
+                   reason: str | None = None, expected: Any = UNCHECKED) -> AnswerInfo:
+        """Record `value` as the answer to a visible question; the note too, if given.
+
+        With `expected` (the answer the writer last saw, None for none) the change is
+        refused with StaleAnswer when the stored answer differs; so in each method below.
+        """
         return self._change(ref, question_id, EventKind.ANSWER_SET, reason, value=value, note=note,
-                            state=AnswerState.ANSWERED)
+                            state=AnswerState.ANSWERED, expected=expected)
 
     def set_note(self, ref: str, question_id: str, note: str,
-                 reason: str | None = None) -> AnswerInfo:
-        """Record the auditor's note on a question, leaving its answer as it is."""
-        return self._change(ref, question_id, EventKind.NOTE_SET, reason, note=note)
+                 reason: str | None = None, *, expected: Any = UNCHECKED) -> AnswerInfo:
+        """Record the auditor's note on a question, leaving its answer as it is; `expected`
+        is the note the writer last saw."""
+        return self._change(ref, question_id, EventKind.NOTE_SET, reason, note=note,
+                            expected=expected)
 
-    def set_not_applicable(self, ref: str, question_id: str, reason: str) -> AnswerInfo:
+    def set_not_applicable(self, ref: str, question_id: str, reason: str, *,
+                           expected: Any = UNCHECKED) -> AnswerInfo:
         """Mark a question not applicable; the reason is required and kept."""
         text = limited((reason or "").strip(), REASON_LIMIT, "reason")
         if not text:
             raise UserFacingError("say why the question does not apply: a reason is required")
         return self._change(ref, question_id, EventKind.NOT_APPLICABLE, None, na_reason=text,
-                            state=AnswerState.NOT_APPLICABLE)
+                            state=AnswerState.NOT_APPLICABLE, expected=expected)
 
-    def clear_answer(self, ref: str, question_id: str, reason: str | None = None) -> AnswerInfo:
+    def clear_answer(self, ref: str, question_id: str, reason: str | None = None, *,
+                     expected: Any = UNCHECKED) -> AnswerInfo:
         """Remove the answer (and not-applicable mark) of a question; the note stays."""
-        return self._change(ref, question_id, EventKind.ANSWER_CLEARED, reason, clear=True)
+        return self._change(ref, question_id, EventKind.ANSWER_CLEARED, reason, clear=True,
+                            expected=expected)
 
+    @retry_conflicts
     def import_answers(self, ref: str, entries: Mapping[str, Any], source: str = "import",
                        ) -> int:
         """Record many answers at once, all or nothing; returns how many changed.
@@ -62,7 +76,7 @@ class AnswerOps(ServiceCore):
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             unknown = sorted(set(entries) - {q.id for q in checklist.questions()})
             if unknown:
                 raise UserFacingError(f"{source}: unknown question(s) {', '.join(unknown)}; "
@@ -87,6 +101,9 @@ class AnswerOps(ServiceCore):
                 elif "na_reason" in change:
                     facts[question.id] = AnswerFacts(None, AnswerState.NOT_APPLICABLE)
                 planned.append((question, change))
+            for question, change in planned:
+                refuse_stale(session, audit_id, question, "value",
+                             change.pop("expected", UNCHECKED))
             changed = 0
             for question, change in planned:
                 if self._apply(session, row, question.id, EventKind.ANSWER_IMPORTED, source,
@@ -94,13 +111,14 @@ class AnswerOps(ServiceCore):
                     changed += 1
         return changed
 
+    @retry_conflicts
     def confirm(self, ref: str, question_ids: list[str]) -> int:
         """Confirm carried-forward answers as still true; returns how many were confirmed."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
             evaluation = self._evaluate(session, row)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             answers = {a.question_id: a for a in session.exec(
                 select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()}
             for question_id in question_ids:
@@ -140,12 +158,46 @@ class AnswerOps(ServiceCore):
                             "from the audit record", value=value, state=AnswerState.ANSWERED)
                 session.flush()
 
-    def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
-                **change: Any) -> AnswerInfo:
+    def answer_history(self, ref: str, question_id: str) -> list[HistoryEvent]:
+        """Every recorded state of one question's answer, oldest first, with who, when
+        and why."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
+            return [convert.history_event(e) for e in streamed_events(session, audit_id)
+                    if e.question_id == question_id and e.kind in _ANSWER_KINDS]
+
+    def restore_answer(self, ref: str, question_id: str, seq: int, reason: str,
+                       ) -> AnswerInfo:
+        """Make the answer what history event `seq` recorded, as a new event with `reason`.
+
+        The note stays as it is; the restored value is checked as any new answer is.
+        """
+        why = limited((reason or "").strip(), REASON_LIMIT, "reason")
+        if not why:
+            raise UserFacingError("say why the earlier value is restored: a reason is required")
+        event = next((e for e in self.answer_history(ref, question_id) if e.seq == seq), None)
+        if event is None or not isinstance(event.new, dict):
+            raise UserFacingError(f"the history of {question_id!r} has no event {seq}; "
+                                  f"`nlets-audit history show AUDIT --question {question_id}` "
+                                  "lists its events")
+        recorded = event.new
+        why = f"restored the answer of event {seq}: {why}"
+        if recorded.get("state") == AnswerState.NOT_APPLICABLE.value:
+            return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why,
+                                na_reason=recorded.get("na_reason") or why,
+                                state=AnswerState.NOT_APPLICABLE)
+        if recorded.get("value") is None:
+            return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why, clear=True)
+        return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why,
+                            value=recorded["value"], state=AnswerState.ANSWERED)
+
+    @retry_conflicts
+    def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
+                expected: Any = UNCHECKED, **change: Any) -> AnswerInfo:
+        with self.store.session() as session:
+            audit_id = self.resolve_in(session, ref)
             row = self._writable(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             question = checklist.question(question_id)
             if question is None:
                 raise UserFacingError(f"the checklist has no question {question_id!r}; "
@@ -158,10 +210,11 @@ class AnswerOps(ServiceCore):
             _refuse_audit_record_change(question, row, change)
             if "note" in change and change["note"] is not None:
                 change["note"] = limited(change["note"], NOTE_LIMIT, "note")
-            if "value" in change or "na_reason" in change:
-                evaluation = self._evaluate(session, row)
-                if not evaluation.visible[question_id]:
-                    raise UserFacingError(_hidden_message(question))
+            if ("value" in change or "na_reason" in change) and not self._visible(
+                    session, row, question_id):
+                raise UserFacingError(_hidden_message(question))
+            refuse_stale(session, audit_id, question,
+                         "note" if kind is EventKind.NOTE_SET else "value", expected)
             self._apply(session, row, question_id, kind, reason, **change)
             session.flush()
             answer = session.exec(select(AnswerRow).where(
@@ -225,12 +278,15 @@ def _refuse_audit_record_change(question: Question, row: AuditRow, change: dict[
 def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         return {"value": validate_value(question, raw), "state": AnswerState.ANSWERED}
-    unknown = set(raw) - {"value", "note", "not_applicable"}
+    unknown = set(raw) - {"value", "note", "not_applicable", "expected"}
     if unknown or ("value" in raw and "not_applicable" in raw):
         raise UserFacingError(
-            f"{source}: {question.id}: an entry is a value, or a mapping of value, note and "
-            "not_applicable (the reason), not both value and not_applicable")
+            f"{source}: {question.id}: an entry is a value, or a mapping of value, note, "
+            "not_applicable (the reason) and expected (the answer you last saw), not both "
+            "value and not_applicable")
     change: dict[str, Any] = {}
+    if "expected" in raw:
+        change["expected"] = raw["expected"]
     if "value" in raw:
         change.update(value=validate_value(question, raw["value"]), state=AnswerState.ANSWERED)
     for key in ("note", "not_applicable"):

@@ -64,14 +64,15 @@ class SignatureFacts:
 
 def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *,
                signer_title: str | None = None, timestamp_url: str | None = None,
-               ) -> SignedAudit:
+               trust: list[Path] | tuple[Path, ...] = ()) -> SignedAudit:
     """Render the final attestation of a ready audit, sign it, write it, lock the audit.
 
     Refused with every reason while the audit is not ready. Nothing is written and nothing
     changes when any step fails.
     """
+    from app.audit.trust import office_trust
     from app.report.pdf import render_attestation
-    from app.report.signing import describe_key, sign_pdf
+    from app.report.signing import check_signing_key, describe_key, sign_pdf
 
     if output.exists() or output.is_symlink():
         raise UserFacingError(f"{output} already exists; choose a new file name")
@@ -91,10 +92,12 @@ def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *
     attestation = service.attestation(view)
     signer_name, certificate_sha256 = describe_key(key)
     _refuse_another_signer(view, signer_name)
+    anchors = office_trust(trust)
+    check_signing_key(key, anchors)  # what verify would reject is refused before anything
     rendered = render_attestation(replace(attestation, signatory=Signatory(
         name=signer_name, title=signer_title, date=dt.date.today().isoformat())))
     signed = sign_pdf(rendered.pdf, key, box=rendered.signature_box,
-                      timestamp_url=timestamp_url)
+                      timestamp_url=timestamp_url, trust=anchors)
     facts = SignatureFacts(signed.signer, signed.certificate_sha256, utc_now(), signed.pdf,
                            hashlib.sha256(signed.pdf).hexdigest(), rendered.manifest_sha256)
     temporary = write_beside(output, signed.pdf)

@@ -24,4 +24,5 @@ def assemble_attestation(service: AuditService, view: AuditView, *,
         draft_reasons=tuple(gaps.draft_reasons), statement=attestation_statement(view),
         changes=None if changes is None else tuple(changes),
         logs=tuple(recorded_analyses(service, view)),
-        signatory=signatory or Signatory(name=view.audit.signed_by))
+        signatory=signatory or Signatory(name=view.audit.signed_by),
+        explained_checks=frozenset(w.check_id for w in gaps.explained))

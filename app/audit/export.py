@@ -44,6 +44,7 @@ class ExportResult:
     pages: int | None
     draft: bool
     missing_glyphs: tuple[str, ...] = ()
+    history_head: str | None = None
     files: tuple[str, ...] = ()
 
     def describe(self) -> str:
@@ -56,8 +57,11 @@ class ExportResult:
             details.insert(0, f"{self.pages} page{'s' if self.pages != 1 else ''}")
         if self.draft and self.format in ("pdf", "transparency", "transparency-web"):
             details.append("DRAFT: the audit is not complete")
+        head = (f"; history head {self.history_head} (record it: `nlets-audit history verify "
+                f"AUDIT --head {self.history_head}` later shows any rewrite before it)"
+                if self.history_head else "")
         return (f"wrote {what} to {self.path} ({', '.join(details)}); "
-                f"manifest SHA-256 {self.manifest_sha256}")
+                f"manifest SHA-256 {self.manifest_sha256}{head}")
 
     def font_warning(self) -> str | None:
         """A warning when some characters had no font and print as empty boxes."""
@@ -103,7 +107,8 @@ def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "
         content = service.signed_pdf(view.audit.id)
         write_atomically(target, content)
         return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
-                            encode_manifest(attestation).sha256, None, False)
+                            encode_manifest(attestation).sha256, None, False,
+                            history_head=view.manifest_history[0])
     missing: tuple[str, ...] = ()
     pages: int | None = None
     if fmt == "json":
@@ -132,7 +137,8 @@ def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "
         progress(f"writing {target}")
     write_atomically(target, content)
     return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
-                        manifest_sha, pages, not attestation.ready, missing)
+                        manifest_sha, pages, not attestation.ready, missing,
+                        history_head=view.manifest_history[0])
 
 
 def _export_folder(service: AuditService, ref: str, target: Path, fmt: str,
@@ -165,4 +171,4 @@ def _export_folder(service: AuditService, ref: str, target: Path, fmt: str,
     return ExportResult(target, fmt, sum(len(c) for c in files.values()),
                         hashlib.sha256(files[main]).hexdigest(),
                         encode_manifest(attestation).sha256, None, not attestation.ready,
-                        files=tuple(files))
+                        history_head=attestation.view.manifest_history[0], files=tuple(files))

@@ -19,7 +19,8 @@ def attestation_statement(view: AuditView) -> Statement:
         "inquiry, the answers recorded in this audit are true and complete, and its findings "
         "are set out in full in this document; and",
     ]
-    excepted = excepted_matters(view)
+    excepted = "; ".join(part for part in (excepted_matters(view), draft_overlay_matter(view))
+                         if part)
     if excepted:
         items[1] = items[1].replace("are true and complete", "are true and complete, except "
                                     "for the matters set out in the next clause")
@@ -29,6 +30,17 @@ def attestation_statement(view: AuditView) -> Statement:
         "whose SHA-256 digest is printed below. Any change to that record changes the "
         "digest.")
     return Statement(intro, tuple(items), qualified=bool(excepted))
+
+
+def draft_overlay_matter(view: AuditView) -> str:
+    """The matter a draft state overlay forces into the statement ("" when there is none)."""
+    drafts = [o.overlay for o in view.overlays if not o.overlay.approved]
+    if not drafts:
+        return ""
+    named = ", ".join(f"“{o.title}” ({o.overlay} version {o.version})" for o in drafts)
+    return (f"the state overlay{'s' if len(drafts) > 1 else ''} {named}, not approved by "
+            "counsel: the questions, findings and severities it adds or changes are not "
+            "attested as a statement of the state's law")
 
 
 def excepted_matters(view: AuditView) -> str:

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.checklist.authorities import Citation
+from app.checklist.checks import AnswerRef, Check
 from app.checklist.conditions import comparisons
 from app.checklist.display import format_value
-from app.checklist.model import Checklist, Citation, FindingRule, Severity
+from app.checklist.model import Checklist, FindingRule, Question, Remedy, Severity
 
 
 class AnswerState(StrEnum):
@@ -63,6 +65,20 @@ class Finding:
     citations: list[Citation]
     questions: list[str]
     concerns: list[str] = field(default_factory=list)
+    public: bool = True
+    """False: left out of the public report (which says how many were withheld)."""
+    remedy: Remedy | None = None
+
+
+@dataclass(frozen=True)
+class CheckWarning:
+    """A check that holds: two answers that cannot both be true."""
+
+    check_id: str
+    text: str
+    questions: list[str]
+    rows: list[str] = field(default_factory=list)
+    """The table rows concerned, by their first column."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,8 @@ class Evaluation:
     unconfirmed: list[str]
     """Visible questions whose carried-forward answer is not yet confirmed."""
     findings: list[Finding]
+    warnings: list[CheckWarning] = field(default_factory=list)
+    """Checks across answers that hold: answers that cannot both be true."""
 
 
 def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evaluation:
@@ -121,14 +139,59 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
     findings = [_finding(checklist, rule, effective) for rule in checklist.findings
                 if rule.when.holds(effective)]
     findings.sort(key=lambda f: f.severity.rank)
-    return Evaluation(visible, effective, progress, unanswered, unconfirmed, findings)
+    return Evaluation(visible, effective, progress, unanswered, unconfirmed, findings,
+                      check_warnings(checklist, effective))
+
+
+def visibility_inputs(checklist: Checklist, question_id: str) -> set[str]:
+    """The questions whose answers decide whether `question_id` is shown: those its
+    condition reads, and theirs in turn."""
+    found: set[str] = set()
+    pending = [question_id]
+    while pending:
+        question = checklist.question(pending.pop())
+        if question is None or question.visible_if is None:
+            continue
+        for _, comparison in comparisons(question.visible_if):
+            if comparison.question not in found:
+                found.add(comparison.question)
+                pending.append(comparison.question)
+    return found
+
+
+def is_visible(checklist: Checklist, question_id: str,
+               answers: Mapping[str, AnswerFacts]) -> bool:
+    """Whether one question is shown for `answers`, as `evaluate` would say, reading only
+    the questions its condition depends on (and theirs, in turn) instead of them all."""
+    visible: dict[str, bool] = {}
+
+    def shown(qid: str) -> bool:
+        if qid not in visible:
+            question = checklist.question(qid)
+            condition = question.visible_if if question is not None else None
+            if condition is None:
+                visible[qid] = True
+            else:
+                effective: dict[str, Any] = {}
+                for _, comparison in comparisons(condition):
+                    read = comparison.question
+                    facts = answers.get(read)
+                    if (read not in effective and facts is not None
+                            and facts.value is not None
+                            and facts.state != AnswerState.NOT_APPLICABLE and shown(read)):
+                        effective[read] = facts.value
+                visible[qid] = condition.holds(effective)
+        return visible[qid]
+
+    return shown(question_id)
 
 
 def _finding(checklist: Checklist, rule: FindingRule, effective: dict[str, Any]) -> Finding:
     found = comparisons(rule.when)
     questions = rule.questions or list(dict.fromkeys(c.question for _, c in found))
     return Finding(rule.id, rule.severity, rule.title, rule.detail, rule.recommendation,
-                   list(rule.citations), questions, _concerns(checklist, found, effective))
+                   list(rule.citations), questions, _concerns(checklist, found, effective),
+                   public=rule.public, remedy=rule.remedy)
 
 
 def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any]) -> list[str]:
@@ -146,3 +209,61 @@ def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any])
             if comparison.operand.holds(row) and first.id in row:
                 names.append(format_value(first, row[first.id]))
     return list(dict.fromkeys(names))
+
+
+def check_warnings(checklist: Checklist, effective: Mapping[str, Any]) -> list[CheckWarning]:
+    """The warnings raised by the checklist's checks on the visible answers."""
+    warnings = []
+    for check in checklist.checks:
+        rows = _failing_rows(checklist, check, effective)
+        if rows is not None:
+            warnings.append(CheckWarning(check.id, check.warning, check.concerned(), rows))
+    return warnings
+
+
+def _failing_rows(checklist: Checklist, check: Check, effective: Mapping[str, Any],
+                  ) -> list[str] | None:
+    """None when the check does not hold; else the rows it holds for ([] for no table)."""
+    table = next((ref for ref in (check.left, check.right) if ref.column), None)
+    if table is None:
+        left, right = effective.get(check.left.question), effective.get(check.right.question)
+        return [] if _holds(check.op, left, right) else None
+    question = checklist.question(table.question)
+    rows = effective.get(table.question)
+    if question is None or not isinstance(rows, list):
+        return None
+    failing = []
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        left = _side(check.left, row, effective)
+        right = _side(check.right, row, effective)
+        if _holds(check.op, left, right):
+            failing.append(_row_label(question, row))
+    return failing or None
+
+
+def _side(ref: AnswerRef, row: Mapping[str, Any], effective: Mapping[str, Any]) -> Any:
+    return row.get(ref.column) if ref.column else effective.get(ref.question)
+
+
+def _holds(op: str, left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return False
+    try:
+        if op == "gt":
+            return bool(left > right)
+        if op == "gte":
+            return bool(left >= right)
+        if op == "lt":
+            return bool(left < right)
+        if op == "lte":
+            return bool(left <= right)
+    except TypeError:
+        return False
+    return (left == right) if op == "equals" else (left != right)
+
+
+def _row_label(question: Question, row: Mapping[str, Any]) -> str:
+    first = question.columns[0]
+    return format_value(first, row.get(first.id))

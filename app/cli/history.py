@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from app.cli.context import Context, pass_context
@@ -15,13 +17,23 @@ def history_group() -> None:
 
 @history_group.command("verify")
 @click.argument("audit")
+@click.option("--head", metavar="HASH",
+              help="A history head recorded earlier (printed by every export): the chain "
+                   "recomputed from the stored events must still pass through it.")
 @pass_context
-def history_verify(ctx: Context, audit: str) -> None:
-    """Check the hash chain and that the stored answers match it (exit 1 if not)."""
-    report = ctx.service().verify_history(audit)
+def history_verify(ctx: Context, audit: str, head: str | None) -> None:
+    """Check the hash chain and that the stored answers match it (exit 1 if not).
+
+    Without --head this shows only that the database is consistent in itself: someone who
+    can write to it can rewrite an event and re-hash the chain. A head recorded earlier
+    (or the signed one, which `verify FILE` uses) catches such a rewrite.
+    """
+    report = ctx.service().verify_history(audit, head=head.strip().lower() if head else None)
     if report.ok:
+        anchored = (f"; it passes through the recorded head {head.strip()[:12]}" if head
+                    else "; give --head HASH from an earlier export to catch a rewrite")
         click.echo(f"history of {report.audit_id[:12]} intact: {report.events} events, "
-                   f"head {report.head}; answers and evidence match it")
+                   f"head {report.head}; answers and evidence match it{anchored}")
         return
     raise CheckFailed(f"history of {report.audit_id[:12]} does NOT match:\n" +
                       "\n".join(f"  - {p}" for p in report.problems))
@@ -29,10 +41,41 @@ def history_verify(ctx: Context, audit: str) -> None:
 
 @history_group.command("show")
 @click.argument("audit")
+@click.option("--question", metavar="QUESTION",
+              help="Only the recorded states of this question's answer.")
 @pass_context
-def history_show(ctx: Context, audit: str) -> None:
+def history_show(ctx: Context, audit: str, question: str | None) -> None:
     """List every recorded change, oldest first."""
-    for event in ctx.service().history(audit):
+    service = ctx.service()
+    events = (service.answer_history(audit, question) if question
+              else service.iter_history(audit))
+    for event in events:
         subject = f" {event.question_id}" if event.question_id else ""
         reason = f"  ({event.reason})" if event.reason else ""
-        click.echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}")
+        value = f"  -> {_recorded(event.new)}" if question else ""
+        click.echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}"
+                   f"{value}")
+
+
+@history_group.command("restore")
+@click.argument("audit")
+@click.argument("question")
+@click.argument("event", type=int)
+@click.option("--reason", required=True, help="Why the earlier answer is restored.")
+@pass_context
+def history_restore(ctx: Context, audit: str, question: str, event: int, reason: str,
+                    ) -> None:
+    """Make QUESTION's answer what history EVENT recorded (a new event, with a reason)."""
+    answer = ctx.service().restore_answer(audit, question, event, reason)
+    click.echo(f"{question}: restored the answer of event {event} "
+               f"({_recorded({'value': answer.value, 'na_reason': answer.na_reason})})")
+
+
+def _recorded(snapshot: object) -> str:
+    """An answer as a history event recorded it, on one line."""
+    if not isinstance(snapshot, dict):
+        return "—"
+    if snapshot.get("value") is None:
+        reason = snapshot.get("na_reason")
+        return f"not applicable: {reason}" if reason else "no answer"
+    return json.dumps(snapshot["value"], ensure_ascii=False)
