@@ -71,8 +71,8 @@ def visible_text(value: Any) -> Markup:
 # can push text off the page.
 IDENTIFIER_LIMIT = 64
 _IDENTIFIER = re.compile(
-    r"(?<![\w*])(?=[\w*]{4,%d}(?![\w*]))(?:" % IDENTIFIER_LIMIT
-    + r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,}\*?"  # ORIs, keys, hex
+    rf"(?<![\w*])(?=[\w*]{{4,{IDENTIFIER_LIMIT}}}(?![\w*]))(?:"
+    r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,}\*?"  # ORIs, keys, hex
     r"|[A-Za-z0-9]{2,}\*"  # ORI patterns such as dcice*
     r"|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+"  # ids such as agency_access
     r")(?![\w*])")

@@ -18,6 +18,7 @@ It works on WeasyPrint's own `pydyf` objects; importing it imports nothing heavy
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 UA_PART = 1
@@ -145,4 +146,22 @@ def _claim_ua(pdf: Any) -> None:
     position = content.rfind(closing)
     if position < 0:
         return
-    metadata.stream = [content[:position] + _EXTENSION.encode() + content[position:]]
+    metadata.stream = [_as_pyhanko_writes_it(
+        content[:position] + _EXTENSION.encode() + content[position:])]
+
+
+def _as_pyhanko_writes_it(xmp: bytes) -> bytes:
+    """The XMP packet as pyHanko re-serialises it, which it does on every signature and
+    validation-data update.
+
+    pyHanko's serialisation reaches a fixed point on its second pass (the first moves the
+    extension schema's namespace declarations); writing that form now keeps the XMP of the
+    signed revision and of every later update the same, as `verify` requires.
+    """
+    from pyhanko.pdf_utils.metadata import xmp_xml
+
+    for _ in range(2):
+        out = io.BytesIO()
+        xmp_xml.serialise_xmp(xmp_xml.parse_xmp(io.BytesIO(xmp)), out)
+        xmp = out.getvalue()
+    return xmp
