@@ -126,7 +126,8 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
               from_audit: str | None, overlay_files: tuple[Path, ...],
               no_overlays: bool) -> None:
     """Create an audit; prints its id alone on stdout."""
-    from app.checklist.bundled import bundled_overlays, resolve_checklist
+    from app.audit import state_overlays
+    from app.checklist.bundled import resolve_checklist
     from app.checklist.overlay import load_overlay
 
     loaded = resolve_checklist(checklist_ref)
@@ -135,7 +136,7 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
     elif overlay_files:
         overlays = [load_overlay(path, loaded) for path in overlay_files]
     else:
-        overlays = [o for o in bundled_overlays(loaded) if o.applies_to(jurisdiction)]
+        overlays = state_overlays(loaded, jurisdiction)
     service = ctx.service()
     audit = service.create_audit(loaded, jurisdiction=jurisdiction, period_start=period_start,
                                  period_end=period_end, title=title, auditor=auditor,
