@@ -9,6 +9,7 @@ import click
 
 from app.audit import FORMATS as EXPORT_FORMATS
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 
 
 @click.command("export")
@@ -33,10 +34,10 @@ def export_command(ctx: Context, audit: str, output: Path, fmt: str) -> None:
     watermark on every page; a signed audit's PDF is the signed file itself.
     """
     result = ctx.service().export(audit, output, fmt)
-    click.echo(result.describe())
+    echo(result.describe())
     warning = result.font_warning()
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
 
 
 @click.command("import-table")
@@ -52,4 +53,4 @@ def import_table_command(ctx: Context, audit: str, question: str, file: Path) ->
     """
     saved = ctx.service().import_table(audit, question, file)
     rows = len(saved.value) if isinstance(saved.value, list) else 0
-    click.echo(f"saved {question}: {rows} row{'s' if rows != 1 else ''} from {file}")
+    echo(f"saved {question}: {rows} row{'s' if rows != 1 else ''} from {file}")
