@@ -28,6 +28,7 @@ from app.checklist.overlay import LoadedOverlay
 from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
+    AnswerInfo,
     Attestation,
     AuditInfo,
     AuditStatus,
@@ -212,7 +213,7 @@ class AuditService(AnswerOps, EvidenceOps):
 
     def export(self, ref: str, path: str | Path, fmt: str = "pdf", *,
                progress: Callable[[str], None] | None = None) -> ExportResult:
-        """Write the audit to `path` as pdf (attestation), json (manifest) or transparency."""
+        """Write the audit to `path` in one of the export formats (app.audit.export)."""
         from app.audit.export import export_audit
 
         return export_audit(self, ref, path, fmt, progress=progress)
@@ -244,6 +245,12 @@ class AuditService(AnswerOps, EvidenceOps):
 
         return import_query_log(self, ref, path, mapping=mapping, answered=answered,
                                 file_format=file_format, dry_run=dry_run)
+
+    def import_table(self, ref: str, question_id: str, path: Path) -> AnswerInfo:
+        """Answer a table question from a CSV or XLSX file, every cell validated."""
+        from app.audit.table_import import import_table
+
+        return import_table(self, ref, question_id, path)
 
     def record_signature(self, view: AuditView, signature: SignatureFacts,
                          place_file: Callable[[], None]) -> None:

@@ -89,7 +89,7 @@ def test_manifest_attachment_matches_printed_hash_and_json_export(service, compl
 
 
 def test_pdf_a_3b_claimed_fonts_embedded_no_producer(attestation):
-    assert xmp_pdfa(attestation.pdf) == {"part": "3", "conformance": "B"}
+    assert xmp_pdfa(attestation.pdf) == {"part": "3", "conformance": "A"}
     used = fonts(attestation.pdf)
     assert used, "no fonts found"
     assert all(used.values()), f"fonts not embedded: {[n for n, e in used.items() if not e]}"
@@ -184,7 +184,7 @@ def test_transparency_report_is_the_public_subset(service, complete_audit):
         service.attestation(view)).sha256
     assert rendered.attachment_sha256[:16] in text
     assert public["attestation_manifest_sha256"] in printed_hashes(pages_text(rendered.pdf)[0])
-    assert xmp_pdfa(rendered.pdf) == {"part": "3", "conformance": "B"}
+    assert xmp_pdfa(rendered.pdf) == {"part": "3", "conformance": "A"}
     assert all(fonts(rendered.pdf).values())
     assert not any("DRAFT" in page for page in pages_text(rendered.pdf))
 
