@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.audit.statement import statement_blockers
 from app.checklist.evaluate import Finding
 from app.records import AuditView, EvidenceInfo
 
@@ -20,6 +21,8 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     """How each question is named to people: its section, prompt and id."""
+    statement: list[str] = field(default_factory=list)
+    """Why the statement the answers chose cannot be signed (app/audit/statement.py)."""
 
     @property
     def blockers(self) -> list[str]:
@@ -27,7 +30,7 @@ class Review:
         reasons = [f"unanswered: {self.labels.get(q, q)}" for q in self.unanswered]
         reasons += [f"carried forward, not confirmed: {self.labels.get(q, q)}"
                     for q in self.unconfirmed]
-        return reasons
+        return reasons + self.statement
 
     @property
     def ready(self) -> bool:
@@ -53,6 +56,7 @@ class Review:
             count = len(self.unconfirmed)
             reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
                            "the previous audit not yet confirmed")
+        reasons += self.statement
         return reasons if reasons or self.ready else ["the audit is not complete"]
 
 
@@ -69,6 +73,7 @@ def review(view: AuditView) -> Review:
         not_copied=dict(carry.not_copied) if carry else {},
         findings=list(view.evaluation.findings),
         labels=_labels(view, [*view.evaluation.unanswered, *view.evaluation.unconfirmed]),
+        statement=statement_blockers(view),
     )
 
 

@@ -28,7 +28,9 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @click.option("--key", "key_label", help="The key and certificate label (with --pkcs11-lib).")
 @click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Read the passphrase or PIN from this file instead of prompting.")
-@click.option("--title", "signer_title", help="Your title, printed in the signature block.")
+@click.option("--title", "signer_title",
+              help="Your title: must agree with the capacity the audit records (printed "
+                   "under your name), or is printed when the checklist records none.")
 @click.option("--tsa", metavar="URL", help="An RFC 3161 timestamp server (PAdES B-T).")
 @click.option("--yes", is_flag=True,
               help="Confirm without a prompt that you have read the statement.")

@@ -94,7 +94,7 @@ def test_the_qualified_choice_prints_the_qualified_statement(service, flagship_a
 
 def test_legal_conclusions_are_counsel_s_and_identified_as_such(service, flagship_audit):
     text = " ".join(service.attestation_statement(flagship_audit).paragraphs())
-    assert "“State law”" in text and "legal conclusions" in text
+    assert "“State law and policy”" in text and "legal conclusions" in text
     assert "A. Counsel, Office of Legal Counsel" in text and "2026-01-15" in text
     assert "“unknown”" in text
 
