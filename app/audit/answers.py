@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.audit import convert
 from app.audit.clock import utc_now
-from app.audit.core import ServiceCore, answer_facts
+from app.audit.core import ServiceCore, answer_facts, ordered_events
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.checklist.conditions import describe
@@ -18,8 +18,10 @@ from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate
 from app.checklist.model import Checklist, Question
 from app.checklist.values import InvalidValue, validate_value
 from app.errors import UserFacingError
-from app.records import AnswerInfo, EventKind
+from app.records import AnswerInfo, EventKind, HistoryEvent
 from app.store.tables import AnswerRow, AuditRow
+
+_ANSWER_KINDS = frozenset(kind.value for kind in EventKind if kind.changes_answer)
 
 
 class AnswerOps(ServiceCore):
@@ -139,6 +141,39 @@ class AnswerOps(ServiceCore):
                 self._apply(session, row, question.id, EventKind.ANSWER_SET,
                             "from the audit record", value=value, state=AnswerState.ANSWERED)
                 session.flush()
+
+    def answer_history(self, ref: str, question_id: str) -> list[HistoryEvent]:
+        """Every recorded state of one question's answer, oldest first, with who, when
+        and why."""
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            return [convert.history_event(e) for e in ordered_events(session, audit_id)
+                    if e.question_id == question_id and e.kind in _ANSWER_KINDS]
+
+    def restore_answer(self, ref: str, question_id: str, seq: int, reason: str,
+                       ) -> AnswerInfo:
+        """Make the answer what history event `seq` recorded, as a new event with `reason`.
+
+        The note stays as it is; the restored value is checked as any new answer is.
+        """
+        why = limited((reason or "").strip(), REASON_LIMIT, "reason")
+        if not why:
+            raise UserFacingError("say why the earlier value is restored: a reason is required")
+        event = next((e for e in self.answer_history(ref, question_id) if e.seq == seq), None)
+        if event is None or not isinstance(event.new, dict):
+            raise UserFacingError(f"the history of {question_id!r} has no event {seq}; "
+                                  f"`nlets-audit history show AUDIT --question {question_id}` "
+                                  "lists its events")
+        recorded = event.new
+        why = f"restored the answer of event {seq}: {why}"
+        if recorded.get("state") == AnswerState.NOT_APPLICABLE.value:
+            return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why,
+                                na_reason=recorded.get("na_reason") or why,
+                                state=AnswerState.NOT_APPLICABLE)
+        if recorded.get("value") is None:
+            return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why, clear=True)
+        return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why,
+                            value=recorded["value"], state=AnswerState.ANSWERED)
 
     def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
                 **change: Any) -> AnswerInfo:

@@ -24,7 +24,8 @@ def assemble_attestation(service: AuditService, view: AuditView, *,
         draft_reasons=tuple(gaps.draft_reasons), statement=attestation_statement(view),
         changes=None if changes is None else tuple(changes),
         logs=tuple(recorded_analyses(service, view)),
-        signatory=signatory or _recorded_signatory(view))
+        signatory=signatory or _recorded_signatory(view),
+        explained_checks=frozenset(w.check_id for w in gaps.explained))
 
 
 def _recorded_signatory(view: AuditView) -> Signatory:

@@ -12,11 +12,11 @@ from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.core import ServiceCore
 from app.audit.history import append_event
-from app.audit.inputs import checked_date
+from app.audit.inputs import REASON_LIMIT, checked_date, limited
 from app.errors import UserFacingError
 from app.records import EventKind, EvidenceInfo
 from app.store.database import StoreError
-from app.store.tables import EvidenceBlobRow, EvidenceRow
+from app.store.tables import AuditRow, EvidenceBlobRow, EvidenceRow
 
 
 class EvidenceOps(ServiceCore):
@@ -69,6 +69,53 @@ class EvidenceOps(ServiceCore):
                          question_id=question_id, new=convert.evidence_snapshot(evidence),
                          reason=reason)
             return convert.evidence_info(evidence)
+
+    def withdraw_evidence(self, ref: str, sha256: str, reason: str, *,
+                          question_id: str | None = None) -> EvidenceInfo:
+        """Withdraw an evidence file attached by mistake: its record leaves the audit and,
+        unless another audit still holds it, its bytes are purged from the database. The
+        history keeps its hash, who withdrew it, when and why.
+
+        `sha256` may be a unique prefix of the file's hash within this audit; `question_id`
+        says which question's copy when the same file supports several.
+        """
+        why = limited((reason or "").strip(), REASON_LIMIT, "reason")
+        if not why:
+            raise UserFacingError("say why the file is withdrawn: a reason is required")
+        digest = (sha256 or "").strip().lower()
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            row = self._writable(session, audit_id)
+            matches = [e for e in session.exec(select(EvidenceRow).where(
+                EvidenceRow.audit_id == audit_id)).all() if digest and e.sha256.startswith(
+                    digest) and question_id in (None, e.question_id)]
+            if len({e.sha256 for e in matches}) != 1:
+                raise UserFacingError(
+                    f"{'no' if not matches else 'more than one'} evidence file of audit "
+                    f"{audit_id[:12]} has a SHA-256 starting {digest!r}; `nlets-audit "
+                    "evidence list AUDIT` shows them")
+            if len(matches) > 1:
+                raise UserFacingError(
+                    f"the file {digest[:16]}… is attached to {len(matches)} questions of this "
+                    "audit; name the question whose copy is withdrawn")
+            evidence = matches[0]
+            info = convert.evidence_info(evidence)
+            old = convert.evidence_snapshot(evidence)
+            session.delete(evidence)
+            session.flush()
+            still_held = session.exec(select(EvidenceRow.id).where(
+                EvidenceRow.sha256 == evidence.sha256)).first() is not None or session.exec(
+                select(AuditRow.id).where(AuditRow.signed_pdf_sha256 == evidence.sha256)
+            ).first() is not None
+            if not still_held:
+                blob = session.get(EvidenceBlobRow, evidence.sha256)
+                if blob is not None:
+                    session.delete(blob)
+            append_event(session, row, at=utc_now(), actor=self.actor,
+                         kind=EventKind.EVIDENCE_WITHDRAWN, question_id=evidence.question_id,
+                         old=old, new={"sha256": evidence.sha256, "purged": not still_held},
+                         reason=why)
+        return info
 
     def evidence_content(self, sha256: str) -> bytes:
         """The bytes of a stored evidence file."""

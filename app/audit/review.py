@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.audit.statement import statement_blockers
-from app.checklist.evaluate import Finding
+from app.checklist.evaluate import CheckWarning, Finding
 from app.records import AuditView, EvidenceInfo
 
 
@@ -21,6 +21,9 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     """How each question is named to people: its section, prompt and id."""
+    unexplained: list[CheckWarning] = field(default_factory=list)
+    """Checks across answers that hold and that no note on their questions explains."""
+    explained: list[CheckWarning] = field(default_factory=list)
     statement: list[str] = field(default_factory=list)
     """Why the statement the answers chose cannot be signed (app/audit/statement.py)."""
 
@@ -30,6 +33,9 @@ class Review:
         reasons = [f"unanswered: {self.labels.get(q, q)}" for q in self.unanswered]
         reasons += [f"carried forward, not confirmed: {self.labels.get(q, q)}"
                     for q in self.unconfirmed]
+        reasons += [f"check not resolved: {_warning_text(w)} — correct the answers, or "
+                    f"explain it in a note on {self.labels.get(w.questions[0], w.questions[0])}"
+                    for w in self.unexplained]
         return reasons + self.statement
 
     @property
@@ -56,6 +62,10 @@ class Review:
             count = len(self.unconfirmed)
             reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
                            "the previous audit not yet confirmed")
+        if self.unexplained:
+            count = len(self.unexplained)
+            reasons.append(f"{count} check{'s' if count != 1 else ''} across answers neither "
+                           "resolved nor explained in a note")
         reasons += self.statement
         return reasons if reasons or self.ready else ["the audit is not complete"]
 
@@ -65,6 +75,8 @@ def review(view: AuditView) -> Review:
     start = view.audit.period_start
     stale = [e for e in view.evidence if e.effective_date and e.effective_date < start]
     carry = view.carry_report
+    warnings = view.evaluation.warnings
+    explained = [w for w in warnings if _explained(view, w)]
     return Review(
         unanswered=list(view.evaluation.unanswered),
         unconfirmed=list(view.evaluation.unconfirmed),
@@ -72,9 +84,23 @@ def review(view: AuditView) -> Review:
         dropped=dict(carry.dropped) if carry else {},
         not_copied=dict(carry.not_copied) if carry else {},
         findings=list(view.evaluation.findings),
-        labels=_labels(view, [*view.evaluation.unanswered, *view.evaluation.unconfirmed]),
+        labels=_labels(view, [*view.evaluation.unanswered, *view.evaluation.unconfirmed,
+                              *(q for w in warnings for q in w.questions)]),
+        unexplained=[w for w in warnings if w not in explained],
+        explained=explained,
         statement=statement_blockers(view),
     )
+
+
+def _explained(view: AuditView, warning: CheckWarning) -> bool:
+    """A warning is explained by a note on any of the questions it concerns."""
+    return any((answer := view.answers.get(q)) is not None and answer.note.strip()
+               for q in warning.questions)
+
+
+def _warning_text(warning: CheckWarning) -> str:
+    rows = f" (rows: {', '.join(warning.rows)})" if warning.rows else ""
+    return f"{warning.text}{rows}"
 
 
 def _labels(view: AuditView, question_ids: list[str]) -> dict[str, str]:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.checklist.checks import AnswerRef, Check
 from app.checklist.conditions import comparisons
 from app.checklist.display import format_value
-from app.checklist.model import Checklist, Citation, FindingRule, Severity
+from app.checklist.model import Checklist, Citation, FindingRule, Question, Severity
 
 
 class AnswerState(StrEnum):
@@ -66,6 +67,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class CheckWarning:
+    """A check that holds: two answers that cannot both be true."""
+
+    check_id: str
+    text: str
+    questions: list[str]
+    rows: list[str] = field(default_factory=list)
+    """The table rows concerned, by their first column."""
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """Everything derived from a checklist and its answers."""
 
@@ -77,6 +89,8 @@ class Evaluation:
     unconfirmed: list[str]
     """Visible questions whose carried-forward answer is not yet confirmed."""
     findings: list[Finding]
+    warnings: list[CheckWarning] = field(default_factory=list)
+    """Checks across answers that hold: answers that cannot both be true."""
 
 
 def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evaluation:
@@ -121,7 +135,8 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
     findings = [_finding(checklist, rule, effective) for rule in checklist.findings
                 if rule.when.holds(effective)]
     findings.sort(key=lambda f: f.severity.rank)
-    return Evaluation(visible, effective, progress, unanswered, unconfirmed, findings)
+    return Evaluation(visible, effective, progress, unanswered, unconfirmed, findings,
+                      check_warnings(checklist, effective))
 
 
 def _finding(checklist: Checklist, rule: FindingRule, effective: dict[str, Any]) -> Finding:
@@ -146,3 +161,61 @@ def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any])
             if comparison.operand.holds(row) and first.id in row:
                 names.append(format_value(first, row[first.id]))
     return list(dict.fromkeys(names))
+
+
+def check_warnings(checklist: Checklist, effective: Mapping[str, Any]) -> list[CheckWarning]:
+    """The warnings raised by the checklist's checks on the visible answers."""
+    warnings = []
+    for check in checklist.checks:
+        rows = _failing_rows(checklist, check, effective)
+        if rows is not None:
+            warnings.append(CheckWarning(check.id, check.warning, check.concerned(), rows))
+    return warnings
+
+
+def _failing_rows(checklist: Checklist, check: Check, effective: Mapping[str, Any],
+                  ) -> list[str] | None:
+    """None when the check does not hold; else the rows it holds for ([] for no table)."""
+    table = next((ref for ref in (check.left, check.right) if ref.column), None)
+    if table is None:
+        left, right = effective.get(check.left.question), effective.get(check.right.question)
+        return [] if _holds(check.op, left, right) else None
+    question = checklist.question(table.question)
+    rows = effective.get(table.question)
+    if question is None or not isinstance(rows, list):
+        return None
+    failing = []
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        left = _side(check.left, row, effective)
+        right = _side(check.right, row, effective)
+        if _holds(check.op, left, right):
+            failing.append(_row_label(question, row))
+    return failing or None
+
+
+def _side(ref: AnswerRef, row: Mapping[str, Any], effective: Mapping[str, Any]) -> Any:
+    return row.get(ref.column) if ref.column else effective.get(ref.question)
+
+
+def _holds(op: str, left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return False
+    try:
+        if op == "gt":
+            return bool(left > right)
+        if op == "gte":
+            return bool(left >= right)
+        if op == "lt":
+            return bool(left < right)
+        if op == "lte":
+            return bool(left <= right)
+    except TypeError:
+        return False
+    return (left == right) if op == "equals" else (left != right)
+
+
+def _row_label(question: Question, row: Mapping[str, Any]) -> str:
+    first = question.columns[0]
+    return format_value(first, row.get(first.id))

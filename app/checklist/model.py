@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.checklist.checks import Check
 from app.checklist.conditions import Condition
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -257,6 +258,8 @@ class Checklist(_Strict):
     notice: str = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     findings: list[FindingRule] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    """Answers that cannot both be true: each raises a warning (see app.checklist.checks)."""
     migrations: list[Migration] = Field(default_factory=list)
     log_analysis: QueryLogMap | None = None
     attestation: AttestationMap | None = None

@@ -48,6 +48,7 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
         _check_log_analysis(checklist.log_analysis, all_questions, report)
     if checklist.attestation is not None:
         check_attestation_map(checklist, report)
+    _check_checks(checklist, all_questions, report)
     for fi, rule in enumerate(checklist.findings):
         loc = ("findings", fi)
         _check_condition(rule.when, (*loc, "when"), all_questions, all_questions, report)
@@ -356,3 +357,49 @@ def check_attestation_map(checklist: Checklist, report: Report) -> None:
         if column is not None and {o.value for o in column.options} - section_ids:
             report(where[sources.id], f"the section column of {sources.id!r} offers values "
                    "that are not section ids", "offer only the checklist's section ids")
+
+
+def _check_checks(checklist: Checklist, questions: dict[str, Question], report: Report,
+                  ) -> None:
+    """Each check compares two answers that exist and can be compared."""
+    _unique([(("checks", i, "id"), c.id) for i, c in enumerate(checklist.checks)], "check",
+            report)
+    for ci, check in enumerate(checklist.checks):
+        kinds: list[QuestionType] = []
+        for side in ("left", "right"):
+            ref = getattr(check, side)
+            loc: Loc = ("checks", ci, side)
+            kind, problem = _ref_type(ref.question, ref.column, questions)
+            if kind is None:
+                report(loc, f"check {check.id!r}: {problem}",
+                       "name a question of this checklist (and a column of a table question)")
+                continue
+            kinds.append(kind)
+        tables = {ref.question for ref in (check.left, check.right) if ref.column}
+        if len(tables) > 1:
+            report(("checks", ci), f"check {check.id!r} compares columns of two tables",
+                   "compare a column with an answer, or two columns of one table")
+        if len(kinds) == 2 and check.op not in ("equals", "not_equals") and (
+                kinds[0] != kinds[1] or kinds[0] not in ORDERED_TYPES):
+            report(("checks", ci, "op"), f"check {check.id!r} orders a {kinds[0].value} and "
+                   f"a {kinds[1].value}", "compare two numbers or two dates")
+        for qi, question_id in enumerate(check.questions):
+            if question_id not in questions:
+                report(("checks", ci, "questions", qi), f"check {check.id!r} names no "
+                       f"question {question_id!r}", "name questions of this checklist")
+
+
+def _ref_type(question_id: str, column_id: str | None,
+              questions: dict[str, Question]) -> tuple[QuestionType | None, str]:
+    """The type of the answer a check side names, or None and what is wrong."""
+    question = questions.get(question_id)
+    if question is None:
+        return None, f"there is no question {question_id!r}"
+    if column_id is None:
+        if question.type == QuestionType.TABLE:
+            return None, f"{question_id!r} is a table: name one of its columns"
+        return question.type, ""
+    column = next((c for c in question.columns if c.id == column_id), None)
+    if column is None:
+        return None, f"{question_id!r} has no column {column_id!r}"
+    return column.type, ""

@@ -27,6 +27,22 @@ def evidence_add(ctx: Context, audit: str, question: str, file: Path,
     click.echo(f"{added.sha256}  {added.name} ({added.size} bytes) -> {question}")
 
 
+@evidence_group.command("withdraw")
+@click.argument("audit")
+@click.argument("sha256")
+@click.option("--reason", required=True, help="Why the file is withdrawn.")
+@click.option("--question", metavar="QUESTION",
+              help="Which question's copy, when the file supports several.")
+@pass_context
+def evidence_withdraw(ctx: Context, audit: str, sha256: str, reason: str,
+                      question: str | None) -> None:
+    """Withdraw a file attached by mistake: its bytes are purged; the history keeps its
+    hash, who withdrew it, when and why."""
+    withdrawn = ctx.service().withdraw_evidence(audit, sha256, reason, question_id=question)
+    click.echo(f"withdrew {withdrawn.name} (SHA-256 {withdrawn.sha256}) from "
+               f"{withdrawn.question_id}")
+
+
 @evidence_group.command("list")
 @click.argument("audit")
 @pass_context

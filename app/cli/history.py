@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from app.cli.context import Context, pass_context
@@ -29,10 +31,41 @@ def history_verify(ctx: Context, audit: str) -> None:
 
 @history_group.command("show")
 @click.argument("audit")
+@click.option("--question", metavar="QUESTION",
+              help="Only the recorded states of this question's answer.")
 @pass_context
-def history_show(ctx: Context, audit: str) -> None:
+def history_show(ctx: Context, audit: str, question: str | None) -> None:
     """List every recorded change, oldest first."""
-    for event in ctx.service().history(audit):
+    service = ctx.service()
+    events = (service.answer_history(audit, question) if question
+              else service.history(audit))
+    for event in events:
         subject = f" {event.question_id}" if event.question_id else ""
         reason = f"  ({event.reason})" if event.reason else ""
-        click.echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}")
+        value = f"  -> {_recorded(event.new)}" if question else ""
+        click.echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}"
+                   f"{value}")
+
+
+@history_group.command("restore")
+@click.argument("audit")
+@click.argument("question")
+@click.argument("event", type=int)
+@click.option("--reason", required=True, help="Why the earlier answer is restored.")
+@pass_context
+def history_restore(ctx: Context, audit: str, question: str, event: int, reason: str,
+                    ) -> None:
+    """Make QUESTION's answer what history EVENT recorded (a new event, with a reason)."""
+    answer = ctx.service().restore_answer(audit, question, event, reason)
+    click.echo(f"{question}: restored the answer of event {event} "
+               f"({_recorded({'value': answer.value, 'na_reason': answer.na_reason})})")
+
+
+def _recorded(snapshot: object) -> str:
+    """An answer as a history event recorded it, on one line."""
+    if not isinstance(snapshot, dict):
+        return "—"
+    if snapshot.get("value") is None:
+        reason = snapshot.get("na_reason")
+        return f"not applicable: {reason}" if reason else "no answer"
+    return json.dumps(snapshot["value"], ensure_ascii=False)

@@ -62,6 +62,7 @@ def show_json(view: AuditView) -> str:
         "unanswered": evaluation.unanswered,
         "findings": [{**asdict(f), "citations": [c.text for c in f.citations]}
                      for f in evaluation.findings],
+        "warnings": [asdict(w) for w in evaluation.warnings],
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 
@@ -116,6 +117,12 @@ def show_text(view: AuditView) -> str:
         if finding.concerns:
             lines.append(f"           concerns: {'; '.join(finding.concerns)}")
         lines.append(f"           {finding.recommendation}")
+    if evaluation.warnings:
+        lines.append(f"Checks across answers ({len(evaluation.warnings)})")
+        for warning in evaluation.warnings:
+            rows = f" (rows: {', '.join(warning.rows)})" if warning.rows else ""
+            lines.append(f"  WARNING  {warning.text}{rows}; questions "
+                         f"{', '.join(warning.questions)}")
     return "\n".join(lines)
 
 

@@ -79,3 +79,5 @@ class Attestation:
     """None when the audit was not started from another one."""
     logs: tuple[RecordedAnalysis, ...] = ()
     signatory: Signatory = field(default_factory=Signatory)
+    explained_checks: frozenset[str] = frozenset()
+    """The checks across answers that a note explains (by check id)."""

@@ -23,9 +23,22 @@ class EventKind(StrEnum):
     ANSWER_CLEARED = "answer_cleared"
     ANSWER_CONFIRMED = "answer_confirmed"
     ANSWER_CARRIED = "answer_carried"
+    ANSWER_RESTORED = "answer_restored"
     CARRIED_FORWARD = "carried_forward"
     EVIDENCE_ADDED = "evidence_added"
+    EVIDENCE_WITHDRAWN = "evidence_withdrawn"
     AUDIT_SIGNED = "audit_signed"
+
+    @property
+    def changes_answer(self) -> bool:
+        """True for the events that record a new state of one question's answer."""
+        return self in _ANSWER_EVENTS
+
+
+_ANSWER_EVENTS = frozenset({
+    EventKind.ANSWER_SET, EventKind.ANSWER_IMPORTED, EventKind.NOTE_SET,
+    EventKind.NOT_APPLICABLE, EventKind.ANSWER_CLEARED, EventKind.ANSWER_CONFIRMED,
+    EventKind.ANSWER_CARRIED, EventKind.ANSWER_RESTORED})
 
 
 class ChangeKind(StrEnum):

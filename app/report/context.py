@@ -41,6 +41,16 @@ COLUMN_WIDTHS = {
 
 
 @dataclass(frozen=True)
+class CheckLine:
+    """A check across answers that holds, as printed."""
+
+    text: str
+    rows: list[str]
+    questions: list[str]
+    explained: bool
+
+
+@dataclass(frozen=True)
 class PrintedChange:
     """One change since the previous audit, as the report prints it."""
 
@@ -193,6 +203,7 @@ class ReportContext:
     statement_items: list[str] = field(default_factory=list)
     attestation_manifest_sha256: str = ""
     logs: list[LogBlock] = field(default_factory=list)
+    checks: list[CheckLine] = field(default_factory=list)
 
 
 def attestation_context(attestation: Attestation, manifest_sha256: str) -> ReportContext:
@@ -204,6 +215,10 @@ def attestation_context(attestation: Attestation, manifest_sha256: str) -> Repor
     context.statement_intro = attestation.statement.intro
     context.statement_items = list(attestation.statement.items)
     context.logs = log_blocks(attestation.logs)
+    numbers = _question_numbers(attestation.view)
+    context.checks = [CheckLine(w.text, list(w.rows), [numbers.get(q, q) for q in w.questions],
+                                w.check_id in attestation.explained_checks)
+                      for w in attestation.view.evaluation.warnings]
     return context
 
 

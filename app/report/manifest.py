@@ -84,6 +84,10 @@ def build_manifest(attestation: Attestation) -> dict[str, Any]:
             "required_total": evaluation.progress.total,
             "unanswered": list(evaluation.unanswered),
             "unconfirmed": list(evaluation.unconfirmed),
+            "warnings": [{"check_id": w.check_id, "text": w.text,
+                          "questions": list(w.questions), "rows": list(w.rows),
+                          "explained": w.check_id in attestation.explained_checks}
+                         for w in evaluation.warnings],
         },
         "answers": answers,
         "evidence": [{
