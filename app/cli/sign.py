@@ -12,7 +12,8 @@ import click
 from app.cli.context import Context, pass_context
 from app.errors import CheckFailed, UserFacingError
 
-KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
+KEY_OPTIONS = ("--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | --key-id HEX] "
+               "[--cert LABEL | --cert-id HEX]")
 """How the key is named on the command line, added when the key options name no key."""
 
 
@@ -25,7 +26,15 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @click.option("--pkcs11-lib", type=click.Path(dir_okay=False, path_type=Path),
               help="The PKCS#11 library of your smart card or token.")
 @click.option("--token", help="The token label (with --pkcs11-lib).")
-@click.option("--key", "key_label", help="The key and certificate label (with --pkcs11-lib).")
+@click.option("--key", "key_label",
+              help="The private key's label (with --pkcs11-lib; default: a PIV card's "
+                   "signing key, 'SIGN key').")
+@click.option("--key-id", metavar="HEX", help="The private key's ID, e.g. 02 (with "
+                                              "--pkcs11-lib).")
+@click.option("--cert", "cert_label",
+              help="The certificate's label (with --pkcs11-lib; default: the key's own "
+                   "certificate, by its ID).")
+@click.option("--cert-id", metavar="HEX", help="The certificate's ID (with --pkcs11-lib).")
 @click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Read the passphrase or PIN from this file instead of prompting.")
 @click.option("--title", "signer_title",
@@ -37,6 +46,7 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @pass_context
 def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
                  pkcs11_lib: Path | None, token: str | None, key_label: str | None,
+                 key_id: str | None, cert_label: str | None, cert_id: str | None,
                  passphrase_file: Path | None, signer_title: str | None, tsa: str | None,
                  yes: bool) -> None:
     """Sign the attestation of a complete audit (PAdES) and lock the audit."""
@@ -50,7 +60,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
 
     try:
         source = key_source(pkcs12=pkcs12, pkcs11_lib=pkcs11_lib, token=token,
-                            key_label=key_label)
+                            key_label=key_label, cert_label=cert_label, key_id=key_id,
+                            cert_id=cert_id)
     except KeyChoiceError as exc:
         raise UserFacingError(f"{exc}; the options are {KEY_OPTIONS}") from None
     service = ctx.service()
@@ -70,6 +81,7 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
         key = load_signing_key(pkcs12=pkcs12, passphrase=_secret(passphrase_file, "passphrase"))
     else:
         key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
+                               cert_label=cert_label, key_id=key_id, cert_id=cert_id,
                                pin=_secret(passphrase_file, "PIN"))
     signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa)
     click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "

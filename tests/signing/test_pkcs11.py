@@ -27,22 +27,50 @@ def _library() -> Path:
     pytest.skip("libsofthsm2.so was not found (Debian package softhsm2)")
 
 
+@pytest.fixture(scope="session")
+def softhsm_dir(tmp_path_factory):
+    """One SoftHSM2 token directory for the session: the library reads its configuration and
+    its tokens once per process, so every token of the tests is made there, under its own
+    label, before any test opens the library."""
+    library = _library()
+    folder = tmp_path_factory.mktemp("softhsm")
+    (folder / "tokens").mkdir()
+    config = folder / "softhsm2.conf"
+    config.write_text(f"directories.tokendir = {folder / 'tokens'}\n"
+                      "objectstore.backend = file\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOFTHSM2_CONF", str(config))
+        yield library, {**os.environ, "SOFTHSM2_CONF": str(config)}
+
+
+@pytest.fixture(scope="session")
+def softhsm(softhsm_dir, signer_token, piv_token_made):
+    """The SoftHSM2 library once both test tokens are made."""
+    return softhsm_dir
+
+
 @pytest.fixture
-def token(tmp_path, monkeypatch, certificate):
+def token(softhsm):
+    """The library of the token labelled 'piv' holding the signer's key as 'signer'."""
+    return softhsm[0]
+
+
+@pytest.fixture
+def piv_token(softhsm):
+    """The library of the PIV-labelled token 'PIV_II'."""
+    return softhsm[0]
+
+
+@pytest.fixture(scope="session")
+def signer_token(softhsm_dir, tmp_path_factory, certificate):
     """A SoftHSM2 token holding the test signer's key and certificate, labelled 'signer'."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     from tests.signing.conftest import PASSPHRASE
 
-    library = _library()
-    tokens = tmp_path / "tokens"
-    tokens.mkdir()
-    config = tmp_path / "softhsm2.conf"
-    config.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(config))
-    env = {**os.environ, "SOFTHSM2_CONF": str(config)}
-
+    library, env = softhsm_dir
+    tmp_path = tmp_path_factory.mktemp("signer-token")
     key, cert, _ = pkcs12.load_key_and_certificates(
         certificate.signer_pkcs12.read_bytes(), PASSPHRASE.encode())
     key_pem = tmp_path / "key.pem"
@@ -133,8 +161,8 @@ def _login_certificate(tmp_path: Path) -> tuple[bytes, bytes]:
             cert.public_bytes(serialization.Encoding.DER))
 
 
-@pytest.fixture
-def piv_token(tmp_path, monkeypatch, certificate):
+@pytest.fixture(scope="session")
+def piv_token_made(softhsm_dir, tmp_path_factory, certificate):
     """SoftHSM2 holding a login key and certificate in 9A and the signer's in 9C, labelled
     as OpenSC labels a PIV card, the 9C key marked always-authenticate."""
     from cryptography.hazmat.primitives import serialization
@@ -142,14 +170,8 @@ def piv_token(tmp_path, monkeypatch, certificate):
 
     from tests.signing.conftest import PASSPHRASE
 
-    library = _library()
-    tokens = tmp_path / "piv-tokens"
-    tokens.mkdir()
-    config = tmp_path / "softhsm2-piv.conf"
-    config.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(config))
-    env = {**os.environ, "SOFTHSM2_CONF": str(config)}
-
+    library, env = softhsm_dir
+    tmp_path = tmp_path_factory.mktemp("piv-token")
     key, cert, _ = pkcs12.load_key_and_certificates(
         certificate.signer_pkcs12.read_bytes(), PASSPHRASE.encode())
     files = {

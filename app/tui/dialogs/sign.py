@@ -127,7 +127,7 @@ class SignDialog(ModalScreen[str | None]):
                         yield Input(self.settings.pkcs11_token, id="pkcs11-token",
                                     compact=True, placeholder="token label")
                         yield Input(self.settings.pkcs11_key, id="pkcs11-key", compact=True,
-                                    placeholder="key label")
+                                    placeholder="key label (blank: a PIV card's SIGN key)")
                 yield Label("Passphrase", id="secret-label", classes="field-label")
                 yield Input(id="secret", password=True, compact=True,
                             placeholder="never shown, never stored")
