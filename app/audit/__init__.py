@@ -16,7 +16,13 @@ from app.audit.keys import (
 from app.audit.query_logs import LogImport
 from app.audit.review import Review
 from app.audit.service import AuditService
-from app.audit.verify import AttestationCheck, verify_attestation
+from app.audit.verify import (
+    AttestationCheck,
+    PublicReportCheck,
+    is_public_report,
+    verify_attestation,
+    verify_public_report,
+)
 from app.logs import ColumnMapping
 from app.records import (
     JURISDICTIONS,
@@ -65,16 +71,19 @@ __all__ = [
     "KeyChoiceError",
     "KeySource",
     "LogImport",
+    "PublicReportCheck",
     "Review",
     "Signatory",
     "SignedAudit",
     "SigningKey",
     "Statement",
     "data_home",
+    "is_public_report",
     "key_source",
     "load_signing_key",
     "make_test_certificate",
     "open_store",
     "same_person",
     "verify_attestation",
+    "verify_public_report",
 ]

@@ -16,7 +16,7 @@ from app.audit.clock import utc_now
 from app.audit.review import review
 from app.audit.statement import attesting_signatory, capacity_text
 from app.errors import UserFacingError
-from app.records import AuditView, Signatory
+from app.records import Attestation, AuditView, Signatory
 
 if TYPE_CHECKING:
     from app.audit.service import AuditService
@@ -54,13 +54,19 @@ class SignatureFacts:
     pdf: bytes
     pdf_sha256: str
     manifest_sha256: str
+    public_pdf: bytes = b""
+    """The public transparency report sealed with the same key ("" when not made)."""
+    public_pdf_sha256: str = ""
 
     def as_event(self) -> dict[str, Any]:
-        """The facts as the signing event records them (the PDF by its hash)."""
-        return {"signed_by": self.signer, "signed_at": self.signed_at,
-                "signed_pdf_sha256": self.pdf_sha256,
-                "signer_certificate_sha256": self.certificate_sha256,
-                "manifest_sha256": self.manifest_sha256}
+        """The facts as the signing event records them (the PDFs by their hashes)."""
+        event = {"signed_by": self.signer, "signed_at": self.signed_at,
+                 "signed_pdf_sha256": self.pdf_sha256,
+                 "signer_certificate_sha256": self.certificate_sha256,
+                 "manifest_sha256": self.manifest_sha256}
+        if self.public_pdf_sha256:
+            event["public_report_sha256"] = self.public_pdf_sha256
+        return event
 
 
 def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *,
@@ -94,12 +100,16 @@ def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *
     title = _signing_capacity(view, signer_title)
     signer_name, certificate_sha256 = describe_key(key)
     name = _refuse_another_signer(view, signer_name)
-    rendered = render_attestation(replace(attestation, signatory=Signatory(
-        name=name, title=title, date=date, signed=True)))
+    final = replace(attestation, signatory=Signatory(name=name, title=title, date=date,
+                                                     signed=True))
+    rendered = render_attestation(final)
     signed = sign_pdf(rendered.pdf, key, box=rendered.signature_box,
                       timestamp_url=timestamp_url)
+    signed_sha256 = hashlib.sha256(signed.pdf).hexdigest()
+    public = seal_public_report(final, signed_sha256, key, timestamp_url)
     facts = SignatureFacts(signed.signer, signed.certificate_sha256, utc_now(), signed.pdf,
-                           hashlib.sha256(signed.pdf).hexdigest(), rendered.manifest_sha256)
+                           signed_sha256, rendered.manifest_sha256, public,
+                           hashlib.sha256(public).hexdigest())
     temporary = write_beside(output, signed.pdf)
     placed = False
 
@@ -118,6 +128,19 @@ def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *
         remove_quietly(temporary)
     return SignedAudit(output, facts.pdf_sha256, facts.manifest_sha256, facts.signer,
                        certificate_sha256, facts.signed_at, rendered.pages)
+
+
+def seal_public_report(attestation: Attestation, signed_attestation_sha256: str,
+                       key: SigningKey, timestamp_url: str | None) -> bytes:
+    """The public transparency report of `attestation`, naming the signed attestation by
+    its SHA-256 and certified with the same key, so a look-alike cannot pass `verify`."""
+    from app.report.pdf import render_transparency
+    from app.report.signing import PUBLIC_REPORT_FIELD, sign_pdf
+
+    public = render_transparency(attestation,
+                                 signed_attestation_sha256=signed_attestation_sha256)
+    return sign_pdf(public.pdf, key, timestamp_url=timestamp_url,
+                    field_name=PUBLIC_REPORT_FIELD, reason="Public transparency report").pdf
 
 
 def signing_day() -> str:

@@ -92,12 +92,21 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               help="A trusted root certificate (PEM or DER); may be repeated.")
+@click.option("--attestation", type=click.Path(dir_okay=False, path_type=Path),
+              help="For a public report: the signed attestation it should derive from.")
 @pass_context
-def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...]) -> None:
-    """Say whether a signed attestation is intact, who signed it and when."""
-    from app.audit import verify_attestation
+def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...],
+                   attestation: Path | None) -> None:
+    """Say whether a signed attestation (or a sealed public report) is intact, who signed
+    it and when."""
+    from app.audit import is_public_report, verify_attestation
 
     service = ctx.service() if ctx.database_given() else None
+    if is_public_report(file):
+        from app.cli.public_report import verify_public
+
+        verify_public(file, list(trust), service, attestation)
+        return
     result = verify_attestation(file, list(trust), service)
     check = result.signature
     yes_no = {True: "yes", False: "NO"}

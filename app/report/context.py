@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
@@ -202,6 +203,8 @@ class ReportContext:
     statement_intro: str = ""
     statement_items: list[str] = field(default_factory=list)
     attestation_manifest_sha256: str = ""
+    attested: dict[str, Any] | None = None
+    """The signed attestation a public report derives from (see manifest.attested_block)."""
     logs: list[LogBlock] = field(default_factory=list)
     checks: list[CheckLine] = field(default_factory=list)
 
@@ -223,10 +226,12 @@ def attestation_context(attestation: Attestation, manifest_sha256: str) -> Repor
 
 
 def transparency_context(attestation: Attestation, public_sha256: str,
-                         attestation_manifest_sha256: str) -> ReportContext:
+                         attestation_manifest_sha256: str,
+                         attested: dict[str, Any] | None = None) -> ReportContext:
     """The context of the public report: structured answers only, no notes or evidence."""
     context = _context(attestation, "transparency", public_sha256, public=True)
     context.attestation_manifest_sha256 = attestation_manifest_sha256
+    context.attested = attested
     return context
 
 

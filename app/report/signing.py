@@ -17,6 +17,8 @@ from app.report.pdf import SignatureBox
 from app.report.verification import common_name
 
 SIGNATURE_FIELD = "Attestation"
+PUBLIC_REPORT_FIELD = "PublicReport"
+"""The signature field that seals the public transparency report."""
 STAMP_FONT = "DejaVuSans.ttf"
 
 
@@ -86,11 +88,17 @@ def describe_key(key: Pkcs12Key | Pkcs11Key) -> tuple[str, str]:
 
 def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, *, box: SignatureBox | None = None,
              timestamp_url: str | None = None, font_file: Path | None = None,
+             field_name: str = SIGNATURE_FIELD, reason: str = "Attestation",
              ) -> SignedDocument:
-    """Certify `pdf` with a PAdES signature (B-B, or B-T with a timestamp server)."""
+    """Certify `pdf` with a PAdES signature (B-B, or B-T with a timestamp server), in the
+    signature field `field_name` with `reason` (the public report is sealed as
+    PUBLIC_REPORT_FIELD)."""
+    def sign(signer: Any) -> SignedDocument:
+        return _sign(pdf, signer, box, timestamp_url, font_file, field_name, reason)
+
     if isinstance(key, Pkcs12Key):
-        return _sign(pdf, _pkcs12_signer(key), box, timestamp_url, font_file)
-    return _with_pkcs11(key, lambda signer: _sign(pdf, signer, box, timestamp_url, font_file))
+        return sign(_pkcs12_signer(key))
+    return _with_pkcs11(key, sign)
 
 
 def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
@@ -195,7 +203,8 @@ def _always_authenticate(private_key: Any) -> bool:
 
 
 def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str | None,
-          font_file: Path | None) -> SignedDocument:
+          font_file: Path | None, field_name: str = SIGNATURE_FIELD,
+          reason: str = "Attestation") -> SignedDocument:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
@@ -212,9 +221,9 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
 
         timestamper = HTTPTimeStamper(timestamp_url)
     meta = signers.PdfSignatureMetadata(
-        field_name=SIGNATURE_FIELD, md_algorithm="sha256",
+        field_name=field_name, md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES, certify=True,
-        docmdp_permissions=MDPPerm.NO_CHANGES, reason="Attestation",
+        docmdp_permissions=MDPPerm.NO_CHANGES, reason=reason,
     )
     style = None
     field_spec = None
@@ -224,7 +233,7 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
             text_box_style=TextBoxStyle(font=_stamp_font(font_file)),
             border_width=1,
         )
-        field_spec = fields.SigFieldSpec(SIGNATURE_FIELD, on_page=box.page, box=box.box)
+        field_spec = fields.SigFieldSpec(field_name, on_page=box.page, box=box.box)
     output = BytesIO()
     try:
         signers.PdfSigner(meta, signer, timestamper=timestamper, stamp_style=style,
