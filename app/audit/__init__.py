@@ -4,6 +4,7 @@ Everything a caller needs is named here; callers never reach into the submodules
 """
 
 from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, same_person
+from app.audit.conflicts import UNCHECKED, StaleAnswer
 from app.audit.diff import AuditDiff
 from app.audit.export import FORMATS, ExportResult
 from app.audit.keys import (
@@ -13,7 +14,7 @@ from app.audit.keys import (
     key_source,
     load_signing_key,
 )
-from app.audit.query_logs import LogImport
+from app.audit.query_logs import LogImport, query_log_map
 from app.audit.review import Review
 from app.audit.service import AuditService
 from app.audit.verify import (
@@ -44,8 +45,10 @@ from app.records import (
 from app.report.testca import TEST_LABEL, make_test_certificate
 from app.store import open_store
 from app.store.database import DATABASE_FILE, data_home
+from app.store.grants import grants_sql
 
 __all__ = [
+    "UNCHECKED",
     "ATTESTATION_WEIGHT",
     "DATABASE_FILE",
     "FORMATS",
@@ -74,15 +77,18 @@ __all__ = [
     "PublicReportCheck",
     "Review",
     "Signatory",
+    "StaleAnswer",
     "SignedAudit",
     "SigningKey",
     "Statement",
     "data_home",
+    "grants_sql",
     "is_public_report",
     "key_source",
     "load_signing_key",
     "make_test_certificate",
     "open_store",
+    "query_log_map",
     "same_person",
     "verify_attestation",
     "verify_public_report",

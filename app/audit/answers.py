@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from app.audit import convert
 from app.audit.clock import utc_now
+from app.audit.conflicts import UNCHECKED, refuse_stale
 from app.audit.core import ServiceCore, answer_facts, ordered_events
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
@@ -19,6 +20,7 @@ from app.checklist.model import Checklist, Question
 from app.checklist.values import InvalidValue, validate_value
 from app.errors import UserFacingError
 from app.records import AnswerInfo, EventKind, HistoryEvent
+from app.store.locks import retry_conflicts
 from app.store.tables import AnswerRow, AuditRow
 
 _ANSWER_KINDS = frozenset(kind.value for kind in EventKind if kind.changes_answer)
@@ -28,28 +30,38 @@ class AnswerOps(ServiceCore):
     """The answer-changing operations of the audit services; each change is one commit."""
 
     def set_answer(self, ref: str, question_id: str, value: Any, *, note: str | None = None,
-                   reason: str | None = None) -> AnswerInfo:
-        """Record `value` as the answer to a visible question; the note too, if given."""
+                   reason: str | None = None, expected: Any = UNCHECKED) -> AnswerInfo:
+        """Record `value` as the answer to a visible question; the note too, if given.
+
+        With `expected` (the answer the writer last saw, None for none) the change is
+        refused with StaleAnswer when the stored answer differs; so in each method below.
+        """
         return self._change(ref, question_id, EventKind.ANSWER_SET, reason, value=value, note=note,
-                            state=AnswerState.ANSWERED)
+                            state=AnswerState.ANSWERED, expected=expected)
 
     def set_note(self, ref: str, question_id: str, note: str,
-                 reason: str | None = None) -> AnswerInfo:
-        """Record the auditor's note on a question, leaving its answer as it is."""
-        return self._change(ref, question_id, EventKind.NOTE_SET, reason, note=note)
+                 reason: str | None = None, *, expected: Any = UNCHECKED) -> AnswerInfo:
+        """Record the auditor's note on a question, leaving its answer as it is; `expected`
+        is the note the writer last saw."""
+        return self._change(ref, question_id, EventKind.NOTE_SET, reason, note=note,
+                            expected=expected)
 
-    def set_not_applicable(self, ref: str, question_id: str, reason: str) -> AnswerInfo:
+    def set_not_applicable(self, ref: str, question_id: str, reason: str, *,
+                           expected: Any = UNCHECKED) -> AnswerInfo:
         """Mark a question not applicable; the reason is required and kept."""
         text = limited((reason or "").strip(), REASON_LIMIT, "reason")
         if not text:
             raise UserFacingError("say why the question does not apply: a reason is required")
         return self._change(ref, question_id, EventKind.NOT_APPLICABLE, None, na_reason=text,
-                            state=AnswerState.NOT_APPLICABLE)
+                            state=AnswerState.NOT_APPLICABLE, expected=expected)
 
-    def clear_answer(self, ref: str, question_id: str, reason: str | None = None) -> AnswerInfo:
+    def clear_answer(self, ref: str, question_id: str, reason: str | None = None, *,
+                     expected: Any = UNCHECKED) -> AnswerInfo:
         """Remove the answer (and not-applicable mark) of a question; the note stays."""
-        return self._change(ref, question_id, EventKind.ANSWER_CLEARED, reason, clear=True)
+        return self._change(ref, question_id, EventKind.ANSWER_CLEARED, reason, clear=True,
+                            expected=expected)
 
+    @retry_conflicts
     def import_answers(self, ref: str, entries: Mapping[str, Any], source: str = "import",
                        ) -> int:
         """Record many answers at once, all or nothing; returns how many changed.
@@ -89,6 +101,9 @@ class AnswerOps(ServiceCore):
                 elif "na_reason" in change:
                     facts[question.id] = AnswerFacts(None, AnswerState.NOT_APPLICABLE)
                 planned.append((question, change))
+            for question, change in planned:
+                refuse_stale(session, audit_id, question, "value",
+                             change.pop("expected", UNCHECKED))
             changed = 0
             for question, change in planned:
                 if self._apply(session, row, question.id, EventKind.ANSWER_IMPORTED, source,
@@ -96,6 +111,7 @@ class AnswerOps(ServiceCore):
                     changed += 1
         return changed
 
+    @retry_conflicts
     def confirm(self, ref: str, question_ids: list[str]) -> int:
         """Confirm carried-forward answers as still true; returns how many were confirmed."""
         audit_id = self.resolve(ref)
@@ -175,8 +191,9 @@ class AnswerOps(ServiceCore):
         return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why,
                             value=recorded["value"], state=AnswerState.ANSWERED)
 
+    @retry_conflicts
     def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
-                **change: Any) -> AnswerInfo:
+                expected: Any = UNCHECKED, **change: Any) -> AnswerInfo:
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
@@ -197,6 +214,8 @@ class AnswerOps(ServiceCore):
                 evaluation = self._evaluate(session, row)
                 if not evaluation.visible[question_id]:
                     raise UserFacingError(_hidden_message(question))
+            refuse_stale(session, audit_id, question,
+                         "note" if kind is EventKind.NOTE_SET else "value", expected)
             self._apply(session, row, question_id, kind, reason, **change)
             session.flush()
             answer = session.exec(select(AnswerRow).where(
@@ -260,12 +279,15 @@ def _refuse_audit_record_change(question: Question, row: AuditRow, change: dict[
 def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         return {"value": validate_value(question, raw), "state": AnswerState.ANSWERED}
-    unknown = set(raw) - {"value", "note", "not_applicable"}
+    unknown = set(raw) - {"value", "note", "not_applicable", "expected"}
     if unknown or ("value" in raw and "not_applicable" in raw):
         raise UserFacingError(
-            f"{source}: {question.id}: an entry is a value, or a mapping of value, note and "
-            "not_applicable (the reason), not both value and not_applicable")
+            f"{source}: {question.id}: an entry is a value, or a mapping of value, note, "
+            "not_applicable (the reason) and expected (the answer you last saw), not both "
+            "value and not_applicable")
     change: dict[str, Any] = {}
+    if "expected" in raw:
+        change["expected"] = raw["expected"]
     if "value" in raw:
         change.update(value=validate_value(question, raw["value"]), state=AnswerState.ANSWERED)
     for key in ("note", "not_applicable"):

@@ -14,6 +14,7 @@ from app.checklist.loader import LoadedChecklist, load_checklist_bytes
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
 from app.store.database import Store, StoreError
+from app.store.locks import hold_audit_lock
 from app.store.tables import (
     AnswerRow,
     AuditRow,
@@ -28,7 +29,8 @@ class ServiceCore:
 
     def __init__(self, store: Store, actor: str | None = None):
         self.store = store
-        self.actor = actor or current_actor()
+        # On a server the database says who is connected; a name given here cannot override it.
+        self.actor = store.database_user() or actor or current_actor()
         self._checklists: dict[str, LoadedChecklist] = {}
 
     def resolve(self, ref: str) -> str:
@@ -80,6 +82,8 @@ class ServiceCore:
         return AuditView(info, checklist, answers, evidence, evaluation, report, attested)
 
     def _writable(self, session: Session, audit_id: str) -> AuditRow:
+        """The audit's row, locked for the rest of this change; refused when signed."""
+        hold_audit_lock(session, audit_id)
         row = audit_row(session, audit_id)
         if row.status == AuditStatus.SIGNED:
             raise UserFacingError(f"audit {audit_id[:12]} is signed and read-only; to change "

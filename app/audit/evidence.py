@@ -16,6 +16,7 @@ from app.audit.inputs import REASON_LIMIT, checked_date, limited
 from app.errors import UserFacingError
 from app.records import EventKind, EvidenceInfo
 from app.store.database import StoreError
+from app.store.locks import retry_conflicts
 from app.store.tables import AuditRow, EvidenceBlobRow, EvidenceRow
 
 
@@ -33,6 +34,7 @@ class EvidenceOps(ServiceCore):
                                   f"{exc.strerror or exc}") from None
         return self.add_evidence_content(ref, question_id, path.name, content, effective_date)
 
+    @retry_conflicts
     def add_evidence_content(self, ref: str, question_id: str, name: str, content: bytes,
                              effective_date: str | None = None, *,
                              reason: str | None = None) -> EvidenceInfo:
@@ -70,6 +72,7 @@ class EvidenceOps(ServiceCore):
                          reason=reason)
             return convert.evidence_info(evidence)
 
+    @retry_conflicts
     def withdraw_evidence(self, ref: str, sha256: str, reason: str, *,
                           question_id: str | None = None) -> EvidenceInfo:
         """Withdraw an evidence file attached by mistake: its record leaves the audit and,

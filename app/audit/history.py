@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.records import EventKind
+from app.store.locks import hold_audit_lock
 from app.store.tables import AuditRow, HistoryEventRow
 
 GENESIS = "0" * 64
@@ -44,7 +45,12 @@ def event_hash(row: HistoryEventRow) -> str:
 def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind: EventKind,
                  question_id: str | None = None, old: Any = None, new: Any = None,
                  reason: str | None = None) -> HistoryEventRow:
-    """Add the next event of `audit` to the session and move the audit's head to it."""
+    """Add the next event of `audit` to the session and move the audit's head to it.
+
+    The change should hold the audit's lock from its start (`lock_audit`); the lock is taken
+    here too, so that no two events can ever read the same last event.
+    """
+    hold_audit_lock(session, audit.id)
     last = session.exec(
         select(HistoryEventRow).where(HistoryEventRow.audit_id == audit.id)
         .order_by(col(HistoryEventRow.seq).desc()).limit(1)

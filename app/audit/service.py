@@ -39,6 +39,7 @@ from app.records import (
     Statement,
     normalise_jurisdiction,
 )
+from app.store.locks import retry_conflicts
 from app.store.tables import (
     AnswerRow,
     AuditRow,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 class AuditService(AnswerOps, EvidenceOps):
     """Create, read and change audits; every change is committed and recorded in history."""
 
+    @retry_conflicts
     def create_audit(self, checklist: LoadedChecklist, *, jurisdiction: str,
                      period_start: str, period_end: str, title: str | None = None,
                      auditor: str | None = None, based_on: str | None = None) -> AuditInfo:
@@ -126,6 +128,7 @@ class AuditService(AnswerOps, EvidenceOps):
                                               len(evaluation.findings)))
         return summaries
 
+    @retry_conflicts
     def delete_draft(self, ref: str) -> None:
         """Delete a draft audit with its answers, history and evidence records."""
         audit_id = self.resolve(ref)
@@ -147,9 +150,9 @@ class AuditService(AnswerOps, EvidenceOps):
             session.execute(delete(EvidenceBlobRow).where(
                 col(EvidenceBlobRow.sha256).not_in(kept)))
 
-    def review(self, ref: str) -> Review:
+    def review(self, ref: str | AuditView) -> Review:
         """Gaps, unconfirmed carried answers, stale evidence, and findings of an audit."""
-        return review(self.view(ref))
+        return review(ref if isinstance(ref, AuditView) else self.view(ref))
 
     def diff(self, old_ref: str, new_ref: str) -> AuditDiff:
         """How the audit `new_ref` differs from the audit `old_ref`."""

@@ -9,8 +9,17 @@ from typing import Any
 
 import click
 
+from app.audit import UNCHECKED
 from app.cli.context import Context, pass_context
 from app.errors import UserFacingError
+
+EXPECT_HELP = ("Refuse the change unless the stored answer is VALUE (what you last saw; JSON "
+               "or text as for the answer, null for no answer), naming who changed it.")
+
+
+def _expected(text: str | None) -> Any:
+    """The answer the writer expects, or UNCHECKED when --expect was not given."""
+    return UNCHECKED if text is None else _parse_value(text)
 
 
 @click.command("answer")
@@ -19,12 +28,13 @@ from app.errors import UserFacingError
 @click.argument("value")
 @click.option("--note", help="A note on the answer.")
 @click.option("--reason", help="Why the answer changed (kept in the history).")
+@click.option("--expect", "expected", metavar="VALUE", help=EXPECT_HELP)
 @pass_context
 def answer(ctx: Context, audit: str, question: str, value: str, note: str | None,
-           reason: str | None) -> None:
+           reason: str | None, expected: str | None) -> None:
     """Answer a question; VALUE is JSON when it parses as JSON, else text."""
     saved = ctx.service().set_answer(audit, question, _parse_value(value), note=note,
-                                     reason=reason)
+                                     reason=reason, expected=_expected(expected))
     click.echo(f"saved {question} = {json.dumps(saved.value, ensure_ascii=False)}")
 
 
@@ -32,10 +42,13 @@ def answer(ctx: Context, audit: str, question: str, value: str, note: str | None
 @click.argument("audit")
 @click.argument("question")
 @click.argument("text")
+@click.option("--expect", "expected", metavar="TEXT",
+              help="Refuse the change unless the stored note is TEXT (what you last saw).")
 @pass_context
-def note(ctx: Context, audit: str, question: str, text: str) -> None:
+def note(ctx: Context, audit: str, question: str, text: str, expected: str | None) -> None:
     """Set the note on a question (an empty TEXT removes it)."""
-    ctx.service().set_note(audit, question, text)
+    ctx.service().set_note(audit, question, text,
+                           expected=UNCHECKED if expected is None else expected)
     click.echo(f"saved note on {question}")
 
 
@@ -43,10 +56,12 @@ def note(ctx: Context, audit: str, question: str, text: str) -> None:
 @click.argument("audit")
 @click.argument("question")
 @click.argument("reason")
+@click.option("--expect", "expected", metavar="VALUE", help=EXPECT_HELP)
 @pass_context
-def not_applicable(ctx: Context, audit: str, question: str, reason: str) -> None:
+def not_applicable(ctx: Context, audit: str, question: str, reason: str,
+                   expected: str | None) -> None:
     """Mark a question not applicable, with the reason."""
-    ctx.service().set_not_applicable(audit, question, reason)
+    ctx.service().set_not_applicable(audit, question, reason, expected=_expected(expected))
     click.echo(f"marked {question} not applicable")
 
 
@@ -54,10 +69,12 @@ def not_applicable(ctx: Context, audit: str, question: str, reason: str) -> None
 @click.argument("audit")
 @click.argument("question")
 @click.option("--reason", help="Why the answer was removed (kept in the history).")
+@click.option("--expect", "expected", metavar="VALUE", help=EXPECT_HELP)
 @pass_context
-def clear(ctx: Context, audit: str, question: str, reason: str | None) -> None:
+def clear(ctx: Context, audit: str, question: str, reason: str | None,
+          expected: str | None) -> None:
     """Remove the answer to a question (its note stays)."""
-    ctx.service().clear_answer(audit, question, reason)
+    ctx.service().clear_answer(audit, question, reason, expected=_expected(expected))
     click.echo(f"cleared {question}")
 
 

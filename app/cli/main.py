@@ -21,6 +21,7 @@ from app.cli.answers import (
     note,
 )
 from app.cli.context import Context, pass_context
+from app.cli.db import db_group
 from app.cli.evidence import evidence_group
 from app.cli.export import export_command
 from app.cli.history import history_group
@@ -153,7 +154,8 @@ def delete_command(ctx: Context, audit: str, yes: bool) -> None:
 
 for _command in (show_audit, answer, note, not_applicable, clear, export_command,
                  review_command, confirm, diff, import_answers, evidence_group, history_group,
-                 sign_command, verify_command, test_certificate_command, logs_group):
+                 sign_command, verify_command, test_certificate_command, logs_group,
+                 db_group):
     cli.add_command(_command)
 
 

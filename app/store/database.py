@@ -8,20 +8,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session
 
-from app.errors import UserFacingError
+from app.store.errors import StoreConflict, StoreError
+from app.store.locks import lock_schema
+from app.store.messages import Failure, classify, failure_message
 
 APP_NAME = "nlets-audit"
 DATABASE_FILE = "nlets-audit.sqlite3"
 # The newest migration in app/store/migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0003"
-
-
-class StoreError(UserFacingError):
-    """The database could not be opened or used."""
 
 
 def data_home() -> Path:
@@ -44,6 +42,12 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._database_user: str | None = None
+
+    @property
+    def is_server(self) -> bool:
+        """True for a database server (PostgreSQL), False for a SQLite file."""
+        return self.engine.dialect.name != "sqlite"
 
     @property
     def display_url(self) -> str:
@@ -59,11 +63,22 @@ class Store:
                 session.commit()
             except (DatabaseError, OperationalError) as exc:
                 session.rollback()
-                raise StoreError(f"the database {self.display_url} failed: "
-                                 f"{_reason(exc)}. Nothing was saved by this change.") from None
+                error = StoreConflict if classify(exc) is Failure.CONFLICT else StoreError
+                raise error(failure_message(self.engine.url, exc, opening=False)) from None
             except BaseException:
                 session.rollback()
                 raise
+
+    def database_user(self) -> str | None:
+        """Who the server says is connected (its session user); None for a SQLite file,
+        which knows no users."""
+        if not self.is_server:
+            return None
+        if self._database_user is None:
+            with self.session() as session:
+                self._database_user = str(session.execute(text("SELECT session_user")
+                                                          ).scalar_one())
+        return self._database_user
 
     def close(self) -> None:
         """Release every connection."""
@@ -86,10 +101,7 @@ def open_store(url: str | None = None) -> Store:
         _bring_schema_up_to_date(engine)
     except (DatabaseError, OperationalError) as exc:
         store.close()
-        raise StoreError(
-            f"cannot open the database {store.display_url}: {_reason(exc)}. If the file is "
-            "damaged, restore it from a backup, or choose another database with --db"
-        ) from None
+        raise StoreError(failure_message(engine.url, exc, opening=True)) from None
     return store
 
 
@@ -126,29 +138,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stamped in the database, or None for an empty database."""
     with engine.connect() as connection:
-        names = inspect(connection).get_table_names()
-        if "alembic_version" not in names:
-            if names:
-                raise StoreError(
-                    f"the database {engine.url.render_as_string(hide_password=True)} holds "
-                    "tables but is not an nlets-audit database; choose another with --db")
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    names = inspect(connection).get_table_names()
+    if "alembic_version" not in names:
+        if names:
+            raise StoreError(
+                f"the database {connection.engine.url.render_as_string(hide_password=True)} "
+                "holds tables but is not an nlets-audit database; choose another with --db")
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _bring_schema_up_to_date(engine: Engine) -> None:
-    revision = current_revision(engine)
-    if revision == HEAD_REVISION:
+    """Upgrade to HEAD_REVISION under the schema lock, so parallel first opens wait for
+    one another instead of creating the same tables twice."""
+    if current_revision(engine) == HEAD_REVISION:
         return
     from app.store.migrate import known_revisions, upgrade
 
-    if revision is not None and revision not in known_revisions():
-        raise StoreError(
-            f"the database was made by a newer nlets-audit (schema {revision}); "
-            "upgrade nlets-audit to open it")
-    upgrade(engine, HEAD_REVISION)
-
-
-def _reason(exc: Exception) -> str:
-    original = getattr(exc, "orig", None)
-    return str(original or exc).splitlines()[0]
+    with engine.connect() as connection, connection.begin():
+        lock_schema(connection)
+        revision = _revision(connection)
+        if revision == HEAD_REVISION:
+            return
+        if revision is not None and revision not in known_revisions():
+            raise StoreError(
+                f"the database was made by a newer nlets-audit (schema {revision}); "
+                "upgrade nlets-audit to open it")
+        upgrade(connection, HEAD_REVISION)

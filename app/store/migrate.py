@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -28,9 +28,14 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head() or ""
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply the migrations up to `revision`, in one transaction per migration run."""
+def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
+    """Apply the migrations up to `revision` in one transaction: the connection's own when
+    given one (the caller commits), else a new one."""
     config = _config()
-    with engine.begin() as connection:
+    if isinstance(bind, Connection):
+        config.attributes["connection"] = bind
+        command.upgrade(config, revision)
+        return
+    with bind.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -69,7 +69,7 @@ class AuditApp(App[None]):
 def run_tui(db_url: str | None) -> int:
     """Open the database at `db_url` (default: the user's data directory) and run the TUI;
     returns the exit code (not 0 if the interface stopped on an error)."""
-    from app.store import open_store
+    from app.audit import open_store
 
     store = open_store(db_url)
     try:

@@ -50,7 +50,7 @@ POSITIONS_KEPT = 200
 
 def settings_path() -> Path:
     """Where the settings live: beside the database in the data directory."""
-    from app.store.database import data_home
+    from app.audit import data_home
 
     return data_home() / CONFIG_FILE
 
@@ -65,8 +65,10 @@ def load_settings(path: Path | None = None) -> TuiSettings:
     if not isinstance(data, dict):
         return TuiSettings()
     known = {f.name for f in fields(TuiSettings)} - {"positions"}
-    settings = TuiSettings(**{k: str(v) for k, v in data.items()
-                              if k in known and v is not None})
+    settings = TuiSettings()
+    for key, value in data.items():
+        if key in known and value is not None:
+            setattr(settings, key, str(value))
     positions = data.get("positions")
     if isinstance(positions, dict):
         settings.positions = {str(k): str(v) for k, v in positions.items()

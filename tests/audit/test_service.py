@@ -1,19 +1,22 @@
 import hashlib
-import sqlite3
 
 import pytest
+from sqlalchemy import text
 
 from app.audit import AuditService
 from app.checklist.evaluate import AnswerState
 from app.errors import UserFacingError
 from app.store import open_store
+from tests.conftest import run_sql
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_create_list_and_resolve_by_prefix(service, sample, audit_id):
     audit = service.get_audit(audit_id[:6])
     assert audit.id == audit_id
     assert audit.jurisdiction == "WA" and audit.status == "draft"
-    assert audit.checklist_sha256 == sample.sha256 and audit.auditor == "test-auditor"
+    assert audit.checklist_sha256 == sample.sha256 and audit.auditor == service.actor
     assert audit.title == ("Washington — Sample data-sharing checklist, 2025-01-01 to "
                            "2025-12-31")
     [summary] = service.list_audits()
@@ -145,7 +148,8 @@ def test_evidence_is_stored_by_content(service, audit_id, tmp_path):
 def test_signed_audit_is_read_only(service, store, audit_id, tmp_path):
     service.set_answer(audit_id, "connected", "yes")
     with store.engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE audit SET status='signed' WHERE id=?", (audit_id,))
+        connection.execute(text("UPDATE audit SET status='signed' WHERE id=:id"),
+                           {"id": audit_id})
     attempts = [
         lambda: service.set_answer(audit_id, "connected", "no"),
         lambda: service.set_note(audit_id, "connected", "n"),
@@ -168,13 +172,7 @@ def test_history_verify_passes_then_detects_edits(service, db_url, audit_id, tmp
     service.add_evidence(audit_id, "connected", evidence)
     report = service.verify_history(audit_id)
     assert report.ok and report.events == 4
-    path = db_url.removeprefix("sqlite:///")
-
-    def tamper(sql):
-        with sqlite3.connect(path) as connection:
-            connection.execute(sql)
-
-    tamper("UPDATE answer SET value_json='\"no\"' WHERE question_id='connected'")
+    run_sql(db_url, "UPDATE answer SET value_json='\"no\"' WHERE question_id='connected'")
     assert any("answer to 'connected' differs" in p
                for p in service.verify_history(audit_id).problems)
 
@@ -187,7 +185,7 @@ def test_history_verify_passes_then_detects_edits(service, db_url, audit_id, tmp
      "events were removed or added"),
     ("UPDATE audit SET jurisdiction='OR'", "jurisdiction was changed from 'WA' to 'OR'"),
     ("UPDATE evidence SET name='other.txt'", "evidence differs from its history"),
-    ("UPDATE evidence_blob SET content=x'00'", "does not match its SHA-256"),
+    ("UPDATE evidence_blob SET content=:byte", "does not match its SHA-256"),
     ("DELETE FROM answer WHERE question_id='reason_required'",
      "answer to 'reason_required' differs"),
 ])
@@ -199,8 +197,7 @@ def test_history_verify_detects_each_kind_of_tampering(service, db_url, audit_id
     evidence.write_text("log")
     service.add_evidence(audit_id, "connected", evidence)
     assert service.verify_history(audit_id).ok
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute(sql)
+    run_sql(db_url, sql, byte=b"\x00")
     problems = service.verify_history(audit_id).problems
     assert any(expected in p for p in problems), problems
 

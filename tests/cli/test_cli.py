@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, run_sql
+
+pytestmark = pytest.mark.both_engines
 
 SCRIPT = Path(sys.executable).with_name("nlets-audit")
 
@@ -87,11 +89,8 @@ def test_evidence_and_history(capsys, db_url, new_id, tmp_path):
 
 
 def test_history_verify_exits_1_after_tampering(capsys, db_url, new_id):
-    import sqlite3
-
     run(capsys, "--db", db_url, "answer", new_id, "connected", "yes")
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("UPDATE answer SET value_json='\"no\"'")
+    run_sql(db_url, "UPDATE answer SET value_json='\"no\"'")
     code, _, err = run(capsys, "--db", db_url, "history", "verify", new_id)
     assert code == 1 and "does NOT match" in err and "'connected' differs" in err
 

@@ -1,5 +1,3 @@
-import sqlite3
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -7,6 +5,9 @@ from sqlalchemy import create_engine, text
 from app.store import StoreError, open_store
 from app.store.database import HEAD_REVISION, current_revision, default_database_url
 from app.store.migrate import head_revision, upgrade
+from tests.conftest import run_sql
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_head_revision_constant_matches_the_shipped_migrations():
@@ -27,11 +28,16 @@ def test_env_var_chooses_the_database(monkeypatch, tmp_path):
     assert default_database_url().endswith("other.db")
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'wal.sqlite3'}")
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-    with pytest.raises(StoreError, match="FOREIGN KEY"), store.session() as session:
+    store.close()
+
+
+def test_foreign_keys_are_enforced(store):
+    with pytest.raises(StoreError, match="(?i)foreign key"), store.session() as session:
         session.execute(text(
             "INSERT INTO evidence (audit_id, question_id, sha256, name, size, media_type,"
             " added_at, added_by) VALUES ('nope', 'q', 'x', 'n', 1, 't', 'a', 'b')"))
@@ -78,21 +84,17 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path):
     assert path.read_bytes() == b"this is not a database" * 100
 
 
-def test_a_foreign_database_is_refused(tmp_path):
-    path = tmp_path / "foreign.sqlite3"
-    with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE payroll (id INTEGER)")
+def test_a_foreign_database_is_refused(db_url):
+    run_sql(db_url, "CREATE TABLE payroll (id INTEGER)")
     with pytest.raises(StoreError, match="not an nlets-audit database"):
-        open_store(f"sqlite:///{path}")
+        open_store(db_url)
 
 
-def test_a_database_from_a_newer_version_is_refused(tmp_path):
-    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
-    open_store(url).close()
-    with sqlite3.connect(Path(url.removeprefix("sqlite:///"))) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+def test_a_database_from_a_newer_version_is_refused(db_url):
+    open_store(db_url).close()
+    run_sql(db_url, "UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StoreError, match="newer nlets-audit"):
-        open_store(url)
+        open_store(db_url)
 
 
 def test_a_bad_url_is_explained():

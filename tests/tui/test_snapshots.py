@@ -36,6 +36,11 @@ COMPLETE = {
 }
 
 
+CLOCK_READERS = ("app.audit.service", "app.audit.answers", "app.audit.evidence",
+                 "app.audit.attest")
+"""The modules that read the clock (each imported `utc_now` by name)."""
+
+
 @pytest.fixture
 def fixed_world(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sequential audit ids, a clock that ticks one second per read, UTC, fixed folders.
@@ -53,7 +58,8 @@ def fixed_world(monkeypatch: pytest.MonkeyPatch) -> None:
         second = next(seconds)
         return f"2025-03-01T10:{second // 60 % 60:02d}:{second % 60:02d}.000000Z"
 
-    monkeypatch.setattr("app.audit.service.utc_now", tick)
+    for module in CLOCK_READERS:
+        monkeypatch.setattr(f"{module}.utc_now", tick)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     monkeypatch.setattr("app.tui.widgets.question.clock_now", lambda: "10:30:00")

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
-from textual.worker import Worker, WorkerState
 
 from app.audit import AuditService, EvidenceInfo
 from app.checklist.model import Question
-from app.errors import UserFacingError
-from app.tui.dialogs import show_message, unquoted
+from app.tui.dialogs import unquoted
+from app.tui.dialogs.job import JobDialog, JobWidgets
 
 
-class EvidenceDialog(ModalScreen[EvidenceInfo | None]):
+class EvidenceDialog(JobDialog[EvidenceInfo | None]):
     """Read a file, store it by its SHA-256 and attach it to `question`.
 
     The file is read and hashed in a worker thread (query-log extracts can be large).
@@ -32,6 +30,8 @@ class EvidenceDialog(ModalScreen[EvidenceInfo | None]):
     ]
 
     AUTO_FOCUS = "#evidence-path"
+
+    JOB_WIDGETS = JobWidgets(busy="#evidence-busy", error="#evidence-error", buttons="#attach")
 
     def __init__(self, service: AuditService, audit_id: str, question: Question) -> None:
         super().__init__(classes="dialog-screen")
@@ -67,40 +67,21 @@ class EvidenceDialog(ModalScreen[EvidenceInfo | None]):
 
     def on_mount(self) -> None:
         """No message and no activity yet."""
-        show_message(self.query_one("#evidence-error", Static), "")
-        self.query_one("#evidence-busy").display = False
+        self.hide_job_status()
 
     def action_attach(self) -> None:
-        """Store the file in a worker; the dialog closes when it is stored."""
+        """Store the file in a worker; the dialog closes with it once it is stored."""
         text = unquoted(self.query_one("#evidence-path", Input).value.strip())
         if not text:
-            show_message(self.query_one("#evidence-error", Static),
-                         "give the path of the file to attach")
+            self.show_job_error("give the path of the file to attach")
             return
         date = self.query_one("#evidence-date", Input).value.strip() or None
-        show_message(self.query_one("#evidence-error", Static), "")
-        self.query_one("#evidence-busy").display = True
-        self.query_one("#attach", Button).disabled = True
-        self._store(Path(text).expanduser(), date)
+        path = Path(text).expanduser()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="evidence")
-    def _store(self, path: Path, date: str | None) -> EvidenceInfo:
-        return self.service.add_evidence(self.audit_id, self.question.id, path, date)
+        def store() -> EvidenceInfo:
+            return self.service.add_evidence(self.audit_id, self.question.id, path, date)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Close with the stored evidence, or say why it was refused."""
-        if event.worker.group != "evidence" or event.state not in (
-                WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        self.query_one("#evidence-busy").display = False
-        self.query_one("#attach", Button).disabled = False
-        if event.state == WorkerState.SUCCESS:
-            self.dismiss(event.worker.result)
-            return
-        error = event.worker.error
-        message = str(error) if isinstance(error, UserFacingError) else (
-            f"the file could not be attached: {error}")
-        show_message(self.query_one("#evidence-error", Static), message)
+        self.run_job(store, self.dismiss, unexpected="the file could not be attached")
 
     def action_cancel(self) -> None:
         """Close without attaching anything."""

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Footer,
@@ -21,12 +19,11 @@ from textual.widgets import (
     RadioSet,
     Static,
 )
-from textual.worker import Worker, WorkerState
 
-from app.audit import AuditInfo, AuditService
-from app.errors import UserFacingError
+from app.audit import AuditInfo, AuditService, ExportResult
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message, unquoted
+from app.tui.dialogs.job import JobDialog, JobWidgets
 from app.tui.jobs import default_folder, file_stem
 
 FORMATS: list[tuple[str, str, str]] = [
@@ -37,7 +34,7 @@ FORMATS: list[tuple[str, str, str]] = [
 ]
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(JobDialog[Path | None]):
     """Choose a format and a file; the export runs in a worker with its steps shown.
 
     Returns the path written (after the user closes the result), or `None`.
@@ -50,6 +47,9 @@ class ExportDialog(ModalScreen[Path | None]):
 
     AUTO_FOCUS = "#export-format"
 
+    JOB_WIDGETS = JobWidgets(busy="#export-busy", error="#export-error", buttons="#export",
+                             progress="#export-progress")
+
     def __init__(self, service: AuditService, audit: AuditInfo) -> None:
         super().__init__(classes="dialog-screen")
         self.service = service
@@ -61,7 +61,6 @@ class ExportDialog(ModalScreen[Path | None]):
         self._folder = default_folder(load_settings().export_folder)
         self._format = "pdf"
         self._confirm_replace: Path | None = None
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         """Format, file, a progress line and the buttons."""
@@ -85,9 +84,8 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         """Nothing running yet."""
-        self.query_one("#export-busy").display = False
-        for line in ("#export-progress", "#export-error", "#export-result"):
-            show_message(self.query_one(line, Static), "")
+        self.hide_job_status()
+        show_message(self.query_one("#export-result", Static), "")
 
     def _default_path(self, fmt: str) -> Path:
         extension = next(ext for f, _label, ext in FORMATS if f == fmt)
@@ -108,61 +106,39 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def action_export(self) -> None:
         """Start the export in a worker (asking first before replacing a file)."""
-        if self._busy or self.query_one("#export", Button).disabled:
+        if self.job_running or self.query_one("#export", Button).disabled:
             return
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
-            show_message(self.query_one("#export-error", Static), "give the file to write")
+            self.show_job_error("give the file to write")
             return
         target = Path(unquoted(text)).expanduser()
         if target.exists() and self._confirm_replace != target:
             self._confirm_replace = target
             show_message(self.query_one("#export-result", Static), "")
-            show_message(self.query_one("#export-error", Static),
-                         f"{target} exists: press Export again to replace it.")
+            self.show_job_error(f"{target} exists: press Export again to replace it.")
             return
-        self._busy = True
-        show_message(self.query_one("#export-error", Static), "")
         show_message(self.query_one("#export-result", Static), "")
-        self.query_one("#export-busy").display = True
-        self.query_one("#export", Button).disabled = True
-        self._progress("starting")
-        self._run(target, self._format)
+        fmt = self._format
 
-    def _progress(self, step: str) -> None:
-        show_message(self.query_one("#export-progress", Static), f"Exporting: {step}…")
+        def export() -> ExportResult:
+            return self.service.export(self.audit.id, target, fmt,
+                                       progress=lambda step: self.progress_from_thread(
+                                           f"Exporting: {step}…"))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _run(self, target: Path, fmt: str) -> Any:
+        self.run_job(export, self._exported, unexpected="the export failed",
+                     progress="Exporting: starting…",
+                     failed=lambda text: self.show_job_error(f"Nothing written: {text}"))
 
-        def progress(step: str) -> None:
-            self.app.call_from_thread(self._progress, step)
-
-        return self.service.export(self.audit.id, target, fmt, progress=progress)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Show where the file went, or why nothing was written."""
-        if event.worker.group != "export" or event.state not in (
-                WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        self._busy = False
-        self.query_one("#export-busy").display = False
-        self.query_one("#export", Button).disabled = False
-        show_message(self.query_one("#export-progress", Static), "")
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            text = str(error) if isinstance(error, UserFacingError) else (
-                f"the export failed: {type(error).__name__}: {error}")
-            show_message(self.query_one("#export-error", Static), f"Nothing written: {text}")
-            return
-        result = event.worker.result
+    def _exported(self, result: ExportResult) -> None:
+        """Show where the file went."""
         self.written = Path(result.path)
         message = result.describe()
         warning = result.font_warning()
         show_message(self.query_one("#export-result", Static),
                      message[:1].upper() + message[1:])
         if warning:
-            show_message(self.query_one("#export-error", Static), f"Warning: {warning}")
+            self.show_job_error(f"Warning: {warning}")
         self.query_one("#cancel", Button).focus()
         self._confirm_replace = None
         problem = remember(export_folder=str(self.written.resolve().parent))
@@ -172,7 +148,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         """Close, once no export is running."""
-        if self._busy:
+        if self.job_running:
             self.notify("The export is still running: it takes a few seconds.",
                         severity="warning")
             return

@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import Function
 from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets.select import NoSelection
 
-from app.audit import AuditInfo, AuditService, AuditView
+from app.audit import JURISDICTIONS, AuditInfo, AuditService, AuditView
 from app.checklist.bundled import bundled_checklists, resolve_checklist
 from app.checklist.loader import LoadedChecklist
 from app.errors import UserFacingError
-from app.records.jurisdictions import JURISDICTIONS
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
 
@@ -184,7 +184,7 @@ class NewAuditDialog(ModalScreen[AuditInfo | None]):
         if path:
             return resolve_checklist(path)
         chosen = self.query_one("#checklist", Select).value
-        if chosen is Select.NULL:
+        if isinstance(chosen, NoSelection):
             raise UserFacingError("choose a checklist, or give the path of a checklist file")
         return self.checklists[int(chosen)]
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
-from textual.worker import Worker, WorkerState
 
 from app.audit import AuditService, LogImport
-from app.errors import UserFacingError
-from app.tui.dialogs import show_message, unquoted
+from app.tui.dialogs import unquoted
+from app.tui.dialogs.job import JobDialog, JobWidgets
 
 
-class QueryLogDialog(ModalScreen[LogImport | None]):
+class QueryLogDialog(JobDialog[LogImport | None]):
     """Analyse a CSV or Parquet query log against the audit's agencies and blocks.
 
     "Preview" analyses and records nothing; "Import" fills the answers the checklist names
@@ -32,6 +30,8 @@ class QueryLogDialog(ModalScreen[LogImport | None]):
     ]
 
     AUTO_FOCUS = "#log-path"
+
+    JOB_WIDGETS = JobWidgets(busy="#log-busy", error="#log-error", buttons="#preview, #record")
 
     def __init__(self, service: AuditService, audit_id: str, table_prompt: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -72,8 +72,7 @@ class QueryLogDialog(ModalScreen[LogImport | None]):
 
     def on_mount(self) -> None:
         """Nothing analysed yet."""
-        show_message(self.query_one("#log-error", Static), "")
-        self.query_one("#log-busy").display = False
+        self.hide_job_status()
         self.query_one("#log-result-box").display = False
 
     def action_preview(self) -> None:
@@ -87,44 +86,25 @@ class QueryLogDialog(ModalScreen[LogImport | None]):
     def _start(self, *, dry_run: bool) -> None:
         path = unquoted(self.query_one("#log-path", Input).value.strip())
         if not path:
-            show_message(self.query_one("#log-error", Static),
-                         "give the path of the log file")
+            self.show_job_error("give the path of the log file")
             return
         pairs = [p.strip() for p in self.query_one("#log-map", Input).value.split(",")
                  if p.strip()]
         answered = [v.strip() for v in self.query_one("#log-answered", Input).value.split(",")
                     if v.strip()]
-        show_message(self.query_one("#log-error", Static), "")
-        self._busy(True)
-        self._analyse(Path(path).expanduser(), pairs, answered, dry_run)
+        log = Path(path).expanduser()
 
-    def _busy(self, busy: bool) -> None:
-        self.query_one("#log-busy").display = busy
-        for button in self.query(Button).filter("#preview, #record"):
-            button.disabled = busy
+        def analyse() -> LogImport:
+            from app.audit import ColumnMapping
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="query-log")
-    def _analyse(self, path: Path, pairs: list[str], answered: list[str],
-                 dry_run: bool) -> LogImport:
-        from app.logs import ColumnMapping
+            return self.service.import_query_log(self.audit_id, log,
+                                                 mapping=ColumnMapping.parse(pairs),
+                                                 answered=answered, dry_run=dry_run)
 
-        return self.service.import_query_log(self.audit_id, path,
-                                             mapping=ColumnMapping.parse(pairs),
-                                             answered=answered, dry_run=dry_run)
+        self.run_job(analyse, self._analysed, unexpected="the log could not be analysed")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Show the analysis, or why the log was refused."""
-        if event.worker.group != "query-log" or event.state not in (
-                WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        self._busy(False)
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            message = str(error) if isinstance(error, UserFacingError) else (
-                f"the log could not be analysed: {error}")
-            show_message(self.query_one("#log-error", Static), message)
-            return
-        result: LogImport = event.worker.result
+    def _analysed(self, result: LogImport) -> None:
+        """Show the analysis (and keep the import, once recorded)."""
         if result.recorded:
             self.recorded = result
         self.query_one("#log-result", Static).update(result.describe())

@@ -9,14 +9,12 @@ signer has ticked that they read the statement.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -28,12 +26,19 @@ from textual.widgets import (
     RadioSet,
     Static,
 )
-from textual.worker import Worker, WorkerState
 
-from app.audit import ATTESTATION_WEIGHT, AuditInfo, AuditService, SigningKey, load_signing_key
+from app.audit import (
+    ATTESTATION_WEIGHT,
+    AuditInfo,
+    AuditService,
+    SignedAudit,
+    SigningKey,
+    load_signing_key,
+)
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
 from app.tui.dialogs import show_message
+from app.tui.dialogs.job import JobDialog, JobWidgets
 from app.tui.jobs import default_folder, file_stem
 
 SIGNED = "signed"
@@ -43,7 +48,7 @@ REVIEW = "review"
 BLOCKERS_SHOWN = 12
 
 
-class SignDialog(ModalScreen[str | None]):
+class SignDialog(JobDialog[str | None]):
     """Sign the audit; returns `SIGNED`, `REVIEW`, or `None` when closed unsigned."""
 
     BINDINGS = [
@@ -51,6 +56,9 @@ class SignDialog(ModalScreen[str | None]):
     ]
 
     AUTO_FOCUS = ""
+
+    JOB_WIDGETS = JobWidgets(busy="#sign-busy", error="#sign-error", buttons="#sign",
+                             progress="#sign-progress")
 
     def __init__(self, service: AuditService, audit: AuditInfo) -> None:
         super().__init__(classes="dialog-screen")
@@ -68,9 +76,8 @@ class SignDialog(ModalScreen[str | None]):
         """The statement the signer attests to, paragraph by paragraph."""
         self.capacity: str | None = None
         """The capacity the audit records, printed under the name; None when it records none."""
-        self.result: Any = None
+        self.result: SignedAudit | None = None
         """The signed audit, once signed."""
-        self._busy = False
         self._assess()
 
     def _assess(self) -> None:
@@ -183,9 +190,8 @@ class SignDialog(ModalScreen[str | None]):
         if not self.can_sign:
             self.query_one("#cancel" if self.unavailable else "#review", Button).focus()
             return
-        self.query_one("#sign-busy").display = False
-        for line in ("#sign-progress", "#sign-error", "#sign-result"):
-            show_message(self.query_one(line, Static), "")
+        self.hide_job_status()
+        show_message(self.query_one("#sign-result", Static), "")
         self._show_key_source()
         self.query_one("#key-source", RadioSet).focus(scroll_visible=False)
 
@@ -206,7 +212,7 @@ class SignDialog(ModalScreen[str | None]):
     @on(Checkbox.Changed, "#sign-confirm")
     def _confirm_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.query_one("#sign", Button).disabled = not event.value or self._busy
+        self.query_one("#sign", Button).disabled = not event.value or self.job_running
 
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()
@@ -221,11 +227,10 @@ class SignDialog(ModalScreen[str | None]):
 
     def action_sign(self) -> None:
         """Sign in a worker, once the statement is confirmed."""
-        if self._busy or not self.can_sign or self.result is not None:
+        if self.job_running or not self.can_sign or self.result is not None:
             return
         if not self.query_one("#sign-confirm", Checkbox).value:
-            show_message(self.query_one("#sign-error", Static),
-                         "tick the box to confirm you have read the statement")
+            self.show_job_error("tick the box to confirm you have read the statement")
             return
         try:
             key = self._key()
@@ -233,41 +238,30 @@ class SignDialog(ModalScreen[str | None]):
             if not output:
                 raise UserFacingError("give the file to write the signed attestation to")
         except UserFacingError as exc:
-            show_message(self.query_one("#sign-error", Static), str(exc))
+            self.show_job_error(str(exc))
             return
-        self._busy = True
-        self.query_one("#sign", Button).disabled = True
-        self.query_one("#sign-busy").display = True
-        show_message(self.query_one("#sign-error", Static), "")
-        show_message(self.query_one("#sign-progress", Static),
-                     "Signing: rendering the final attestation and applying your signature "
-                     "(a few seconds)…")
-        self._sign(key, Path(output).expanduser(), self._value("#signer-title") or None,
-                   self._value("#tsa") or None)
+        target = Path(output).expanduser()
+        title = self._value("#signer-title") or None
+        tsa = self._value("#tsa") or None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sign")
-    def _sign(self, key: Any, output: Path, title: str | None, tsa: str | None) -> Any:
-        return self.service.sign(self.audit.id, key, output, signer_title=title,
-                                 timestamp_url=tsa)
+        def sign() -> SignedAudit:
+            return self.service.sign(self.audit.id, key, target, signer_title=title,
+                                     timestamp_url=tsa)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Show the signed file, or why nothing was signed."""
-        if event.worker.group != "sign" or event.state not in (
-                WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        self._busy = False
-        self.query_one("#sign-busy").display = False
-        show_message(self.query_one("#sign-progress", Static), "")
+        self.run_job(sign, self._signed, unexpected="signing failed", failed=self._not_signed,
+                     progress="Signing: rendering the final attestation and applying your "
+                              "signature (a few seconds)…")
+
+    def _not_signed(self, refusal: str) -> None:
+        """Say why nothing was signed; the secret is asked for again."""
         self.query_one("#secret", Input).value = ""
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            text = str(error) if isinstance(error, UserFacingError) else (
-                f"signing failed: {type(error).__name__}: {error}")
-            show_message(self.query_one("#sign-error", Static), f"Not signed: {text}")
-            self.query_one("#sign", Button).disabled = not self.query_one(
-                "#sign-confirm", Checkbox).value
-            return
-        signed = event.worker.result
+        self.show_job_error(f"Not signed: {refusal}")
+        self.query_one("#sign", Button).disabled = not self.query_one(
+            "#sign-confirm", Checkbox).value
+
+    def _signed(self, signed: SignedAudit) -> None:
+        """Show the signed file; the dialog now only closes."""
+        self.query_one("#secret", Input).value = ""
         self.result = signed
         show_message(self.query_one("#sign-result", Static),
                      f"Signed by {signed.signer}. Wrote {signed.path} ({signed.pages} pages, "
@@ -295,7 +289,7 @@ class SignDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Close, once no signing is running."""
-        if self._busy:
+        if self.job_running:
             self.notify("Signing is still running: it takes a few seconds.",
                         severity="warning")
             return

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from app.audit import AuditService
 from app.errors import UserFacingError
-from app.tui.screens.review import SEVERITY_STYLE, question_label
+from app.tui.labels import SEVERITY_STYLE, question_label
 from app.tui.widgets.jumplist import JumpList
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -101,7 +102,7 @@ class HomeScreen(Screen[None]):
         if table.row_count == 0:
             return None
         row = min(max(table.cursor_row, 0), table.row_count - 1)
-        return str(table.coordinate_to_cell_key((row, 0)).row_key.value)
+        return str(table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value)
 
     def _show_detail(self) -> None:
         summary = self._summaries.get(self.selected_id() or "")

@@ -10,16 +10,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from app.audit import AuditService, AuditView
-from app.audit.review import Review
+from app.audit import AuditService, AuditView, Review
 from app.checklist.model import Checklist, Severity
 from app.errors import UserFacingError
+from app.tui.labels import SEVERITY_STYLE, question_label
 from app.tui.widgets.jumplist import JumpList
-
-SEVERITY_STYLE = {
-    Severity.CRITICAL: "bold $error", Severity.HIGH: "bold $error",
-    Severity.MEDIUM: "bold $warning", Severity.LOW: "bold $secondary", Severity.INFO: "dim",
-}
 
 
 @dataclass(frozen=True)
@@ -28,15 +23,6 @@ class ReviewOutcome:
 
     jump: str | None = None
     signed: bool = False
-
-
-def question_label(checklist: Checklist, question_id: str) -> Content:
-    """`Section · prompt` for a question of the checklist (its id when it is unknown)."""
-    for section in checklist.sections:
-        for question in section.questions:
-            if question.id == question_id:
-                return Content.assemble((f"{section.title} · ", "dim"), question.prompt)
-    return Content(question_id)
 
 
 def current_question(checklist: Checklist, old_id: str) -> str | None:

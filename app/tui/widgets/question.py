@@ -19,13 +19,11 @@ from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
-from app.tui.dialogs.confirm import ConfirmDialog
-from app.tui.dialogs.evidence import EvidenceDialog
-from app.tui.dialogs.reason import ReasonDialog
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
 from app.tui.widgets.factory import editor_for
+from app.tui.widgets.requests import AskDialog, ConfirmRequest, EvidenceRequest, ReasonRequest
 
 DEBOUNCE_SECONDS = 0.5
 """How long typing must pause before the text is saved."""
@@ -333,8 +331,8 @@ class QuestionCard(Vertical):
                 self._after_save(info, "marked not applicable")
 
         reason = self.answer.na_reason if self.answer and self.answer.na_reason else ""
-        self.app.push_screen(ReasonDialog(f"Not applicable — {self.question.prompt}", submit,
-                                          reason=reason), done)
+        self.post_message(AskDialog(ReasonRequest(f"Not applicable — {self.question.prompt}",
+                                                  submit, reason=reason, done=done)))
 
     def clear(self) -> None:
         """Remove the answer and any not-applicable mark (the note stays); a table's rows
@@ -345,11 +343,11 @@ class QuestionCard(Vertical):
         if stored and self.question.type in (QuestionType.TABLE, QuestionType.LONG_TEXT):
             what = (f"its {len(stored)} row{'s' if len(stored) != 1 else ''}"
                     if self.question.type == QuestionType.TABLE else "its text")
-            self.app.push_screen(ConfirmDialog(
+            self.post_message(AskDialog(ConfirmRequest(
                 f"Clear — {self.question.prompt}",
                 f"The answer and {what} will be removed (the note stays). The history "
-                "keeps the old answer.", confirm="Clear it", danger=True),
-                lambda confirmed: self._clear_now() if confirmed else None)
+                "keeps the old answer.", confirm="Clear it", danger=True,
+                done=lambda confirmed: self._clear_now() if confirmed else None)))
             return
         self._clear_now()
 
@@ -396,5 +394,5 @@ class QuestionCard(Vertical):
                 self._show_status(f"evidence {info.name} attached {clock_now()}")
                 self.post_message(self.Saved(self, self.answer))
 
-        self.app.push_screen(EvidenceDialog(self.saver.service, self.saver.audit_id,
-                                            self.question), done)
+        self.post_message(AskDialog(EvidenceRequest(self.saver.service, self.saver.audit_id,
+                                                    self.question, done)))

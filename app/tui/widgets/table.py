@@ -14,9 +14,8 @@ from textual.widgets import Button, DataTable, Static
 
 from app.checklist.display import format_table
 from app.checklist.model import Question
-from app.tui.dialogs.confirm import ConfirmDialog
-from app.tui.dialogs.table_row import RowDialog
 from app.tui.widgets.base import AnswerEditor
+from app.tui.widgets.requests import AskDialog, ConfirmRequest, RowRequest
 
 Commit = Callable[[Any | None], object]
 """Saves a whole table value at once, raising `UserFacingError` when it is refused."""
@@ -123,9 +122,9 @@ class TableEditor(AnswerEditor):
         def submit(row: dict[str, Any]) -> None:
             self._commit([*rows, row])
 
-        self.app.push_screen(
-            RowDialog(self.question, None, submit, title=f"Add a row — {self.question.prompt}"),
-            lambda result: self._after_dialog(len(rows) if result is not None else None))
+        self.post_message(AskDialog(RowRequest(
+            self.question, None, submit, title=f"Add a row — {self.question.prompt}",
+            done=lambda result: self._after_dialog(len(rows) if result is not None else None))))
 
     def action_edit_row(self) -> None:
         """Open the row dialog on the selected row."""
@@ -138,10 +137,10 @@ class TableEditor(AnswerEditor):
         def submit(row: dict[str, Any]) -> None:
             self._commit([*rows[:index], row, *rows[index + 1:]])
 
-        self.app.push_screen(
-            RowDialog(self.question, rows[index], submit,
-                      title=f"Edit row {index + 1} — {self.question.prompt}"),
-            lambda result: self._after_dialog(index if result is not None else None))
+        self.post_message(AskDialog(RowRequest(
+            self.question, rows[index], submit,
+            title=f"Edit row {index + 1} — {self.question.prompt}",
+            done=lambda result: self._after_dialog(index if result is not None else None))))
 
     def action_delete_row(self) -> None:
         """Delete the selected row, after confirmation if it is saved, and save the table
@@ -154,11 +153,11 @@ class TableEditor(AnswerEditor):
             self._delete(index)
             return
         first = format_table(self.question, [self._rows[index]])[1][0] or "(blank)"
-        self.app.push_screen(ConfirmDialog(
+        self.post_message(AskDialog(ConfirmRequest(
             f"Delete row {index + 1} — {first}",
             f"The row “{first}” of “{self.question.prompt}” will be removed and the table "
-            "saved. The history keeps the old rows.", confirm="Delete the row", danger=True),
-            lambda confirmed: self._delete(index) if confirmed else None)
+            "saved. The history keeps the old rows.", confirm="Delete the row", danger=True,
+            done=lambda confirmed: self._delete(index) if confirmed else None)))
 
     def _delete(self, index: int) -> None:
         rows = self.rows

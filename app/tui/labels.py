@@ -1,0 +1,23 @@
+"""How the screens name things: a question by its section and prompt, a severity by its
+style."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from app.checklist.model import Checklist, Severity
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold $error", Severity.HIGH: "bold $error",
+    Severity.MEDIUM: "bold $warning", Severity.LOW: "bold $secondary", Severity.INFO: "dim",
+}
+"""The style a finding's severity is shown in."""
+
+
+def question_label(checklist: Checklist, question_id: str) -> Content:
+    """`Section · prompt` for a question of the checklist (its id when it is unknown)."""
+    for section in checklist.sections:
+        for question in section.questions:
+            if question.id == question_id:
+                return Content.assemble((f"{section.title} · ", "dim"), question.prompt)
+    return Content(question_id)

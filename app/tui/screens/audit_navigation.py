@@ -1,0 +1,142 @@
+"""Moving through an audit: sections, questions, jumps and the next thing to do."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.events import DescendantFocus
+from textual.widget import Widget
+from textual.widgets import OptionList
+
+from app.tui.screens.audit_pane import AuditPane
+from app.tui.widgets.question import QuestionCard
+from app.tui.widgets.sections import SectionList
+
+
+class AuditNavigation(AuditPane):
+    """The audit pane with the moves between sections and questions.
+
+    Section changes run one at a time (`after_section_changes`); the question that has, or
+    last had, the focus is what the question keys act on.
+    """
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A section chosen in the list."""
+        event.stop()
+        self.open_section(event.option_index)
+
+    def open_section(self, index: int) -> None:
+        """Open section `index`; of several asked for in a row, only the last is opened."""
+        self._wanted_section = index
+
+        async def open_wanted() -> None:
+            if self._wanted_section is not None:
+                wanted, self._wanted_section = self._wanted_section, None
+                await self.show_section(wanted)
+
+        self.after_section_changes(open_wanted)
+
+    def _target_section(self) -> int:
+        return self.section_index if self._wanted_section is None else self._wanted_section
+
+    def action_next_section(self) -> None:
+        """Open the next section."""
+        if self._target_section() + 1 < len(self.sections):
+            self.open_section(self._target_section() + 1)
+
+    def action_previous_section(self) -> None:
+        """Open the previous section."""
+        if self._target_section() > 0:
+            self.open_section(self._target_section() - 1)
+
+    def action_sections(self) -> None:
+        """Put the focus in the section list (arrows and Enter open a section)."""
+        self.query_one(SectionList).focus()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Remember the question that has the focus."""
+        node: Widget | None = event.widget
+        while node is not None and not isinstance(node, QuestionCard):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        if isinstance(node, QuestionCard):
+            self.current_question = node.question.id
+
+    def focused_card(self) -> QuestionCard | None:
+        """The card of the question that has (or last had) the focus, in this section."""
+        if self.current_question is not None:
+            card = self.card(self.current_question)
+            if card is not None and card.display:
+                return card
+        return None
+
+    def _step(self, delta: int) -> None:
+        visible = [c for c in self.cards() if c.display]
+        current = self.focused_card()
+        if current in visible:
+            position = visible.index(current) + delta
+        else:
+            position = 0 if delta > 0 else len(visible) - 1
+        if 0 <= position < len(visible):
+            self.focus_card(visible[position])
+        elif delta > 0 and self.section_index + 1 < len(self.sections):
+            index = self.section_index + 1
+            self.after_section_changes(lambda: self._open_at(index, first=True))
+        elif delta < 0 and self.section_index > 0:
+            index = self.section_index - 1
+            self.after_section_changes(lambda: self._open_at(index, first=False))
+
+    async def _open_at(self, index: int, *, first: bool) -> None:
+        await self.show_section(index, focus=False)
+        visible = [c for c in self.cards() if c.display]
+        if visible:
+            self.focus_card(visible[0] if first else visible[-1])
+
+    def action_next_question(self) -> None:
+        """Go to the next question shown (into the next section at the end of this one)."""
+        self._step(1)
+
+    def action_previous_question(self) -> None:
+        """Go to the previous question shown."""
+        self._step(-1)
+
+    def jump_to(self, question_id: str) -> None:
+        """Open the section of `question_id` and go to its question."""
+        self.after_section_changes(lambda: self._jump(question_id))
+
+    async def _jump(self, question_id: str, *, quiet: bool = False) -> None:
+        index = self.section_of(question_id)
+        if index is None:
+            self.notify(f"The checklist has no question {question_id!r}.", severity="warning")
+            return
+        if index != self.section_index or not self.cards():
+            await self.show_section(index, focus=False)
+        card = self.card(question_id)
+        if card is None:
+            return
+        if not card.display:
+            if quiet:  # a remembered place that later answers hid: start the section
+                self.focus_first_question()
+            else:
+                self.notify("That question is hidden by earlier answers in this audit.",
+                            severity="warning")
+            return
+        if not self.focus_card(card):
+            self.current_question = question_id
+        self.call_after_refresh(self.query_one("#questions", VerticalScroll).scroll_to_widget,
+                                card, animate=False, top=True)
+
+    def action_next_todo(self) -> None:
+        """Go to the next required unanswered or carried unconfirmed question."""
+        self.flush_all()
+        self.reload()
+        evaluation = self.view.evaluation
+        todo = set(evaluation.unanswered) | set(evaluation.unconfirmed)
+        if not todo:
+            self.notify("Nothing left to do: every required question is answered and every "
+                        "carried answer confirmed. ctrl+r opens the review.")
+            return
+        order = [q.id for q in self.view.checklist.checklist.questions()]
+        start = order.index(self.current_question) + 1 if self.current_question in order else 0
+        for question_id in order[start:] + order[:start]:
+            if question_id in todo:
+                self.jump_to(question_id)
+                return

@@ -1,0 +1,239 @@
+"""The audit screen's pane: the section list and the open section's questions as the
+service last evaluated them, and saving what is typed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Header, Static
+
+from app.audit import AuditService, AuditView
+from app.checklist.model import Section
+from app.errors import UserFacingError
+from app.tui.saving import AnswerSaver
+from app.tui.widgets.footer import KeyFooter
+from app.tui.widgets.question import QuestionCard
+from app.tui.widgets.sections import SectionList
+
+WIDE_HEADER = 110
+"""Below this width the header names the audit by state and period, to leave room for the
+progress and findings."""
+
+
+def _shown_within(widget: Widget, card: Widget) -> bool:
+    """True when neither `widget` nor any container up to `card` is hidden."""
+    node: Widget | None = widget
+    while node is not None and node is not card:
+        if not node.display:
+            return False
+        node = node.parent if isinstance(node.parent, Widget) else None
+    return True
+
+
+class AuditPane(Screen[None]):
+    """What the audit screen shows: the sections with their marks, the open section's
+    question cards, its counts and banners; and the saving and reloading behind them.
+
+    Only the open section's questions are mounted. After each save the pane asks the
+    service for the audit again and shows what it says: which questions are visible,
+    the progress and markers of every section, the findings count.
+    """
+
+    def __init__(self, service: AuditService, view: AuditView, *,
+                 start_at: str | None = None) -> None:
+        super().__init__()
+        self.service = service
+        """The audit service."""
+        self.view = view
+        """The audit as the service last returned it."""
+        self.audit_id = view.audit.id
+        """The audit's full id."""
+        self.section_index = 0
+        """The index of the open section."""
+        self.saver = AnswerSaver(service, self.audit_id, read_only=view.audit.read_only)
+        """Saves the answers of this audit."""
+        self.current_question: str | None = None
+        """The question that last had the focus (what the question keys act on)."""
+        self._start_at = start_at
+        self._leave_anyway = False
+        self._section_lock = asyncio.Lock()
+        self._wanted_section: int | None = None
+
+    @property
+    def sections(self) -> list[Section]:
+        """The checklist's sections."""
+        return self.view.checklist.checklist.sections
+
+    @property
+    def read_only(self) -> bool:
+        """True for a signed audit."""
+        return self.view.audit.read_only
+
+    def compose(self) -> ComposeResult:
+        """Header, the section list, the question pane, footer."""
+        yield Header()
+        with Horizontal(id="audit-body"):
+            yield SectionList(self.sections, id="sections")
+            with Vertical(id="section-pane"):
+                yield Static("", id="banner", markup=False)
+                yield Static("", id="carry-banner", markup=False)
+                yield Static("", id="section-title", markup=False)
+                with Horizontal(id="section-tools"):
+                    yield Static("", id="section-counts", markup=False)
+                    yield Button("Confirm all", id="confirm-all", compact=True,
+                                 tooltip="Confirm every carried-forward answer shown in this "
+                                         "section as still true")
+                yield Static("", id="section-intro", markup=False)
+                with VerticalScroll(id="questions") as questions:
+                    # Tab goes from question to question; a signed audit has no fields,
+                    # so there the pane itself takes focus to scroll with the keys.
+                    questions.can_focus = self.read_only
+        yield KeyFooter()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the progress in the header on a narrow terminal."""
+        self._fit_title(event.size.width)
+
+    def _fit_title(self, width: int) -> None:
+        audit = self.view.audit
+        short = f"{audit.jurisdiction.upper()} {audit.period_start}–{audit.period_end}"
+        self.title = audit.title if width >= WIDE_HEADER else short
+
+    def cards(self) -> list[QuestionCard]:
+        """The question cards of the open section."""
+        return list(self.query(QuestionCard))
+
+    def card(self, question_id: str) -> QuestionCard | None:
+        """The card of a question of the open section, if it is open."""
+        return next((c for c in self.cards() if c.question.id == question_id), None)
+
+    def section_of(self, question_id: str) -> int | None:
+        """The index of the section that holds `question_id`."""
+        for index, section in enumerate(self.sections):
+            if any(q.id == question_id for q in section.questions):
+                return index
+        return None
+
+    async def show_section(self, index: int, *, focus: bool = True) -> None:
+        """Save what is pending, then mount the questions of section `index`."""
+        self.flush_all()
+        self.reload()
+        self.section_index = max(0, min(index, len(self.sections) - 1))
+        section = self.sections[self.section_index]
+        cards = [QuestionCard(question, self.view.answers.get(question.id), self.saver,
+                              read_only=self.read_only) for question in section.questions]
+        container = self.query_one("#questions", VerticalScroll)
+        container.display = False  # one layout when all is mounted, not one per frame
+        for field in container.query("Input, TextArea"):
+            # its own subscription would keep the removed field alive as long as the screen
+            self.text_selection_started_signal.unsubscribe(field)
+        await container.remove_children()
+        await container.mount_all(cards)
+        container.display = True
+        intro = self.query_one("#section-intro", Static)
+        intro.update(section.intro)
+        intro.display = bool(section.intro)
+        self.query_one(SectionList).highlighted = self.section_index
+        self.show_view()
+        container.scroll_home(animate=False)
+        if focus:
+            self.focus_first_question()
+
+    def focus_first_question(self) -> None:
+        """Put the focus in the first visible question that takes input."""
+        for card in self.cards():
+            if card.display and self.focus_card(card):
+                return
+
+    def focus_card(self, card: QuestionCard) -> bool:
+        """Focus the first field of `card` and bring it into view; False if it has none."""
+        self.current_question = card.question.id
+        self.query_one("#questions", VerticalScroll).scroll_to_widget(
+            card, animate=False, top=True)
+        for widget in [*card.editor.query("*"), *card.query("*")]:
+            if widget.focusable and _shown_within(widget, card):
+                widget.focus(scroll_visible=False)
+                return True
+        return False
+
+    def after_section_changes(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` once the section changes asked for before it are done.
+
+        Changes run one at a time and are never cancelled half-way: a section half
+        mounted and half removed is where fast key presses would otherwise land.
+        """
+        async def run() -> None:
+            async with self._section_lock:
+                await step()
+
+        self.run_worker(run(), group="section")
+
+    def flush_all(self) -> bool:
+        """Save every typed answer and note still waiting; False if any was refused."""
+        ok = True
+        for card in self.cards():
+            ok = card.flush() and ok
+        return ok
+
+    def reload(self) -> None:
+        """Ask the service for the audit again."""
+        try:
+            self.view = self.service.view(self.audit_id)
+        except UserFacingError as exc:
+            self.notify(str(exc), title="Cannot read the audit", severity="error", markup=False)
+
+    def show_view(self) -> None:
+        """Show visibility, progress, markers and findings as the service evaluated them."""
+        evaluation = self.view.evaluation
+        stale = {e.id for e in self.service.review(self.view).stale_evidence}
+        hidden = 0
+        unconfirmed_shown = 0
+        for card in self.cards():
+            card.display = evaluation.visible.get(card.question.id, True)
+            hidden += not card.display
+            card.sync(self.view.answers.get(card.question.id))
+            card.show_evidence(self.view.evidence_for(card.question.id), stale)
+            unconfirmed_shown += card.display and card.carried
+        sections = self.query_one(SectionList)
+        sections.show_marks(evaluation, self.section_index)
+        section = self.sections[self.section_index]
+        marks = sections.marks[section.id]
+        counts = f"{marks.done}/{marks.total} required answered"
+        extra = f" · {hidden} hidden by earlier answers" if hidden else ""
+        carried = f" · {unconfirmed_shown} to confirm" if unconfirmed_shown else ""
+        self.query_one("#section-title", Static).update(
+            f"Section {self.section_index + 1} of {len(self.sections)}: {section.title}"
+            "   (* required)")
+        self.query_one("#section-counts", Static).update(f"{counts}{carried}{extra}")
+        confirm_all = self.query_one("#confirm-all", Button)
+        confirm_all.display = bool(unconfirmed_shown) and not self.read_only
+        confirm_all.label = f"Confirm all ({unconfirmed_shown})"
+        total_unconfirmed = len(evaluation.unconfirmed)
+        carry = self.query_one("#carry-banner", Static)
+        if total_unconfirmed and not self.read_only:
+            carry.update(f"↻ {total_unconfirmed} carried-forward answer"
+                         f"{'s' if total_unconfirmed != 1 else ''} to confirm: ctrl+o "
+                         "confirms one, ctrl+t goes to the next")
+        carry.display = bool(total_unconfirmed) and not self.read_only
+        findings = len(evaluation.findings)
+        self.sub_title = (f"{evaluation.progress.percent:.0f}% complete · "
+                          f"{findings} finding{'s' if findings != 1 else ''}"
+                          f"{f' · {total_unconfirmed} to confirm' if total_unconfirmed else ''}"
+                          f"{' · signed, read-only' if self.read_only else ''}")
+        self.refresh_bindings()
+
+    def on_question_card_saved(self, event: QuestionCard.Saved) -> None:
+        """After a save: refresh visibility, progress and markers from the service."""
+        self._leave_anyway = False
+        self.reload()
+        self.show_view()
+
+    def refused(self) -> list[QuestionCard]:
+        """The cards whose last typed value the service refused (not saved)."""
+        return [card for card in self.cards() if card.refused]

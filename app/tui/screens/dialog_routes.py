@@ -1,0 +1,39 @@
+"""The screens' side of `AskDialog`: the dialog that answers each widget request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import ModalScreen, Screen
+
+from app.tui.dialogs.confirm import ConfirmDialog
+from app.tui.dialogs.evidence import EvidenceDialog
+from app.tui.dialogs.reason import ReasonDialog
+from app.tui.dialogs.table_row import RowDialog
+from app.tui.widgets.requests import (
+    ConfirmRequest,
+    DialogRequest,
+    EvidenceRequest,
+    ReasonRequest,
+    RowRequest,
+)
+
+
+def open_dialog(screen: Screen[Any], request: DialogRequest) -> None:
+    """Open the dialog that answers `request`; its result goes to `request.done`."""
+    match request:
+        case ConfirmRequest():
+            screen.app.push_screen(ConfirmDialog(request.title, request.body,
+                                                 confirm=request.confirm,
+                                                 danger=request.danger), request.done)
+        case RowRequest():
+            screen.app.push_screen(RowDialog(request.question, request.row, request.submit,
+                                             title=request.title), request.done)
+        case ReasonRequest():
+            dialog: ModalScreen[Any] = ReasonDialog(request.title, request.submit,
+                                                    reason=request.reason)
+            screen.app.push_screen(dialog, request.done)
+        case EvidenceRequest():
+            screen.app.push_screen(EvidenceDialog(request.service, request.audit_id,
+                                                  request.question), request.done)
+
