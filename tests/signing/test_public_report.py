@@ -140,3 +140,22 @@ def test_a_draft_public_report_says_it_is_not_attested(service, complete_audit, 
     code, _, err = cli(capsys, "verify", str(draft), "--trust",
                        str(certificate.ca_certificate))
     assert code == 1 and "not sealed" in err and "not attested" in err
+
+
+def test_random_single_byte_changes_are_never_valid_and_never_a_crash(capsys, signed,
+                                                                      certificate, tmp_path):
+    import random
+
+    _, _, public = signed
+    original = public.read_bytes()
+    chooser = random.Random(20261201)
+    for index in range(20):
+        data = bytearray(original)
+        position = chooser.randrange(len(data))
+        data[position] = (data[position] + chooser.randrange(1, 256)) % 256
+        mutated = tmp_path / f"mutated-{index}.pdf"
+        mutated.write_bytes(bytes(data))
+        code, _, err = cli(capsys, "verify", str(mutated), "--trust",
+                           str(certificate.ca_certificate))
+        assert code == 1, (position, err)
+        assert "Traceback" not in err and "internal error" not in err, (position, err)
