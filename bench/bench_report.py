@@ -1,15 +1,15 @@
 """Benchmark: render the attestation PDF of a fully answered audit.
 
-Prints the render time (manifest, HTML, layout, PDF/A-3b with the embedded manifest), pages
-per second, and the ratio to WeasyPrint rendering the same HTML string alone (plain PDF,
-no attachment) in the same run. Uses the flagship checklist when it loads, else the test
+Prints the render time (manifest, HTML, layout, PDF/A-3b with the embedded manifest) in
+CPU seconds and the ratio to WeasyPrint rendering the same HTML string alone (plain PDF,
+no attachment) in the same run. The two alternate, garbage collected before each run, and
+both orders are reported. Uses the flagship checklist when it loads, else the test
 fixture. Run: python bench/bench_report.py [--runs N]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 FLAGSHIP = "nlets-dmv-data-sharing.yaml"
 FIXTURE = ROOT / "tests" / "fixtures" / "sample-checklist.yaml"
@@ -38,18 +39,29 @@ def load_checklist_for_bench():
     return load_checklist(FIXTURE), f"fixture {FIXTURE.name}"
 
 
-def timed_pair(first, second, runs: int) -> tuple[float, object, float, object]:
-    """Median wall times of `runs` calls of each function, interleaved so that neither
-    gets the warmer caches or the quieter moment; with the last result of each."""
-    times: tuple[list[float], list[float]] = ([], [])
+def alternated(full, alone, runs: int) -> dict[str, list]:
+    """`runs` rounds of both renders, the order swapped every round and the garbage
+    collected before each run, so that neither pays for the other's garbage or always gets
+    the warmer caches. Samples are kept apart by order: "full first" rounds and "alone
+    first" rounds, so that both orders are reported."""
+    from common import measure
+
+    samples: dict[str, list] = {"full_first": [], "alone_second": [], "alone_first": [],
+                                "full_second": []}
     results: list[object] = [None, None]
-    for _ in range(runs):
-        for index, function in enumerate((first, second)):
-            start = time.perf_counter()
-            results[index] = function()
-            times[index].append(time.perf_counter() - start)
-    return (statistics.median(times[0]), results[0],
-            statistics.median(times[1]), results[1])
+    for round_index in range(runs * 2):
+        if round_index % 2 == 0:
+            sample, results[0] = measure(full)
+            samples["full_first"].append(sample)
+            sample, results[1] = measure(alone)
+            samples["alone_second"].append(sample)
+        else:
+            sample, results[1] = measure(alone)
+            samples["alone_first"].append(sample)
+            sample, results[0] = measure(full)
+            samples["full_second"].append(sample)
+    samples["results"] = results
+    return samples
 
 
 def main() -> int:
@@ -60,7 +72,6 @@ def main() -> int:
 
     from app.audit import AuditService
     from app.report.html import templates_dir
-    from app.report.manifest import ready_to_sign
     from app.report.pdf import render_attestation
     from app.store import open_store
     from tests.report.demo import fill_demo_answers
@@ -93,20 +104,33 @@ def main() -> int:
             return HTML(string=html, base_url=root.as_uri() + "/",
                         url_fetcher=TemplateAssetFetcher(root)).write_pdf()
 
-        full, rendered, alone, plain = timed_pair(
-            lambda: render_attestation(service.attestation(audit.id)), weasyprint_alone, args.runs)
+        measured = alternated(lambda: render_attestation(service.attestation(audit.id)),
+                              weasyprint_alone, args.runs)
+        rendered, plain = measured["results"]
+
+    from common import figure, median_cpu, median_wall
 
     pages = rendered.pages
     print(f"checklist: {label} ({len(loaded.checklist.questions())} questions, "
-          f"{answered} answered, ready to sign: {ready_to_sign(view)})")
+          f"{answered} answered, ready to sign: {view.evaluation.ready})")
     print(f"attestation: {pages} pages, {len(rendered.pdf):,} bytes PDF/A-3b, "
-          f"{len(rendered.attachment):,} bytes manifest")
-    print(f"render time (first, cold): {cold:.3f} s")
-    print(f"render time (median of {args.runs}): {full:.3f} s")
-    print(f"pages per second: {pages / full:.2f}")
-    print(f"weasyprint alone, same HTML (median of {args.runs}): {alone:.3f} s "
-          f"({len(plain):,} bytes)")
-    print(f"ratio full render / weasyprint alone: {full / alone:.2f}")
+          f"{len(rendered.attachment):,} bytes manifest; weasyprint alone "
+          f"{len(plain):,} bytes")
+    print(f"render time (first in the process, cold, wall): {cold:.3f} s")
+    both_full = measured["full_first"] + measured["full_second"]
+    both_alone = measured["alone_first"] + measured["alone_second"]
+    figure("report_full_first", f"render, full run first (CPU, median of {args.runs})",
+           median_cpu(measured["full_first"]), median_cpu(measured["alone_second"]),
+           "weasyprint alone, run second", unit="s")
+    figure("report_alone_first", f"render, weasyprint alone run first (CPU, median of "
+           f"{args.runs})", median_cpu(measured["full_second"]),
+           median_cpu(measured["alone_first"]), "weasyprint alone, run first", unit="s")
+    figure("report", f"render, both orders (CPU, median of {2 * args.runs})",
+           median_cpu(both_full), median_cpu(both_alone), "weasyprint alone, both orders",
+           unit="s")
+    print(f"render wall, both orders: {median_wall(both_full):.3f} s, weasyprint alone "
+          f"{median_wall(both_alone):.3f} s; pages per second (CPU): "
+          f"{pages / median_cpu(both_full):.2f}")
     if first.missing_glyphs:
         print(f"warning: characters without a font: {', '.join(first.missing_glyphs)}")
     return 0

@@ -1,25 +1,53 @@
-"""The interface's speed: time from process start to the first screen ready for input
-(against the floor of importing textual and sqlmodel, measured in the same run), and the
-time to switch sections in a generated 300-question checklist."""
+"""The interface's speed, each figure beside a bare Textual floor measured the same way:
+
+- start-up: a fresh process to the first screen ready for input (the product's home list,
+  the floor's empty bare app importing textual and sqlmodel), both timed to their READY
+  line, in wall seconds and in the child's own CPU seconds at that line; with 6 audits and
+  with 1,000 audits seeded;
+- the home list at 1,000 audits: back from an audit to the list (CPU of the return);
+- a section switch in a generated 300-question checklist: the CPU time of the switch (the
+  work, not the idle pauses), against a bare app replacing as many cards the same way;
+- memory over 100 section switches (after 10 to warm up, traced by tracemalloc, which is
+  started only after the timed switches): the growth of the Python heap after a full
+  collection and the long-text editors still alive, against the bare app's growth over
+  as many switches.
+"""
+
+from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-STARTS = 7
+from common import (  # noqa: E402
+    FIXTURE,
+    FLAGSHIP,
+    child_env,
+    fact,
+    figure,
+)
+
+STARTS = 5
 SECTIONS = 30
 PER_SECTION = 10
+TIMED_SWITCHES = 40
+WARM_SWITCHES = 10
+MEMORY_SWITCHES = 100
+MANY = 1000
 
 CHILD = """
-import sys
+import sys, time
 from pathlib import Path
 import app.cli  # the console script's own imports
 import app.tui.app
@@ -31,7 +59,7 @@ class ReadyOnce(AuditApp):
     CSS_PATH = str(Path(app.tui.app.__file__).with_name("app.tcss"))
 
     def on_ready(self):
-        print("READY", flush=True)
+        print(f"READY {time.process_time()}", flush=True)
         self.exit()
 
 store = open_store(sys.argv[1])
@@ -39,56 +67,149 @@ ReadyOnce(AuditService(store)).run(headless=True)
 store.close()
 """
 
+FLOOR = """
+import sys, time
+import sqlmodel
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header
 
-def _wall(command: list[str], env: dict[str, str], marker: str | None) -> float:
+class ReadyOnce(App):
+    def compose(self):
+        yield Header()
+        yield DataTable()
+        yield Footer()
+
+    def on_ready(self):
+        print(f"READY {time.process_time()}", flush=True)
+        self.exit()
+
+ReadyOnce().run(headless=True)
+"""
+
+
+def _to_ready(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds from spawning `command` to its READY line, and the CPU seconds the
+    child reports having used at that line."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env, cwd=ROOT)
-    if marker is None:
-        process.communicate()
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("READY "):
+            elapsed = time.perf_counter() - start
+            cpu = float(line.split()[1])
+            break
     else:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.strip() == marker:
-                break
-        else:
-            raise RuntimeError(f"no {marker!r}: {process.stderr.read() if process.stderr else ''}")
-    elapsed = time.perf_counter() - start
-    process.communicate()
+        raise RuntimeError(f"no READY: {process.stderr.read() if process.stderr else ''}")
+    _, errors = process.communicate()
     if process.returncode:
-        raise RuntimeError(f"{command[:3]} failed with {process.returncode}")
-    return elapsed
+        raise RuntimeError(f"{command[:3]} failed with {process.returncode}: {errors[-2000:]}")
+    return elapsed, cpu
 
 
-def _seed(url: str) -> None:
+def seed(url: str, count: int) -> None:
+    """`count` audits, alternately on the flagship and the test checklist, a few answered."""
     from app.audit import AuditService
     from app.checklist import load_checklist
     from app.store import open_store
 
     store = open_store(url)
     service = AuditService(store, actor="bench")
-    flagship = load_checklist(ROOT / "checklists" / "nlets-dmv-data-sharing.yaml")
-    sample = load_checklist(ROOT / "tests" / "fixtures" / "sample-checklist.yaml")
-    for index, state in enumerate(("WA", "OR", "CA", "NY", "IL", "NM")):
+    flagship, sample = load_checklist(FLAGSHIP), load_checklist(FIXTURE)
+    states = ("WA", "OR", "CA", "NY", "IL", "NM")
+    for index in range(count):
         checklist = flagship if index % 2 == 0 else sample
-        audit = service.create_audit(checklist, jurisdiction=state,
+        audit = service.create_audit(checklist, jurisdiction=states[index % len(states)],
                                      period_start="2025-01-01", period_end="2025-12-31")
         if checklist is sample:
             service.import_answers(audit.id, {"connected": "yes", "reason_required": "never"})
+        else:
+            service.import_answers(audit.id, {"nlets_connected": "yes",
+                                              "switch_vendor": f"Vendor {index}"})
     store.close()
 
 
-def bench_start(folder: Path) -> tuple[float, float]:
-    url = f"sqlite:///{folder / 'start.sqlite3'}"
-    _seed(url)
-    env = {**os.environ, "NLETS_AUDIT_HOME": str(folder / "home"),
-           "PYTHONPATH": str(ROOT)}
-    env.pop("NLETS_AUDIT_DB", None)
-    floor, ready = [], []
+def bench_start(folder: Path, count: int) -> tuple[list[float], list[float], list[float],
+                                                     list[float]]:
+    """Start-up to READY with `count` audits seeded: product and floor, wall and CPU."""
+    url = f"sqlite:///{folder / f'start-{count}.sqlite3'}"
+    seed(url, count)
+    env = child_env(folder / "home")
+    product_wall, product_cpu, floor_wall, floor_cpu = [], [], [], []
     for _ in range(STARTS):
-        floor.append(_wall([sys.executable, "-c", "import textual.app, sqlmodel"], env, None))
-        ready.append(_wall([sys.executable, "-c", CHILD, url], env, "READY"))
-    return statistics.median(floor), statistics.median(ready)
+        wall, cpu = _to_ready([sys.executable, "-c", FLOOR], env)
+        floor_wall.append(wall)
+        floor_cpu.append(cpu)
+        wall, cpu = _to_ready([sys.executable, "-c", CHILD, url], env)
+        product_wall.append(wall)
+        product_cpu.append(cpu)
+    return product_wall, product_cpu, floor_wall, floor_cpu
+
+
+async def _home_return(folder: Path) -> tuple[list[float], list[float]]:
+    """CPU of coming back from an audit to the home list of MANY audits, and of the floor:
+    a bare app popping a screen back to a table of MANY rows of the same cells."""
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Static
+
+    from app.audit import AuditService
+    from app.store import open_store
+    from app.tui.app import AuditApp
+    from app.tui.screens.audit import AuditScreen
+    from app.tui.screens.home import HomeScreen, summary_cells
+
+    store = open_store(f"sqlite:///{folder / f'start-{MANY}.sqlite3'}")
+    service = AuditService(store, actor="bench")
+    summaries = service.list_audits()
+    product = []
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, AuditScreen)
+            gc.collect()
+            cpu = time.process_time()
+            await pilot.press("escape")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            product.append(time.process_time() - cpu)
+            assert isinstance(app.screen, HomeScreen)
+    store.close()
+
+    class Other(Screen):
+        def compose(self) -> ComposeResult:
+            yield Static("An audit")
+
+    class Bare(App):
+        def compose(self) -> ComposeResult:
+            yield DataTable(cursor_type="row")
+
+        def fill(self) -> None:
+            table = self.query_one(DataTable)
+            table.clear(columns=True)
+            table.add_columns(*"ABCDEFGH")
+            for summary in summaries:
+                table.add_row(*summary_cells(summary), key=summary.audit.id)
+
+    floor = []
+    bare = Bare()
+    async with bare.run_test(size=(120, 40)) as pilot:
+        bare.fill()
+        await pilot.pause()
+        for _ in range(3):
+            await bare.push_screen(Other())
+            await pilot.pause()
+            gc.collect()
+            cpu = time.process_time()
+            bare.pop_screen()
+            bare.fill()
+            await pilot.pause()
+            floor.append(time.process_time() - cpu)
+    return product, floor
 
 
 def big_checklist(path: Path) -> Path:
@@ -114,7 +235,25 @@ def big_checklist(path: Path) -> Path:
     return path
 
 
-async def _switch_sections(folder: Path) -> list[float]:
+def _switch_order(count: int) -> list[int]:
+    """`count` section indexes walking forward and back through the sections."""
+    walk = [*range(1, SECTIONS), *range(SECTIONS - 2, -1, -1)]
+    return [walk[i % len(walk)] for i in range(count)]
+
+
+def _heap() -> int:
+    """The bytes of Python objects alive (traced), after a full collection."""
+    gc.collect()
+    return tracemalloc.get_traced_memory()[0]
+
+
+def _live(type_name: str) -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o).__name__ == type_name)
+
+
+async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
+    """CPU per section switch, and the heap and editors alive over MEMORY_SWITCHES."""
     from app.audit import AuditService
     from app.checklist import load_checklist
     from app.store import open_store
@@ -128,7 +267,7 @@ async def _switch_sections(folder: Path) -> list[float]:
                                  period_end="2025-12-31")
     service.import_answers(audit.id, {f"q{s}_0": "yes" for s in range(SECTIONS)})
     app = AuditApp(service)
-    samples = []
+    samples, result = [], {}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -136,20 +275,34 @@ async def _switch_sections(folder: Path) -> list[float]:
         await app.workers.wait_for_complete()
         screen = app.screen
         assert isinstance(screen, AuditScreen)
-        for index in [*range(1, SECTIONS), *range(SECTIONS - 2, -1, -1)]:
-            start = time.perf_counter()
+        for index in _switch_order(TIMED_SWITCHES):
+            cpu = time.process_time()
             screen.open_section(index)
             await app.workers.wait_for_complete()
             await pilot.pause()
-            samples.append(time.perf_counter() - start)
+            samples.append(time.process_time() - cpu)
             assert screen.section_index == index
+        tracemalloc.start()  # only now: tracing slows every allocation down
+        for number, index in enumerate(_switch_order(WARM_SWITCHES + MEMORY_SWITCHES)):
+            if number == WARM_SWITCHES:
+                result["heap_before"] = _heap()
+                result["editors_before"] = _live("TextArea")
+            screen.open_section(index)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.section_index == index
+        result["heap_after"] = _heap()
+        tracemalloc.stop()
+        result["editors_after"] = _live("TextArea")
+        result["editors_shown"] = len(screen.query("TextArea"))
     store.close()
-    return samples
+    result["samples"] = samples
+    return result
 
 
-async def _switch_floor(switches: int) -> list[float]:
-    """The floor of a section switch: a bare Textual app replacing PER_SECTION cards of
-    a prompt and one text field each (the least a question can show)."""
+async def _switch_floor() -> dict[str, float | list[float]]:
+    """A bare Textual app replacing PER_SECTION cards of a prompt and one text field each
+    (the least a question can show), timed and weighed the same way."""
     from textual.app import App, ComposeResult
     from textual.containers import Vertical, VerticalScroll
     from textual.widgets import Input, Static
@@ -159,39 +312,71 @@ async def _switch_floor(switches: int) -> list[float]:
             yield VerticalScroll()
 
     app = Bare()
-    samples = []
+    samples, result = [], {}
     async with app.run_test(size=(120, 40)) as pilot:
         container = app.query_one(VerticalScroll)
-        for switch in range(switches):
-            start = time.perf_counter()
+        for switch in range(TIMED_SWITCHES + WARM_SWITCHES + MEMORY_SWITCHES):
+            if switch == TIMED_SWITCHES:
+                tracemalloc.start()
+            if switch == TIMED_SWITCHES + WARM_SWITCHES:
+                result["heap_before"] = _heap()
+            cpu = time.process_time()
+            for field in container.query(Input):
+                # as the audit screen does: Textual's own subscription would keep it alive
+                app.screen.text_selection_started_signal.unsubscribe(field)
             await container.remove_children()
             await container.mount_all(
                 [Vertical(Static(f"Generated question {q + 1} of section {switch + 1}?"),
                           Input(placeholder="Type the answer"), classes="card")
                  for q in range(PER_SECTION)])
             await pilot.pause()
-            samples.append(time.perf_counter() - start)
-    return samples
+            if switch < TIMED_SWITCHES:
+                samples.append(time.process_time() - cpu)
+        result["heap_after"] = _heap()
+        tracemalloc.stop()
+    result["samples"] = samples
+    return result
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         os.environ["NLETS_AUDIT_HOME"] = str(folder / "home")
-        floor, ready = bench_start(folder)
-        print(f"start to first screen ready: {ready * 1000:.0f} ms (median of {STARTS})")
-        print(f"floor, python -c 'import textual.app, sqlmodel': {floor * 1000:.0f} ms")
-        print(f"ratio to the floor: {ready / floor:.2f}x")
-        samples = asyncio.run(_switch_sections(folder))
+        starts = {}
+        for count in (6, MANY):
+            starts[count] = bench_start(folder, count)
+            product_wall, product_cpu, floor_wall, floor_cpu = starts[count]
+            median = statistics.median
+            figure(f"start_{count}", f"start to first screen ready, {count} audits (wall, "
+                   f"median of {STARTS})", median(product_wall), median(floor_wall),
+                   "bare textual app + sqlmodel, to its ready line", unit="s")
+            figure(f"start_{count}_cpu", f"start to first screen ready, {count} audits (CPU "
+                   "at ready)", median(product_cpu), median(floor_cpu),
+                   "bare textual app + sqlmodel, CPU at ready", unit="s")
+        fact("home_list_1000", f"of which the home list of {MANY} audits (CPU at ready, "
+             f"{MANY} audits minus 6)",
+             statistics.median(starts[MANY][1]) - statistics.median(starts[6][1]), "s")
+        product, floor = asyncio.run(_home_return(folder))
+        figure("home_back_1000", f"back from an audit to the list of {MANY} audits (CPU, "
+               "median of 3)", statistics.median(product), statistics.median(floor),
+               f"bare app: pop a screen, refill a table of {MANY} rows", unit="s")
+
+        switched = asyncio.run(_switch_sections(folder))
+        bare = asyncio.run(_switch_floor())
         questions = SECTIONS * PER_SECTION
-        print(f"section switch, {questions}-question checklist ({PER_SECTION} per section): "
-              f"median {statistics.median(samples) * 1000:.0f} ms, "
-              f"max {max(samples) * 1000:.0f} ms over {len(samples)} switches")
-        floor_samples = asyncio.run(_switch_floor(len(samples)))
-        print(f"floor, a bare app replacing {PER_SECTION} prompts with a field each: "
-              f"median {statistics.median(floor_samples) * 1000:.0f} ms")
-        print(f"ratio to the floor: "
-              f"{statistics.median(samples) / statistics.median(floor_samples):.2f}x")
+        samples, floor_samples = switched["samples"], bare["samples"]
+        figure("switch", f"section switch, {questions}-question checklist (CPU, median of "
+               f"{len(samples)}; max {max(samples) * 1000:.0f} ms)",
+               statistics.median(samples), statistics.median(floor_samples),
+               f"bare app replacing {PER_SECTION} prompts with a field each", unit="ms")
+        growth = switched["heap_after"] - switched["heap_before"]
+        floor_growth = bare["heap_after"] - bare["heap_before"]
+        figure("switch_memory", f"Python heap growth over {MEMORY_SWITCHES} section "
+               f"switches (after {WARM_SWITCHES} to warm up; traced)",
+               growth, floor_growth, "bare app, same switches", unit="KB")
+        fact("switch_editors", f"long-text editors alive after {MEMORY_SWITCHES} switches "
+             f"(on screen: {switched['editors_shown']}; before: "
+             f"{switched['editors_before']})", switched["editors_after"], "editors")
 
 
 if __name__ == "__main__":

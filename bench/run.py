@@ -1,16 +1,101 @@
-"""Run every benchmark in this folder, each in its own process, and print its figures."""
+"""Run every benchmark in this folder, each in its own process, print its figures (each
+beside its floor and the ratio), and close with a note comparing the hot spots with the
+figures recorded before they were fixed (bench/results/before.json).
 
+Run: python bench/run.py [--only NAME ...] [--record-before]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+HERE = Path(__file__).parent
+BEFORE = HERE / "results" / "before.json"
+
+# key, what the goal is, and a test of a figure (product, floor) against it
+GOALS: list[tuple[str, str, object]] = [
+    ("start_6_cpu", "start-up ≤ 1.15× the floor", lambda p, f: p <= 1.15 * f),
+    ("start_1000_cpu", "start-up at 1,000 audits ≤ 1.15× the floor",
+     lambda p, f: p <= 1.15 * f),
+    ("home_list_1000", "home list at 1,000 audits ≤ 1 s", lambda p, f: p <= 1.0),
+    ("home_back_1000", "back to the list of 1,000 audits ≤ 1 s", lambda p, f: p <= 1.0),
+    ("save", "save ≤ 2 ms median (CPU) and ≤ 1.5× bare", lambda p, f: p <= 0.002
+     and p <= 1.5 * f),
+    ("save_reload", "save with the TUI's reload (no goal; shown for the reload's cost)", None),
+    ("sign_first_ec", "first signature EC ≤ 0.3 s", lambda p, f: p <= 0.3),
+    ("sign_warm_ec", "warm signature EC ≤ 0.3 s", lambda p, f: p <= 0.3),
+    ("sign_first_rsa", "first signature RSA ≤ 0.8 s", lambda p, f: p <= 0.8),
+    ("sign_warm_rsa", "warm signature RSA ≤ 0.8 s", lambda p, f: p <= 0.8),
+    ("switch", "section switch (no goal; CPU ratio to the bare floor)", None),
+    ("switch_editors", "no long-text editor outlives its card", None),
+    ("switch_memory", "no memory growth over 100 section switches (≤ 1 MB, the bare app's "
+     "beside it)", lambda p, f: p <= 1_000_000),
+    ("history_verify_memory", "history verify at 100k events in bounded memory (≤ 2× the "
+     "streaming floor)", lambda p, f: p <= 2 * f),
+    ("history_show_memory", "history show at 100k events in bounded memory (≤ 2× the "
+     "streaming floor)", lambda p, f: p <= 2 * f),
+    ("history_verify", "history verify at 100k events (CPU)", None),
+    ("history_long_view", "view() at 100k events (CPU, ratio to a short history)", None),
+]
+
+
+def _value(figure: dict) -> str:
+    unit, value = figure["unit"], figure["product"]
+    text = {"s": f"{value:.3f} s", "ms": f"{value * 1000:.2f} ms",
+            "MB": f"{value / 1e6:.1f} MB", "KB": f"{value / 1e3:.0f} KB"}.get(
+        unit, f"{value:g} {unit}")
+    if figure.get("floor"):
+        text += f" ({value / figure['floor']:.2f}x)"
+    return text
+
 
 def main() -> int:
-    """Run bench_*.py one after another; returns non-zero if any failed."""
+    """Run the bench_*.py scripts; returns non-zero if any failed."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="run only these benchmarks (e.g. sign save)")
+    parser.add_argument("--record-before", action="store_true",
+                        help=f"store this run's figures as the before figures ({BEFORE})")
+    args = parser.parse_args()
     failed = 0
-    for script in sorted(Path(__file__).parent.glob("bench_*.py")):
+    figures: dict[str, dict] = {}
+    for script in sorted(HERE.glob("bench_*.py")):
+        name = script.stem.removeprefix("bench_")
+        if args.only and name not in args.only:
+            continue
         print(f"== {script.stem}", flush=True)
-        failed |= subprocess.run([sys.executable, str(script)], check=False).returncode != 0
+        process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                                   text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("@figure "):
+                figure = json.loads(line[len("@figure "):])
+                figures[figure["key"]] = figure
+            else:
+                print(line, end="", flush=True)
+        failed |= process.wait() != 0
+    if args.record_before:
+        BEFORE.parent.mkdir(exist_ok=True)
+        recorded = json.loads(BEFORE.read_text()) if BEFORE.is_file() else {}
+        BEFORE.write_text(json.dumps({**recorded, **figures}, indent=1) + "\n")
+        print(f"recorded {len(figures)} figures in {BEFORE}")
+    before = json.loads(BEFORE.read_text()) if BEFORE.is_file() else {}
+    print("\n== closing note: the hot spots, before (recorded before the fixes, same bench) "
+          "and now (this run); CPU seconds, ratio to the floor in brackets")
+    for key, goal, test in GOALS:
+        now = figures.get(key)
+        if now is None:
+            continue
+        was = before.get(key)
+        verdict = ""
+        if callable(test):
+            verdict = " — goal met" if test(now["product"], now["floor"]) else " — goal NOT met"
+        print(f"- {goal}: before {_value(was) if was else 'not recorded'}, "
+              f"now {_value(now)}{verdict}")
     return 1 if failed else 0
 
 

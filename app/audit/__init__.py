@@ -20,6 +20,7 @@ from app.audit.service import AuditService
 from app.audit.verify import (
     AttestationCheck,
     PublicReportCheck,
+    extend_attestation,
     is_public_report,
     verify_attestation,
     verify_public_report,
@@ -82,6 +83,7 @@ __all__ = [
     "SigningKey",
     "Statement",
     "data_home",
+    "extend_attestation",
     "grants_sql",
     "is_public_report",
     "key_source",

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.conflicts import UNCHECKED, refuse_stale
-from app.audit.core import ServiceCore, answer_facts, ordered_events
+from app.audit.core import ServiceCore, answer_facts, streamed_events
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.checklist.conditions import describe
@@ -76,7 +76,7 @@ class AnswerOps(ServiceCore):
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             unknown = sorted(set(entries) - {q.id for q in checklist.questions()})
             if unknown:
                 raise UserFacingError(f"{source}: unknown question(s) {', '.join(unknown)}; "
@@ -118,7 +118,7 @@ class AnswerOps(ServiceCore):
         with self.store.session() as session:
             row = self._writable(session, audit_id)
             evaluation = self._evaluate(session, row)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             answers = {a.question_id: a for a in session.exec(
                 select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()}
             for question_id in question_ids:
@@ -163,7 +163,7 @@ class AnswerOps(ServiceCore):
         and why."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
-            return [convert.history_event(e) for e in ordered_events(session, audit_id)
+            return [convert.history_event(e) for e in streamed_events(session, audit_id)
                     if e.question_id == question_id and e.kind in _ANSWER_KINDS]
 
     def restore_answer(self, ref: str, question_id: str, seq: int, reason: str,
@@ -194,10 +194,10 @@ class AnswerOps(ServiceCore):
     @retry_conflicts
     def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
                 expected: Any = UNCHECKED, **change: Any) -> AnswerInfo:
-        audit_id = self.resolve(ref)
         with self.store.session() as session:
+            audit_id = self.resolve_in(session, ref)
             row = self._writable(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256).checklist
+            checklist = self._for_audit(session, row).checklist
             question = checklist.question(question_id)
             if question is None:
                 raise UserFacingError(f"the checklist has no question {question_id!r}; "
@@ -210,10 +210,9 @@ class AnswerOps(ServiceCore):
             _refuse_audit_record_change(question, row, change)
             if "note" in change and change["note"] is not None:
                 change["note"] = limited(change["note"], NOTE_LIMIT, "note")
-            if "value" in change or "na_reason" in change:
-                evaluation = self._evaluate(session, row)
-                if not evaluation.visible[question_id]:
-                    raise UserFacingError(_hidden_message(question))
+            if ("value" in change or "na_reason" in change) and not self._visible(
+                    session, row, question_id):
+                raise UserFacingError(_hidden_message(question))
             refuse_stale(session, audit_id, question,
                          "note" if kind is EventKind.NOTE_SET else "value", expected)
             self._apply(session, row, question_id, kind, reason, **change)

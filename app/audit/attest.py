@@ -71,14 +71,15 @@ class SignatureFacts:
 
 def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *,
                signer_title: str | None = None, timestamp_url: str | None = None,
-               ) -> SignedAudit:
+               trust: list[Path] | tuple[Path, ...] = ()) -> SignedAudit:
     """Render the final attestation of a ready audit, sign it, write it, lock the audit.
 
     Refused with every reason while the audit is not ready. Nothing is written and nothing
     changes when any step fails.
     """
+    from app.audit.trust import office_trust
     from app.report.pdf import render_attestation
-    from app.report.signing import describe_key, sign_pdf
+    from app.report.signing import check_signing_key, describe_key, sign_pdf
 
     if output.exists() or output.is_symlink():
         raise UserFacingError(f"{output} already exists; choose a new file name")
@@ -100,13 +101,15 @@ def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *
     title = _signing_capacity(view, signer_title)
     signer_name, certificate_sha256 = describe_key(key)
     name = _refuse_another_signer(view, signer_name)
+    anchors = office_trust(trust)
+    check_signing_key(key, anchors)  # what verify would reject is refused before anything
     final = replace(attestation, signatory=Signatory(name=name, title=title, date=date,
                                                      signed=True))
     rendered = render_attestation(final)
     signed = sign_pdf(rendered.pdf, key, box=rendered.signature_box,
-                      timestamp_url=timestamp_url)
+                      timestamp_url=timestamp_url, trust=anchors)
     signed_sha256 = hashlib.sha256(signed.pdf).hexdigest()
-    public = seal_public_report(final, signed_sha256, key, timestamp_url)
+    public = seal_public_report(final, signed_sha256, key, timestamp_url, anchors)
     facts = SignatureFacts(signed.signer, signed.certificate_sha256, utc_now(), signed.pdf,
                            signed_sha256, rendered.manifest_sha256, public,
                            hashlib.sha256(public).hexdigest())
@@ -131,7 +134,7 @@ def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *
 
 
 def seal_public_report(attestation: Attestation, signed_attestation_sha256: str,
-                       key: SigningKey, timestamp_url: str | None) -> bytes:
+                       key: SigningKey, timestamp_url: str | None, trust: Any) -> bytes:
     """The public transparency report of `attestation`, naming the signed attestation by
     its SHA-256 and certified with the same key, so a look-alike cannot pass `verify`."""
     from app.report.pdf import render_transparency
@@ -139,7 +142,7 @@ def seal_public_report(attestation: Attestation, signed_attestation_sha256: str,
 
     public = render_transparency(attestation,
                                  signed_attestation_sha256=signed_attestation_sha256)
-    return sign_pdf(public.pdf, key, timestamp_url=timestamp_url,
+    return sign_pdf(public.pdf, key, timestamp_url=timestamp_url, trust=trust,
                     field_name=PUBLIC_REPORT_FIELD, reason="Public transparency report").pdf
 
 

@@ -25,6 +25,7 @@ def audit_info(row: AuditRow) -> AuditInfo:
         signed_pdf_sha256=row.signed_pdf_sha256,
         signer_certificate_sha256=row.signer_certificate_sha256, history_head=row.history_head,
         history_length=row.history_length,
+        overlay_sha256s=tuple(json.loads(row.overlay_sha256s)) if row.overlay_sha256s else (),
     )
 
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from sqlmodel import Session, col, select
 
 from app.audit import convert
 from app.audit.clock import current_actor
-from app.checklist.evaluate import AnswerFacts, Evaluation, evaluate
+from app.audit.listing import ListingCounts
+from app.checklist.evaluate import (
+    AnswerFacts,
+    Evaluation,
+    evaluate,
+    is_visible,
+    visibility_inputs,
+)
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
+from app.checklist.overlay import LoadedOverlay, effective_checklist, load_overlay_bytes
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
 from app.store.database import Store, StoreError
@@ -23,6 +33,8 @@ from app.store.tables import (
     HistoryEventRow,
 )
 
+EVENT_BATCH = 500
+
 
 class ServiceCore:
     """What every part of the audit services shares: the store, the actor, the checklists."""
@@ -32,18 +44,26 @@ class ServiceCore:
         # On a server the database says who is connected; a name given here cannot override it.
         self.actor = store.database_user() or actor or current_actor()
         self._checklists: dict[str, LoadedChecklist] = {}
+        self._effective: dict[tuple[str, ...], tuple[LoadedChecklist,
+                                                     tuple[LoadedOverlay, ...]]] = {}
+        self._listing = ListingCounts()
 
     def resolve(self, ref: str) -> str:
         """The full id of the audit named by `ref`, an id or a unique prefix of one."""
+        with self.store.session() as session:
+            return self.resolve_in(session, ref)
+
+    def resolve_in(self, session: Session, ref: str) -> str:
+        """`resolve`, within a session the caller already holds (one fewer transaction)."""
         ref = (ref or "").strip().lower()
         if not ref or any(c not in "0123456789abcdef" for c in ref):
             raise UserFacingError(f"{ref!r} is not an audit id: ids are hexadecimal "
                                   "(`nlets-audit list` shows them)")
-        with self.store.session() as session:
-            if session.get(AuditRow, ref) is not None:
-                return ref
-            matches = session.exec(select(AuditRow.id).where(AuditRow.id.startswith(ref))
-                                   .limit(6)).all()
+        # the id alone, not the row: a change locks the audit and only then reads its row
+        if session.exec(select(AuditRow.id).where(AuditRow.id == ref)).first() is not None:
+            return ref
+        matches = session.exec(select(AuditRow.id).where(AuditRow.id.startswith(ref))
+                               .limit(6)).all()
         if not matches:
             raise UserFacingError(f"no audit with id {ref!r}; `nlets-audit list` shows them")
         if len(matches) > 1:
@@ -63,23 +83,27 @@ class ServiceCore:
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
-            checklist = self._checklist(session, row.checklist_sha256)
+            checklist, overlays = self._for_audit_with_overlays(session, row)
             answers = self._answers(session, audit_id)
             evidence = [convert.evidence_info(e) for e in session.exec(
                 select(EvidenceRow).where(EvidenceRow.audit_id == audit_id)
                 .order_by(col(EvidenceRow.id))).all()]
             info = convert.audit_info(row)
-            carried = session.exec(select(HistoryEventRow).where(
-                HistoryEventRow.audit_id == audit_id,
-                HistoryEventRow.kind == EventKind.CARRIED_FORWARD)).first()
-            signed = session.exec(select(HistoryEventRow).where(
-                HistoryEventRow.audit_id == audit_id,
-                HistoryEventRow.kind == EventKind.AUDIT_SIGNED)).first()
+            carried = _event_of_kind(session, row, EventKind.CARRIED_FORWARD)
+            signed = _event_of_kind(session, row, EventKind.AUDIT_SIGNED)
         evaluation = evaluate(checklist.checklist, answer_facts(answers))
         report = (CarryReport.from_json(json.loads(carried.new_json))
                   if carried is not None and carried.new_json else None)
         attested = (signed.prev_hash, signed.seq - 1) if signed else None
-        return AuditView(info, checklist, answers, evidence, evaluation, report, attested)
+        return AuditView(info, checklist, answers, evidence, evaluation, report, attested,
+                         overlays)
+
+    def view_with(self, view: AuditView, answer: AnswerInfo) -> AuditView:
+        """`view` as it stands after `answer` was saved (as the service returned it):
+        evaluated again, without reading the audit back from the database."""
+        answers = {**view.answers, answer.question_id: answer}
+        evaluation = evaluate(view.checklist.checklist, answer_facts(answers))
+        return replace(view, answers=answers, evaluation=evaluation)
 
     def _writable(self, session: Session, audit_id: str) -> AuditRow:
         """The audit's row, locked for the rest of this change; refused when signed."""
@@ -104,12 +128,47 @@ class ServiceCore:
             self._checklists[sha256] = cached
         return cached
 
+    def _for_audit(self, session: Session, row: AuditRow) -> LoadedChecklist:
+        """The audit's checklist: its base, with the state overlays it applies merged in."""
+        return self._for_audit_with_overlays(session, row)[0]
+
+    def _for_audit_with_overlays(self, session: Session, row: AuditRow,
+                                 ) -> tuple[LoadedChecklist, tuple[LoadedOverlay, ...]]:
+        base = self._checklist(session, row.checklist_sha256)
+        digests = tuple(json.loads(row.overlay_sha256s)) if row.overlay_sha256s else ()
+        if not digests:
+            return base, ()
+        key = (row.checklist_sha256, row.jurisdiction, *digests)
+        cached = self._effective.get(key)
+        if cached is None:
+            overlays = []
+            for digest in digests:
+                source = session.get(ChecklistSourceRow, digest)
+                if source is None or hashlib.sha256(source.content).hexdigest() != digest:
+                    raise StoreError(f"the state overlay {digest[:12]} of this audit is "
+                                     "missing or altered; restore the database from a backup")
+                overlays.append(load_overlay_bytes(source.content, source.filename, base))
+            effective = effective_checklist(base, overlays, row.jurisdiction)
+            cached = (replace(base, checklist=effective.checklist), tuple(overlays))
+            self._effective[key] = cached
+        return cached
+
     def _answers(self, session: Session, audit_id: str) -> dict[str, AnswerInfo]:
         rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()
         return {row.question_id: convert.answer_info(row) for row in rows}
 
+    def _visible(self, session: Session, row: AuditRow, question_id: str) -> bool:
+        """Whether one question is shown, reading only the answers that decide it."""
+        checklist = self._for_audit(session, row).checklist
+        inputs = visibility_inputs(checklist, question_id)
+        rows = session.exec(select(AnswerRow).where(
+            AnswerRow.audit_id == row.id, col(AnswerRow.question_id).in_(inputs))).all() \
+            if inputs else []
+        facts = {r.question_id: convert.answer_facts(convert.answer_info(r)) for r in rows}
+        return is_visible(checklist, question_id, facts)
+
     def _evaluate(self, session: Session, row: AuditRow) -> Evaluation:
-        checklist = self._checklist(session, row.checklist_sha256).checklist
+        checklist = self._for_audit(session, row).checklist
         return evaluate(checklist, answer_facts(self._answers(session, row.id)))
 
 
@@ -126,7 +185,32 @@ def answer_facts(answers: Mapping[str, AnswerInfo]) -> dict[str, AnswerFacts]:
     return {qid: convert.answer_facts(a) for qid, a in answers.items()}
 
 
+def _event_of_kind(session: Session, row: AuditRow, kind: EventKind,
+                   ) -> HistoryEventRow | None:
+    """The carry-forward or signing event of an audit, found without reading its whole
+    history: carrying forward is recorded as the audit is created (among its first
+    events) and only for an audit based on another; signing is recorded last, and only
+    for an audit marked signed (one unlocked behind the tool's back is caught by
+    `history verify`, which reads every event)."""
+    statement = select(HistoryEventRow).where(HistoryEventRow.audit_id == row.id,
+                                              HistoryEventRow.kind == kind)
+    if kind == EventKind.CARRIED_FORWARD:
+        if not row.based_on:
+            return None
+        return session.exec(statement.order_by(col(HistoryEventRow.seq)).limit(1)).first()
+    if row.status != AuditStatus.SIGNED and not row.signed_at:
+        return None
+    return session.exec(statement.order_by(col(HistoryEventRow.seq).desc()).limit(1)).first()
+
+
 def ordered_events(session: Session, audit_id: str) -> list[HistoryEventRow]:
     """Every history event of an audit, oldest first."""
-    return list(session.exec(select(HistoryEventRow).where(HistoryEventRow.audit_id == audit_id)
-                             .order_by(col(HistoryEventRow.seq))).all())
+    return list(streamed_events(session, audit_id))
+
+
+def streamed_events(session: Session, audit_id: str) -> Iterator[HistoryEventRow]:
+    """Every history event of an audit, oldest first, read a batch at a time: a long
+    history is never all in memory unless the caller keeps it."""
+    statement = (select(HistoryEventRow).where(HistoryEventRow.audit_id == audit_id)
+                 .order_by(col(HistoryEventRow.seq)).execution_options(yield_per=EVENT_BATCH))
+    yield from session.exec(statement)

@@ -45,7 +45,7 @@ class EvidenceOps(ServiceCore):
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
-            if self._checklist(session, row.checklist_sha256).checklist.question(
+            if self._for_audit(session, row).checklist.question(
                     question_id) is None:
                 raise UserFacingError(f"the checklist has no question {question_id!r}")
             same = session.exec(select(EvidenceRow).where(

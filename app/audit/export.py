@@ -34,6 +34,7 @@ class ExportResult:
     pages: int | None
     draft: bool
     missing_glyphs: tuple[str, ...] = ()
+    history_head: str | None = None
 
     def describe(self) -> str:
         """One line for a person: what was written where."""
@@ -44,8 +45,11 @@ class ExportResult:
             details.insert(0, f"{self.pages} page{'s' if self.pages != 1 else ''}")
         if self.draft and self.format != "json":
             details.append("DRAFT: the audit is not complete")
+        head = (f"; history head {self.history_head} (record it: `nlets-audit history verify "
+                f"AUDIT --head {self.history_head}` later shows any rewrite before it)"
+                if self.history_head else "")
         return (f"wrote {what} to {self.path} ({', '.join(details)}); "
-                f"manifest SHA-256 {self.manifest_sha256}")
+                f"manifest SHA-256 {self.manifest_sha256}{head}")
 
     def font_warning(self) -> str | None:
         """A warning when some characters had no font and print as empty boxes."""
@@ -84,14 +88,16 @@ def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "
         content = service.signed_pdf(view.audit.id)
         write_atomically(target, content)
         return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
-                            encode_manifest(attestation).sha256, None, False)
+                            encode_manifest(attestation).sha256, None, False,
+                            history_head=view.manifest_history[0])
     sealed = (sealed_public_report(service, view.audit.id)
               if fmt == "transparency" and view.audit.read_only else None)
     if sealed is not None:
         # The public report of a signed audit is the one sealed at signing, never a new one.
         write_atomically(target, sealed)
         return ExportResult(target, fmt, len(sealed), hashlib.sha256(sealed).hexdigest(),
-                            encode_manifest(attestation).sha256, None, False)
+                            encode_manifest(attestation).sha256, None, False,
+                            history_head=view.manifest_history[0])
     missing: tuple[str, ...] = ()
     pages: int | None = None
     if fmt == "json":
@@ -110,7 +116,8 @@ def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "
         progress(f"writing {target}")
     write_atomically(target, content)
     return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
-                        manifest_sha, pages, not attestation.ready, missing)
+                        manifest_sha, pages, not attestation.ready, missing,
+                        history_head=view.manifest_history[0])
 
 
 def sealed_public_report(service: AuditService, ref: str) -> bytes | None:

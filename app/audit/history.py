@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -25,8 +26,9 @@ def canonical_json(value: Any) -> str | None:
     return None if value is None else canonical_text(value)
 
 
-def event_hash(row: HistoryEventRow) -> str:
-    """The SHA-256 of an event's fields and the hash of the event before it."""
+def event_hash(row: HistoryEventRow, prev: str | None = None) -> str:
+    """The SHA-256 of an event's fields and the hash of the event before it (`prev`, else
+    the one the event records)."""
     payload = {
         "audit_id": row.audit_id,
         "seq": row.seq,
@@ -37,7 +39,7 @@ def event_hash(row: HistoryEventRow) -> str:
         "old": row.old_json,
         "new": row.new_json,
         "reason": row.reason,
-        "prev": row.prev_hash,
+        "prev": row.prev_hash if prev is None else prev,
     }
     return hashlib.sha256(canonical_text(payload).encode("utf-8")).hexdigest()
 
@@ -77,10 +79,12 @@ def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind
     return row
 
 
-def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
-    """What is wrong with the chain itself: order, links, hashes, and the stored head."""
+def chain_problems(events: Iterable[HistoryEventRow], audit: AuditRow) -> list[str]:
+    """What is wrong with the chain itself: order, links, hashes, and the stored head.
+    Reads `events` (oldest first) once, so that they may be streamed."""
     problems = []
     previous = GENESIS
+    count, last = 0, None
     for expected_seq, row in enumerate(events, start=1):
         if row.seq != expected_seq:
             problems.append(f"event {expected_seq} is missing (found event {row.seq} instead)")
@@ -88,12 +92,51 @@ def chain_problems(events: list[HistoryEventRow], audit: AuditRow) -> list[str]:
             problems.append(f"event {row.seq} does not link to the event before it")
         if event_hash(row) != row.hash:
             problems.append(f"event {row.seq} ({row.kind}) was altered: its hash does not match")
-        previous = row.hash
-    if audit.history_length != len(events) or audit.history_head != (
-            events[-1].hash if events else None):
+        previous = last = row.hash
+        count = expected_seq
+    if audit.history_length != count or audit.history_head != last:
         problems.append(
             f"the audit records {audit.history_length} events ending in "
-            f"{(audit.history_head or 'none')[:12]}, but the history holds {len(events)} "
-            f"ending in {(events[-1].hash if events else 'none')[:12]}: events were removed "
+            f"{(audit.history_head or 'none')[:12]}, but the history holds {count} "
+            f"ending in {(last or 'none')[:12]}: events were removed "
             "or added behind the tool's back")
     return problems
+
+
+def recomputed_heads(events: list[HistoryEventRow]) -> list[str]:
+    """The chain's hashes recomputed from each event's stored fields, from the genesis: a
+    rewritten event changes its own and every later one, whatever the stored hashes say."""
+    heads = []
+    previous = GENESIS
+    for row in events:
+        previous = event_hash(row, previous)
+        heads.append(previous)
+    return heads
+
+
+def anchor_problems(events: Iterable[HistoryEventRow], head: str, length: int | None,
+                    ) -> list[str]:
+    """Problems when the chain recomputed from the stored events does not pass through
+    `head` (at event `length` when given): a head recorded earlier, or the signed one.
+
+    The events are read once, as they come, so a long history is checked in bounded memory.
+    """
+    previous, count, at_length, seen = GENESIS, 0, GENESIS, False
+    for row in events:
+        previous = event_hash(row, previous)
+        count += 1
+        seen = seen or previous == head
+        if count == length:
+            at_length = previous
+    if length is not None:
+        if length > count:
+            return [f"the history holds {count} events, fewer than the {length} that "
+                    "were recorded: events were removed"]
+        if at_length == head or (length == 0 and head in (None, GENESIS)):
+            return []
+        return [f"the history recomputed up to event {length} ends in {at_length[:12]}, not "
+                f"in the recorded head {head[:12]}: the history was rewritten"]
+    if seen:
+        return []
+    return [f"the head {head[:12]} recorded earlier is not in this history: events up to "
+            "it were rewritten or removed"]

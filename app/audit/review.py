@@ -21,6 +21,8 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     """How each question is named to people: its section, prompt and id."""
+    draft_overlays: list[str] = field(default_factory=list)
+    """Draft state overlays applied while the statement chosen is not the qualified one."""
     unexplained: list[CheckWarning] = field(default_factory=list)
     """Checks across answers that hold and that no note on their questions explains."""
     explained: list[CheckWarning] = field(default_factory=list)
@@ -33,6 +35,9 @@ class Review:
         reasons = [f"unanswered: {self.labels.get(q, q)}" for q in self.unanswered]
         reasons += [f"carried forward, not confirmed: {self.labels.get(q, q)}"
                     for q in self.unconfirmed]
+        reasons += [f"the state overlay {name} is a draft not approved by counsel: choose the "
+                    "qualified statement and describe the matters excepted"
+                    for name in self.draft_overlays]
         reasons += [f"check not resolved: {_warning_text(w)} — correct the answers, or "
                     f"explain it in a note on {self.labels.get(w.questions[0], w.questions[0])}"
                     for w in self.unexplained]
@@ -62,6 +67,9 @@ class Review:
             count = len(self.unconfirmed)
             reasons.append(f"{count} answer{'s' if count != 1 else ''} carried forward from "
                            "the previous audit not yet confirmed")
+        if self.draft_overlays:
+            reasons.append("a draft state overlay applies, and the qualified statement is "
+                           "not chosen")
         if self.unexplained:
             count = len(self.unexplained)
             reasons.append(f"{count} check{'s' if count != 1 else ''} across answers neither "
@@ -88,6 +96,7 @@ def review(view: AuditView) -> Review:
                               *(q for w in warnings for q in w.questions)]),
         unexplained=[w for w in warnings if w not in explained],
         explained=explained,
+        draft_overlays=_unqualified_drafts(view),
         statement=statement_blockers(view),
     )
 
@@ -101,6 +110,16 @@ def _explained(view: AuditView, warning: CheckWarning) -> bool:
 def _warning_text(warning: CheckWarning) -> str:
     rows = f" (rows: {', '.join(warning.rows)})" if warning.rows else ""
     return f"{warning.text}{rows}"
+
+
+def _unqualified_drafts(view: AuditView) -> list[str]:
+    """Draft overlays while the audit's answers except nothing from the statement."""
+    drafts = [o.overlay.overlay for o in view.overlays if not o.overlay.approved]
+    attestation = view.checklist.checklist.attestation
+    exceptions = attestation.exceptions if attestation is not None else None
+    if not drafts or (exceptions and view.evaluation.effective.get(exceptions)):
+        return []
+    return drafts
 
 
 def _labels(view: AuditView, question_ids: list[str]) -> dict[str, str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,15 +15,16 @@ from app.audit import convert
 from app.audit.answers import AnswerOps
 from app.audit.carry import carry_forward
 from app.audit.clock import utc_now
-from app.audit.core import audit_row, ordered_events
+from app.audit.core import audit_row, streamed_events
 from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.evidence import EvidenceOps
-from app.audit.history import append_event
+from app.audit.history import anchor_problems, append_event
 from app.audit.inputs import checked_date, clean_line
 from app.audit.integrity import history_problems
 from app.audit.review import Review, review
 from app.audit.statement import attestation_statement
 from app.checklist.loader import LoadedChecklist
+from app.checklist.overlay import LoadedOverlay
 from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
@@ -63,11 +65,13 @@ class AuditService(AnswerOps, EvidenceOps):
     @retry_conflicts
     def create_audit(self, checklist: LoadedChecklist, *, jurisdiction: str,
                      period_start: str, period_end: str, title: str | None = None,
-                     auditor: str | None = None, based_on: str | None = None) -> AuditInfo:
+                     auditor: str | None = None, based_on: str | None = None,
+                     overlays: Sequence[LoadedOverlay] = ()) -> AuditInfo:
         """Start a new draft audit of `jurisdiction` for the period against `checklist`.
 
         With `based_on`, the previous audit's answers, notes, not-applicable reasons and
-        evidence are carried forward, each answer to be re-confirmed.
+        evidence are carried forward, each answer to be re-confirmed. `overlays` are state
+        overlays for the checklist and the jurisdiction; their bytes are kept with the audit.
         """
         previous_id = self.resolve(based_on) if based_on else None
         code = normalise_jurisdiction(jurisdiction)
@@ -77,6 +81,16 @@ class AuditService(AnswerOps, EvidenceOps):
             raise UserFacingError(f"the period starts ({start}) after it ends ({end}); "
                                   "swap the dates")
         meta = checklist.checklist
+        for overlay in overlays:
+            pin = overlay.overlay.base
+            if (pin.checklist, pin.version, pin.sha256) != (meta.id, meta.version,
+                                                            checklist.sha256):
+                raise UserFacingError(f"state overlay {overlay.overlay.overlay!r} is pinned to "
+                                      "another checklist file; use an overlay for this one")
+            if not overlay.applies_to(code):
+                raise UserFacingError(f"state overlay {overlay.overlay.overlay!r} applies to "
+                                      f"{', '.join(overlay.overlay.jurisdictions).upper()}, "
+                                      f"not {code}")
         now = utc_now()
         row = AuditRow(
             id=uuid.uuid4().hex,
@@ -87,6 +101,7 @@ class AuditService(AnswerOps, EvidenceOps):
             checklist_sha256=checklist.sha256, status=AuditStatus.DRAFT, based_on=previous_id,
             auditor=clean_line(auditor, "auditor") or self.actor,
             created_at=now, updated_at=now,
+            overlay_sha256s=json.dumps([o.sha256 for o in overlays]) if overlays else None,
         )
         with self.store.session() as session:
             if session.get(ChecklistSourceRow, checklist.sha256) is None:
@@ -95,13 +110,21 @@ class AuditService(AnswerOps, EvidenceOps):
                     filename=Path(checklist.filename).name, content=checklist.source,
                     added_at=now))
                 session.flush()
+            for overlay in overlays:
+                if session.get(ChecklistSourceRow, overlay.sha256) is None:
+                    session.add(ChecklistSourceRow(
+                        sha256=overlay.sha256, checklist_id=overlay.overlay.overlay,
+                        version=overlay.overlay.version,
+                        filename=Path(overlay.filename).name, content=overlay.source,
+                        added_at=now))
+            session.flush()
             session.add(row)
             session.flush()
             append_event(session, row, at=now, actor=self.actor, kind=EventKind.AUDIT_CREATED,
                          new=audit_metadata(row))
             if previous_id:
                 previous = audit_row(session, previous_id)
-                old = self._checklist(session, previous.checklist_sha256).checklist
+                old = self._for_audit(session, previous).checklist
                 if previous.jurisdiction != row.jurisdiction:
                     raise UserFacingError(
                         f"audit {previous_id[:12]} covers {previous.jurisdiction}, not "
@@ -110,8 +133,11 @@ class AuditService(AnswerOps, EvidenceOps):
                     raise UserFacingError(
                         f"audit {previous_id[:12]} used checklist {old.id!r}, not {meta.id!r};"
                         " carry forward only within the same checklist")
-                carry_forward(session, previous, old, row, meta, actor=self.actor, at=now)
-            self._fill_from_audit(session, row, meta)
+                self._checklists[checklist.sha256] = checklist
+                current = self._for_audit(session, row).checklist
+                carry_forward(session, previous, old, row, current, actor=self.actor, at=now)
+            self._checklists[checklist.sha256] = checklist
+            self._fill_from_audit(session, row, self._for_audit(session, row).checklist)
         self._checklists[checklist.sha256] = checklist
         return convert.audit_info(row)
 
@@ -119,14 +145,17 @@ class AuditService(AnswerOps, EvidenceOps):
         """Every audit, most recently changed first, with progress and finding counts."""
         with self.store.session() as session:
             rows = session.exec(select(AuditRow).order_by(col(AuditRow.updated_at).desc())).all()
-            summaries = []
-            for row in rows:
-                evaluation = self._evaluate(session, row)
-                summaries.append(AuditSummary(convert.audit_info(row),
-                                              evaluation.progress.done,
-                                              evaluation.progress.total,
-                                              len(evaluation.findings)))
-        return summaries
+            counts = self._listing.counts(
+                session, rows, lambda sha256: self._checklist(session, sha256).checklist)
+            return [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
+
+    def history_heads(self) -> dict[str, tuple[int, str | None]]:
+        """Each audit's history length and head: a cheap way to notice changes made
+        elsewhere (another person, another window) without reading the audits."""
+        with self.store.session() as session:
+            rows = session.exec(select(AuditRow.id, AuditRow.history_length,
+                                       AuditRow.history_head)).all()
+        return {audit_id: (length, head) for audit_id, length, head in rows}
 
     @retry_conflicts
     def delete_draft(self, ref: str) -> None:
@@ -189,18 +218,23 @@ class AuditService(AnswerOps, EvidenceOps):
         return export_audit(self, ref, path, fmt, progress=progress)
 
     def sign(self, ref: str, key: SigningKey, output: Path, *, signer_title: str | None = None,
-             timestamp_url: str | None = None) -> SignedAudit:
-        """Render the final attestation of a ready audit, sign it, write it, lock the audit."""
+             timestamp_url: str | None = None, trust: Sequence[Path] = ()) -> SignedAudit:
+        """Render the final attestation of a ready audit, sign it, write it, lock the audit.
+
+        The key's certificate must chain to the office's trust roots (`trust` and the trust
+        store, see `app.audit.trust`) and be valid and unrevoked now, else nothing happens.
+        """
         from app.audit.attest import sign_audit
 
         return sign_audit(self, ref, key, output, signer_title=signer_title,
-                          timestamp_url=timestamp_url)
+                          timestamp_url=timestamp_url, trust=tuple(trust))
 
-    def verify_attestation(self, path: Path, trust: list[Path]) -> AttestationCheck:
+    def verify_attestation(self, path: Path, trust: list[Path], *, at: str | None = None,
+                           online: bool = True) -> AttestationCheck:
         """Check a signed attestation file and compare it with the audit stored here."""
         from app.audit.verify import verify_attestation
 
-        return verify_attestation(path, trust, self)
+        return verify_attestation(path, trust, self, at=at, online=online)
 
     def import_query_log(self, ref: str, path: Path, *, mapping: ColumnMapping | None = None,
                          answered: Sequence[str] = (), file_format: str | None = None,
@@ -239,19 +273,30 @@ class AuditService(AnswerOps, EvidenceOps):
 
     def history(self, ref: str) -> list[HistoryEvent]:
         """Every recorded change of the audit, oldest first."""
+        return list(self.iter_history(ref))
+
+    def iter_history(self, ref: str) -> Iterator[HistoryEvent]:
+        """Every recorded change of the audit, oldest first, read as it is consumed: a
+        long history is shown in bounded memory."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
-            return [convert.history_event(e) for e in ordered_events(session, audit_id)]
+            for event in streamed_events(session, audit_id):
+                yield convert.history_event(event)
 
-    def verify_history(self, ref: str) -> HistoryReport:
-        """Check the hash chain and that answers and evidence match what it records."""
+    def verify_history(self, ref: str, *, head: str | None = None,
+                       length: int | None = None) -> HistoryReport:
+        """Check the hash chain and that answers and evidence match what it records; with
+        `head`, also that the chain recomputed from the stored events passes through that
+        head (at event `length` when given), as recorded earlier by an export or signing.
+        The events are streamed, so a long history is checked in bounded memory."""
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
-            events = ordered_events(session, audit_id)
-            problems = history_problems(session, row, events)
-            head = events[-1].hash if events else None
-        return HistoryReport(audit_id, len(events), head, problems)
+            check = history_problems(session, row, streamed_events(session, audit_id))
+            problems = list(check.problems)
+            if head is not None:
+                problems += anchor_problems(streamed_events(session, audit_id), head, length)
+        return HistoryReport(audit_id, check.events, check.head, problems)
 
 
 def audit_metadata(row: AuditRow) -> dict[str, Any]:
@@ -262,4 +307,5 @@ def audit_metadata(row: AuditRow) -> dict[str, Any]:
         "checklist_id": row.checklist_id, "checklist_version": row.checklist_version,
         "checklist_sha256": row.checklist_sha256, "based_on": row.based_on,
         "auditor": row.auditor,
+        **({"overlay_sha256s": row.overlay_sha256s} if row.overlay_sha256s else {}),
     }

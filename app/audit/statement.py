@@ -52,12 +52,15 @@ def attestation_statement(view: AuditView) -> Statement:
     excepted = excepted_matters(view)
     if excepted:
         items.append(f"The matters I except from this attestation, and why: {excepted}")
+    overlay = draft_overlay_matter(view)
+    if overlay:
+        items.append(f"I do not attest to {overlay}.")
     items.append(
         "The record I attest to is the machine-readable manifest embedded in this document, "
         "whose SHA-256 digest is printed below. Any change to that record changes the "
         "digest.")
     recorded = mapping.capacity is not None
-    return Statement(intro, tuple(items), qualified=bool(excepted),
+    return Statement(intro, tuple(items), qualified=bool(excepted or overlay),
                      capacity=signatory.title if recorded else None)
 
 
@@ -83,6 +86,17 @@ def capacity_text(view: AuditView) -> str | None:
     if question.type == QuestionType.SINGLE_CHOICE:
         return question.label_for(str(value))
     return " ".join(str(value).split()) or None
+
+
+def draft_overlay_matter(view: AuditView) -> str:
+    """The matter a draft state overlay forces into the statement ("" when there is none)."""
+    drafts = [o.overlay for o in view.overlays if not o.overlay.approved]
+    if not drafts:
+        return ""
+    named = ", ".join(f"“{o.title}” ({o.overlay} version {o.version})" for o in drafts)
+    return (f"the state overlay{'s' if len(drafts) > 1 else ''} {named}, not approved by "
+            "counsel: the questions, findings and severities it adds or changes are not "
+            "attested as a statement of the state's law")
 
 
 def excepted_matters(view: AuditView) -> str:

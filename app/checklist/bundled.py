@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.checklist.errors import ChecklistError, ChecklistIssue
 from app.checklist.loader import LoadedChecklist, load_checklist
+from app.checklist.overlay import LoadedOverlay, load_overlay, overlay_pin
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -41,3 +42,40 @@ def resolve_checklist(ref: str) -> LoadedChecklist:
     raise ChecklistError([ChecklistIssue(
         ref, None, "no checklist file or bundled checklist by this name",
         f"give a path to a .yaml file or one of the bundled ids ({known})")])
+
+
+def bundled_overlay_files() -> list[Path]:
+    """The bundled state overlay files, sorted by name."""
+    folder = data_dir("checklists") / "overlays"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def bundled_overlays(base: LoadedChecklist) -> list[LoadedOverlay]:
+    """The bundled overlays for this base checklist's id and version, validated against it.
+
+    An overlay for another version of the checklist is skipped; one for this version whose
+    pinned SHA-256 differs from the base's is refused.
+    """
+    loaded: list[LoadedOverlay] = []
+    for path in bundled_overlay_files():
+        pin = overlay_pin(path.read_bytes())
+        if pin == (base.checklist.id, base.checklist.version):
+            loaded.append(load_overlay(path, base))
+    return loaded
+
+
+def validate_file(path: Path) -> LoadedChecklist | LoadedOverlay:
+    """Validate a checklist file, or an overlay file against the bundled base it pins."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load_checklist(path)  # reports the read error with the path
+    pin = overlay_pin(data)
+    if pin is None:
+        return load_checklist(path)
+    for base in bundled_checklists():
+        if (base.checklist.id, base.checklist.version) == pin:
+            return load_overlay(path, base)
+    raise ChecklistError([ChecklistIssue(
+        str(path), None, f"the overlay is pinned to checklist {pin[0]!r} version {pin[1]!r}, "
+        "which is not bundled", "pin it to a bundled checklist (`nlets-audit checklists`)")])

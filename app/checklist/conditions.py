@@ -14,6 +14,7 @@ makes every comparison false except `answered: false`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -45,12 +46,12 @@ class _Ops(_Strict):
         return [op for op in allowed if op in self.model_fields_set
                 or (op == "in" and "in_" in self.model_fields_set)]
 
-    @property
+    @cached_property
     def op(self) -> str:
-        """The one operator this comparison uses."""
+        """The one operator this comparison uses (found once: evaluations ask often)."""
         return self._set_ops(COMPARISON_OPS + ROW_OPS)[0]
 
-    @property
+    @cached_property
     def operand(self) -> Any:
         """The value the answer is compared with."""
         return getattr(self, "in_" if self.op == "in" else self.op)

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.checklist.authorities import Citation
 from app.checklist.checks import AnswerRef, Check
 from app.checklist.conditions import comparisons
 from app.checklist.display import format_value
-from app.checklist.model import Checklist, Citation, FindingRule, Question, Severity
+from app.checklist.model import Checklist, FindingRule, Question, Remedy, Severity
 
 
 class AnswerState(StrEnum):
@@ -64,6 +65,9 @@ class Finding:
     citations: list[Citation]
     questions: list[str]
     concerns: list[str] = field(default_factory=list)
+    public: bool = True
+    """False: left out of the public report (which says how many were withheld)."""
+    remedy: Remedy | None = None
 
 
 @dataclass(frozen=True)
@@ -139,11 +143,55 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
                       check_warnings(checklist, effective))
 
 
+def visibility_inputs(checklist: Checklist, question_id: str) -> set[str]:
+    """The questions whose answers decide whether `question_id` is shown: those its
+    condition reads, and theirs in turn."""
+    found: set[str] = set()
+    pending = [question_id]
+    while pending:
+        question = checklist.question(pending.pop())
+        if question is None or question.visible_if is None:
+            continue
+        for _, comparison in comparisons(question.visible_if):
+            if comparison.question not in found:
+                found.add(comparison.question)
+                pending.append(comparison.question)
+    return found
+
+
+def is_visible(checklist: Checklist, question_id: str,
+               answers: Mapping[str, AnswerFacts]) -> bool:
+    """Whether one question is shown for `answers`, as `evaluate` would say, reading only
+    the questions its condition depends on (and theirs, in turn) instead of them all."""
+    visible: dict[str, bool] = {}
+
+    def shown(qid: str) -> bool:
+        if qid not in visible:
+            question = checklist.question(qid)
+            condition = question.visible_if if question is not None else None
+            if condition is None:
+                visible[qid] = True
+            else:
+                effective: dict[str, Any] = {}
+                for _, comparison in comparisons(condition):
+                    read = comparison.question
+                    facts = answers.get(read)
+                    if (read not in effective and facts is not None
+                            and facts.value is not None
+                            and facts.state != AnswerState.NOT_APPLICABLE and shown(read)):
+                        effective[read] = facts.value
+                visible[qid] = condition.holds(effective)
+        return visible[qid]
+
+    return shown(question_id)
+
+
 def _finding(checklist: Checklist, rule: FindingRule, effective: dict[str, Any]) -> Finding:
     found = comparisons(rule.when)
     questions = rule.questions or list(dict.fromkeys(c.question for _, c in found))
     return Finding(rule.id, rule.severity, rule.title, rule.detail, rule.recommendation,
-                   list(rule.citations), questions, _concerns(checklist, found, effective))
+                   list(rule.citations), questions, _concerns(checklist, found, effective),
+                   public=rule.public, remedy=rule.remedy)
 
 
 def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any]) -> list[str]:

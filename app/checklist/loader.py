@@ -9,10 +9,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.checklist.authorities import REGISTRY_KEY, parse_registry
 from app.checklist.errors import ChecklistError, ChecklistIssue
 from app.checklist.model import Checklist
 from app.checklist.semantics import check_semantics
 from app.checklist.yaml_source import LocatedDocument, YamlProblem, parse_located_yaml
+from app.inputs import InputKind, InputRefused, read_input
 
 TOP_LEVEL_HINT = "start the file with id, version, title, notice and sections"
 
@@ -31,16 +33,17 @@ def load_checklist(path: str | Path) -> LoadedChecklist:
     """Read and validate the checklist file at `path`."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ChecklistError([ChecklistIssue(str(path), None, f"cannot read the file "
-                                             f"({exc.strerror or exc})",
-                                             "check the path and permissions")]) from None
+        data = read_input(path, InputKind.CHECKLIST)
+    except InputRefused as exc:
+        message, _, fix = str(exc).partition(". Fix: ")
+        message = message.removeprefix(f"checklist {path} ")
+        raise ChecklistError([ChecklistIssue(str(path), None, f"cannot read the file: "
+                                             f"{message}", fix or "check the path")]) from None
     return load_checklist_bytes(data, str(path))
 
 
-def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
-    """Validate checklist YAML given as bytes; `filename` is used in error messages."""
+def parse_document(data: bytes, filename: str) -> LocatedDocument:
+    """Decode and parse YAML bytes, remembering lines; errors name the file and line."""
     def fail(line: int | None, message: str, fix: str) -> ChecklistError:
         return ChecklistError([ChecklistIssue(filename, line, message, fix)])
 
@@ -50,15 +53,22 @@ def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
         line = data[: exc.start].count(b"\n") + 1
         raise fail(line, "the file is not UTF-8 text", "save it as UTF-8") from None
     try:
-        doc = parse_located_yaml(text)
+        return parse_located_yaml(text)
     except YamlProblem as problem:
         raise fail(problem.line, problem.message, problem.fix) from None
+
+
+def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
+    """Validate checklist YAML given as bytes; `filename` is used in error messages."""
+    doc = parse_document(data, filename)
     if not isinstance(doc.data, dict):
-        raise fail(1, "the file is not a checklist (a mapping at the top level)", TOP_LEVEL_HINT)
+        raise ChecklistError([ChecklistIssue(
+            filename, 1, "the file is not a checklist (a mapping at the top level)",
+            TOP_LEVEL_HINT)])
     try:
-        checklist = Checklist.model_validate(doc.data)
+        checklist = Checklist.model_validate(doc.data, context=registry_context(doc.data))
     except ValidationError as exc:
-        raise ChecklistError(_schema_issues(exc, doc, filename)) from None
+        raise ChecklistError(schema_issues(exc, doc, filename)) from None
 
     issues: list[ChecklistIssue] = []
 
@@ -71,8 +81,17 @@ def load_checklist_bytes(data: bytes, filename: str) -> LoadedChecklist:
     return LoadedChecklist(checklist, hashlib.sha256(data).hexdigest(), data, filename)
 
 
-def _schema_issues(exc: ValidationError, doc: LocatedDocument, filename: str,
-                   ) -> list[ChecklistIssue]:
+def registry_context(data: dict[str, Any]) -> dict[str, Any] | None:
+    """Validation context resolving citations against the file's `authorities`, if any."""
+    if REGISTRY_KEY not in data:
+        return None
+    registry = parse_registry(data[REGISTRY_KEY])
+    return None if registry is None else {REGISTRY_KEY: registry}
+
+
+def schema_issues(exc: ValidationError, doc: LocatedDocument, filename: str,
+                  ) -> list[ChecklistIssue]:
+    """One issue per validation error, each at the line of the value it concerns."""
     issues = []
     for error in exc.errors():
         loc = tuple(error["loc"])
@@ -118,6 +137,12 @@ _FIXES = {
     "float_parsing": "write a number",
     "greater_than": "use a larger number",
     "greater_than_equal": "use a larger number",
+    "unknown_authority": "add an entry to `authorities` (cite, url, status, checked) or use "
+                         "the id of an existing one",
+    "citation_not_id": "move the text and address into an `authorities` entry and cite its id",
+    "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
+    "date_type": "write the date as YYYY-MM-DD",
+    "url_parsing": "give the full address starting with https://",
 }
 
 
@@ -130,7 +155,11 @@ def _describe(path: tuple[Any, ...], data: Any) -> str:
         node = node[part]
         if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
             kind = {"sections": "section", "questions": "question", "columns": "column",
-                    "findings": "finding", "options": "option"}.get(str(previous), "entry")
+                    "findings": "finding", "options": "option",
+                    "authorities": "authority", "add_questions": "question",
+                    "add_findings": "finding", "add_options": "option",
+                    "patch_questions": "patch of question",
+                    "adjust_findings": "adjustment of finding"}.get(str(previous), "entry")
             label = f"{kind} {node['id']!r}: "
         previous = part
     return label

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.checklist.authorities import Authority, Citation
 from app.checklist.checks import Check
 from app.checklist.conditions import Condition
 
@@ -29,6 +30,8 @@ class QuestionType(StrEnum):
     DATE = "date"
     NUMBER = "number"
     TABLE = "table"
+    ORI_LIST = "ori_list"
+    """Table columns only: ORIs and ORI patterns (grammar in app.checklist.ori)."""
 
 
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
@@ -50,24 +53,14 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
-class Citation(_Strict):
-    """A statute or public document that grounds a question or finding."""
-
-    text: str = Field(min_length=1)
-    url: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        return {"text": data} if isinstance(data, str) else data
-
-
 class Option(_Strict):
     """One choice of a single- or multiple-choice question."""
 
     value: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=1)
     help: str = ""
+    citations: list[Citation] = Field(default_factory=list)
+    """The law an option names: never a pending bill."""
 
     @model_validator(mode="before")
     @classmethod
@@ -148,6 +141,15 @@ class Section(_Strict):
     questions: list[Question] = Field(min_length=1)
 
 
+class Remedy(StrEnum):
+    """What it takes to close a gap: the legislative view groups findings by it."""
+
+    STATUTE = "statute"
+    REGULATION = "regulation"
+    EXECUTIVE_DIRECTIVE = "executive_directive"
+    AGENCY_ACTION = "agency_action"
+
+
 class FindingRule(_Strict):
     """A rule that turns answers into a finding when its condition holds."""
 
@@ -159,6 +161,12 @@ class FindingRule(_Strict):
     recommendation: str = Field(min_length=1)
     citations: list[Citation] = Field(min_length=1)
     questions: list[str] = Field(default_factory=list)
+    public: bool = True
+    """False for a gap whose publication would expose it (an unremediated technical gap):
+    the public report leaves it out and says how many were withheld."""
+    remedy: Remedy | None = None
+    """Whether closing the gap needs a statute, a regulation, an executive directive or only
+    agency action (the legislative view)."""
 
     @field_validator("citations", mode="before")
     @classmethod
@@ -256,6 +264,8 @@ class Checklist(_Strict):
     title: str = Field(min_length=1)
     description: str = ""
     notice: str = Field(min_length=1)
+    authorities: list[Authority] = Field(default_factory=list)
+    """The registry every citation names an entry of (see app.checklist.authorities)."""
     sections: list[Section] = Field(min_length=1)
     findings: list[FindingRule] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
@@ -268,6 +278,10 @@ class Checklist(_Strict):
     @classmethod
     def _version_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, (int, float)) else value
+
+    def authority(self, authority_id: str) -> Authority | None:
+        """The registry entry with this id, if any."""
+        return next((a for a in self.authorities if a.id == authority_id), None)
 
     def questions(self) -> list[Question]:
         """Every question, in checklist order."""

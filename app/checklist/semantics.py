@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from app.checklist.authorities import Citation
 from app.checklist.conditions import (
     ROW_OPS,
     ColumnComparison,
@@ -22,7 +23,7 @@ from app.checklist.model import (
     QuestionType,
     _Typed,
 )
-from app.checklist.values import InvalidValue, validate_value
+from app.checklist.values import InvalidValue, bound_problems, validate_value
 
 Loc = tuple[str | int, ...]
 Report = Callable[[Loc, str, str], None]
@@ -33,6 +34,7 @@ ORDERED_TYPES = {QuestionType.NUMBER, QuestionType.DATE}
 def check_semantics(checklist: Checklist, report: Report) -> None:
     """Report every cross-reference problem in `checklist` through `report(loc, msg, fix)`."""
     _check_ids(checklist, report)
+    check_citations(checklist, report)
     _check_migrations(checklist, report)
     seen: dict[str, Question] = {}
     all_questions = {q.id: q for q in checklist.questions()}
@@ -61,7 +63,7 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
 LOG_COLUMN_TYPES: dict[str, set[QuestionType]] = {
     "agency": {QuestionType.SINGLE_CHOICE, QuestionType.SHORT_TEXT},
     "name": {QuestionType.SHORT_TEXT},
-    "oris": {QuestionType.SHORT_TEXT},
+    "oris": {QuestionType.SHORT_TEXT, QuestionType.ORI_LIST},
     "blocked": {QuestionType.YES_NO_UNKNOWN},
     "blocked_since": {QuestionType.DATE},
     "answered_after_block": {QuestionType.NUMBER},
@@ -122,6 +124,40 @@ def _check_migrations(checklist: Checklist, report: Report) -> None:
                        "question of this checklist", "remove it from `removed`")
 
 
+def citation_sites(checklist: Checklist) -> list[tuple[Loc, str, list[Citation]]]:
+    """Every place a citation appears: (where, what kind of place, its citations)."""
+    sites: list[tuple[Loc, str, list[Citation]]] = []
+    for si, section in enumerate(checklist.sections):
+        for qi, question in enumerate(section.questions):
+            loc: Loc = ("sections", si, "questions", qi)
+            sites.append(((*loc, "citations"), "help", question.citations))
+            for oi, option in enumerate(question.options):
+                sites.append(((*loc, "options", oi, "citations"), "option", option.citations))
+            for ci, column in enumerate(question.columns):
+                for oi, option in enumerate(column.options):
+                    sites.append(((*loc, "columns", ci, "options", oi, "citations"), "option",
+                                  option.citations))
+    for fi, rule in enumerate(checklist.findings):
+        sites.append((("findings", fi, "citations"), "finding", rule.citations))
+    return sites
+
+
+_ARTICLE = {"option": "an option", "finding": "a finding"}
+
+
+def check_citations(checklist: Checklist, report: Report) -> None:
+    """A pending bill grounds help only; registry ids are unique."""
+    _unique([(("authorities", i, "id"), a.id) for i, a in enumerate(checklist.authorities)],
+            "authority", report)
+    for loc, kind, citations in citation_sites(checklist):
+        for ci, citation in enumerate(citations):
+            if kind != "help" and citation.is_pending:
+                report((*loc, ci), f"{citation.authority!r} is a pending bill, which is not "
+                       f"law: it cannot be {_ARTICLE[kind]}'s authority",
+                       "cite it only in a question's help (shown as pending — not law), or "
+                       "change its status once it is enacted")
+
+
 def _check_ids(checklist: Checklist, report: Report) -> None:
     _unique([(("sections", i, "id"), s.id) for i, s in enumerate(checklist.sections)],
             "section", report)
@@ -178,6 +214,9 @@ def _check_question_shape(question: Question, loc: Loc, report: Report) -> None:
                 report((*loc, "default_rows", ri), f"default row {ri + 1} is not valid: "
                        f"{exc}", "make the row match the columns")
     else:
+        if question.type == QuestionType.ORI_LIST:
+            report((*loc, "type"), f"question {question.id!r}: ori_list is a column type",
+                   "make it a column of a table, or use short_text")
         for field in ("columns", "default_rows"):
             if getattr(question, field):
                 report((*loc, field), f"`{field}` belongs to table questions, but "
@@ -195,6 +234,8 @@ def _check_typed(typed: _Typed, loc: Loc, subject: str, report: Report) -> None:
     elif typed.options:
         report((*loc, "options"), f"{subject} has options but is {typed.type.value}",
                "remove `options` or make it single_choice or multiple_choice")
+    for field, problem, fix in bound_problems(typed):
+        report((*loc, field), f"{subject}: {problem}", fix)
     if typed.min is not None and typed.max is not None and typed.min > typed.max:
         report((*loc, "min"), f"{subject} has min {typed.min} above max {typed.max}",
                "swap or correct the bounds")

@@ -27,7 +27,12 @@ from app.cli.export import export_command
 from app.cli.history import history_group
 from app.cli.logs import logs_group
 from app.cli.show import diff, review_command, show_audit
-from app.cli.sign import sign_command, test_certificate_command, verify_command
+from app.cli.sign import (
+    extend_command,
+    sign_command,
+    test_certificate_command,
+    verify_command,
+)
 from app.errors import UserFacingError
 
 EXIT_INTERNAL = 3
@@ -56,11 +61,16 @@ def cli(ctx: click.Context, db: str | None) -> None:
 @cli.command("checklists")
 def list_checklists() -> None:
     """List the bundled checklists (id, version, title)."""
-    from app.checklist.bundled import bundled_checklists
+    from app.checklist.bundled import bundled_checklists, bundled_overlays
 
     for loaded in bundled_checklists():
         meta = loaded.checklist
         click.echo(f"{meta.id}\t{meta.version}\t{meta.title}")
+        for state in bundled_overlays(loaded):
+            info = state.overlay
+            click.echo(f"  overlay {info.overlay}\t{info.version}\t"
+                       f"{','.join(info.jurisdictions).upper()}\t{info.status.value}\t"
+                       f"{info.title}")
 
 
 @cli.group("checklist")
@@ -71,14 +81,28 @@ def checklist_group() -> None:
 @checklist_group.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def validate_checklist(file: Path) -> None:
-    """Check a checklist file; every error names the file and line."""
-    from app.checklist import load_checklist
+    """Check a checklist or state overlay file; every error names the file and line."""
+    from app.checklist import LoadedChecklist
+    from app.checklist.bundled import validate_file
 
-    loaded = load_checklist(file)
+    loaded = validate_file(file)
+    if not isinstance(loaded, LoadedChecklist):
+        info = loaded.overlay
+        click.echo(f"{file}: valid overlay — {info.overlay} version {info.version} for "
+                   f"{', '.join(info.jurisdictions).upper()} ({info.status.value}), on "
+                   f"{info.base.checklist} version {info.base.version}; "
+                   f"{len(loaded.changes)} changes; SHA-256 {loaded.sha256}")
+        return
     meta = loaded.checklist
     click.echo(f"{file}: valid — {meta.id} version {meta.version}, "
                f"{len(meta.questions())} questions in {len(meta.sections)} sections, "
                f"{len(meta.findings)} findings rules; SHA-256 {loaded.sha256}")
+    cited = sum(len(q.citations) for q in meta.questions()) + sum(
+        len(f.citations) for f in meta.findings)
+    if cited and not meta.authorities:
+        click.echo(f"note: no `authorities` registry, so its {cited} citations are unsourced "
+                   "text; add a registry (docs/checklist-format.md) to have each one checked",
+                   err=True)
 
 
 @cli.command("new")
@@ -91,19 +115,36 @@ def validate_checklist(file: Path) -> None:
 @click.option("--auditor", help="The auditor's name (default: your user name).")
 @click.option("--from", "from_audit", metavar="AUDIT",
               help="Start from a previous audit (carry its answers forward).")
+@click.option("--overlay", "overlay_files", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A state overlay file to apply (default: the bundled overlays for the "
+                   "jurisdiction).")
+@click.option("--no-overlays", is_flag=True, help="Apply no state overlay.")
 @pass_context
 def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start: str,
               period_end: str, title: str | None, auditor: str | None,
-              from_audit: str | None) -> None:
+              from_audit: str | None, overlay_files: tuple[Path, ...],
+              no_overlays: bool) -> None:
     """Create an audit; prints its id alone on stdout."""
-    from app.checklist.bundled import resolve_checklist
+    from app.checklist.bundled import bundled_overlays, resolve_checklist
+    from app.checklist.overlay import load_overlay
 
     loaded = resolve_checklist(checklist_ref)
+    if no_overlays:
+        overlays = []
+    elif overlay_files:
+        overlays = [load_overlay(path, loaded) for path in overlay_files]
+    else:
+        overlays = [o for o in bundled_overlays(loaded) if o.applies_to(jurisdiction)]
     service = ctx.service()
     audit = service.create_audit(loaded, jurisdiction=jurisdiction, period_start=period_start,
                                  period_end=period_end, title=title, auditor=auditor,
-                                 based_on=from_audit)
+                                 based_on=from_audit, overlays=overlays)
     click.echo(audit.id)
+    for overlay in overlays:
+        state = "" if overlay.overlay.approved else " (draft: the statement will be qualified)"
+        click.echo(f"state overlay applied: {overlay.overlay.overlay} version "
+                   f"{overlay.overlay.version}{state}", err=True)
     carried = service.view(audit.id).carry_report if from_audit else None
     if carried is not None:
         click.echo(f"carried {len(carried.copied)} answer(s) and {carried.evidence} evidence "
@@ -154,8 +195,8 @@ def delete_command(ctx: Context, audit: str, yes: bool) -> None:
 
 for _command in (show_audit, answer, note, not_applicable, clear, export_command,
                  review_command, confirm, diff, import_answers, evidence_group, history_group,
-                 sign_command, verify_command, test_certificate_command, logs_group,
-                 db_group):
+                 sign_command, verify_command, extend_command, test_certificate_command,
+                 logs_group, db_group):
     cli.add_command(_command)
 
 

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 
 
 def verify_public(file: Path, trust: list[Path], service: AuditService | None,
-                  attestation: Path | None) -> None:
+                  attestation: Path | None, *, at: str | None = None,
+                  online: bool = True) -> None:
     """Print the check of a public report; `CheckFailed` (exit 1) when it is not valid."""
     from app.audit import verify_public_report
 
-    result = verify_public_report(file, trust, service, attestation)
+    result = verify_public_report(file, trust, service, attestation, at=at, online=online)
     seal = result.signature
     yes_no = {True: "yes", False: "NO"}
     lines = [f"{file}: {'VALID' if result.valid else 'NOT VALID'} public transparency report"]

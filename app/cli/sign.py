@@ -1,4 +1,4 @@
-"""`nlets-audit sign`, `verify` and `test-certificate`."""
+"""`nlets-audit sign`, `verify`, `extend` and `test-certificate`."""
 
 from __future__ import annotations
 
@@ -40,7 +40,12 @@ KEY_OPTIONS = ("--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | 
 @click.option("--title", "signer_title",
               help="Your title: must agree with the capacity the audit records (printed "
                    "under your name), or is printed when the checklist records none.")
-@click.option("--tsa", metavar="URL", help="An RFC 3161 timestamp server (PAdES B-T).")
+@click.option("--tsa", metavar="URL",
+              help="An RFC 3161 timestamp server: signature and document timestamps "
+                   "(PAdES B-LTA), so the file stays verifiable after the certificate expires.")
+@click.option("--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="The office's trust root certificate (PEM or DER), or a CRL; may be "
+                   "repeated. Added to the trust store (see README).")
 @click.option("--yes", is_flag=True,
               help="Confirm without a prompt that you have read the statement.")
 @pass_context
@@ -48,7 +53,7 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
                  pkcs11_lib: Path | None, token: str | None, key_label: str | None,
                  key_id: str | None, cert_label: str | None, cert_id: str | None,
                  passphrase_file: Path | None, signer_title: str | None, tsa: str | None,
-                 yes: bool) -> None:
+                 trust: tuple[Path, ...], yes: bool) -> None:
     """Sign the attestation of a complete audit (PAdES) and lock the audit."""
     from app.audit import (
         ATTESTATION_WEIGHT,
@@ -83,54 +88,94 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
         key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
                                cert_label=cert_label, key_id=key_id, cert_id=cert_id,
                                pin=_secret(passphrase_file, "PIN"))
-    signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa)
+    signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa,
+                          trust=trust)
     click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
                f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
 
 
+TRUST_OPTION = click.option(
+    "--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+    help="A trusted root certificate (PEM or DER) or a CRL; may be repeated. Added to the "
+         "trust store (see README).")
+
+
 @click.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--trust", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
-              help="A trusted root certificate (PEM or DER); may be repeated.")
+@TRUST_OPTION
+@click.option("--at", "at", metavar="TIME",
+              help="Validate as of this ISO date or time instead of now.")
+@click.option("--offline", is_flag=True,
+              help="Use only the validation data in the file and the trust store; never "
+                   "ask a CRL or OCSP service.")
 @click.option("--attestation", type=click.Path(dir_okay=False, path_type=Path),
               help="For a public report: the signed attestation it should derive from.")
 @pass_context
-def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...],
-                   attestation: Path | None) -> None:
-    """Say whether a signed attestation (or a sealed public report) is intact, who signed
-    it and when."""
+def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | None,
+                   offline: bool, attestation: Path | None) -> None:
+    """Say whether a signed attestation (or a sealed public report) is VALID, who signed it
+    and when (exit 1 if not)."""
     from app.audit import is_public_report, verify_attestation
 
     service = ctx.service() if ctx.database_given() else None
     if is_public_report(file):
         from app.cli.public_report import verify_public
 
-        verify_public(file, list(trust), service, attestation)
+        verify_public(file, list(trust), service, attestation, at=at, online=not offline)
         return
-    result = verify_attestation(file, list(trust), service)
+    result = verify_attestation(file, list(trust), service, at=at, online=not offline)
     check = result.signature
     yes_no = {True: "yes", False: "NO"}
+    printed = {True: " (matches the hash printed on the pages)",
+               False: " (NOT the hash printed on the pages)", None: ""}
     lines = [
         f"{file}: {'VALID' if result.valid else 'NOT VALID'}",
         f"  intact (signed bytes unchanged): {yes_no[check.intact]}",
         f"  signature verifies: {yes_no[check.cryptographically_valid]}",
         f"  signed by: {check.signer}",
+        f"  attesting official named in the manifest: {result.official or 'none'}",
         f"  certificate SHA-256: {check.certificate_sha256}",
-        f"  certificate chains to a trusted root: {yes_no[check.trusted]}",
+        f"  certificate valid, chains to a trusted root, not revoked: "
+        f"{yes_no[check.trusted]} (as of {check.validated_at})",
+        f"  revocation checked with: {check.revocation or 'nothing (not checked)'}",
         f"  signing time: {check.signing_time or 'not stated'}"
-        + (" (from a timestamp server)" if check.timestamped else " (signer's clock)"),
-        f"  added after signing: {'YES — ' + check.modification.lower() if check.modified_after_signing else 'nothing'}",  # noqa: E501
+        + (" (proven by a timestamp)" if check.timestamped else " (signer's clock, unproven)"),
+        "  added after signing: " + ("; ".join(check.additions) or "nothing"),
         f"  manifest SHA-256: {check.manifest_sha256 or 'no manifest found'}"
-        + ({True: " (matches the hash printed on the page)",
-            False: " (does NOT match the hash printed on the page)",
-            None: ""}[result.printed_hash_matches]),
+        + printed[result.printed_hash_matches],
+        "  signatures in the file:",
     ]
-    lines += [f"  problem: {p}" for p in check.problems]
+    lines += [f"    - {e.kind} {e.field}: {e.signer}"
+              + (f", {e.time}" if e.time else "")
+              + (f" — {e.problem}" if e.problem else " — valid")
+              + (f" (revocation checked with {e.revocation})" if e.revocation else "")
+              for e in check.signatures]
+    lines += [f"  problem: {p}" for p in check.problems + result.problems]
+    lines += [f"  note: {n}" for n in result.notes]
     lines += [f"  database: {n}" for n in result.database_notes]
     lines += [f"  database problem: {p}" for p in result.database_problems]
     if not result.valid:
         raise CheckFailed("\n".join(lines))
     click.echo("\n".join(lines))
+
+
+@click.command("extend")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Where to write the extended file (must not exist).")
+@click.option("--tsa", metavar="URL", required=True, help="An RFC 3161 timestamp server.")
+@TRUST_OPTION
+@click.option("--at", "at", metavar="TIME",
+              help="Check the file and its validation data as of this ISO time instead of "
+                   "now (for tests and rehearsals; an archive extends now).")
+def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...],
+                   at: str | None) -> None:
+    """Add fresh validation data and a new document timestamp to a VALID signed file, as
+    archives do before certificates or algorithms expire."""
+    from app.audit import extend_attestation
+
+    result = extend_attestation(file, output, tsa, list(trust), at=at)
+    click.echo(f"extended {file} into {output}: {result}")
 
 
 @click.command("test-certificate")
@@ -156,7 +201,9 @@ def test_certificate_command(out: Path, name: str, key_type: str,
                "Anyone can make a certificate like this one: a signature made with it proves\n"
                "nothing about who signed. Use it only to try the tool.\n"
                f"  signing key and certificate: {made.signer_pkcs12}\n"
-               f"  test CA certificate (pass to verify --trust): {made.ca_certificate}")
+               f"  test CA certificate: {made.ca_certificate}\n"
+               f"  test CA revocation list: {made.ca_crl}\n"
+               "Give both to sign and verify: --trust CA --trust CRL")
 
 
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:

@@ -5,6 +5,7 @@ inside the functions that run queries, so importing this package stays cheap.
 """
 
 from app.logs.analysis import DEFAULT_ANSWERED, AgencyCount, LogAnalysis, analyse_log
+from app.logs.federal import UnmatchedOri, federal_reason
 from app.logs.mapping import AgencyRule, ColumnMapping, parse_ori_patterns
 
 __all__ = [
@@ -14,5 +15,7 @@ __all__ = [
     "ColumnMapping",
     "LogAnalysis",
     "analyse_log",
+    "UnmatchedOri",
+    "federal_reason",
     "parse_ori_patterns",
 ]

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import UserFacingError
-from app.logs import queries
+from app.logs import federal, queries
+from app.logs.federal import UnmatchedOri
 from app.logs.mapping import AgencyRule, ColumnMapping, check_ori_pattern
 from app.logs.source import (
     LogFile,
@@ -17,9 +18,8 @@ from app.logs.source import (
     find_column,
     is_time_type,
     missing_column,
-    open_log,
+    opened_log,
     reason,
-    sha256_of,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +87,51 @@ class LogAnalysis:
     agencies: tuple[AgencyCount, ...]
     unmatched: int
     ambiguous_oris: tuple[str, ...]
+    unmatched_oris: tuple[UnmatchedOri, ...] = ()
+    """The ORIs no agency matches: every federal-looking one, then the busiest others."""
+    unmatched_ori_count: int = 0
+    """How many distinct ORIs (an empty one included) no agency matches."""
+
+    def hidden_traffic(self, count: AgencyCount) -> tuple[UnmatchedOri, ...]:
+        """Federal-looking unmatched ORIs with queries after `count`'s block date: when
+        the agency's own ORIs show none, its queries may be among these."""
+        if count.blocked_since is None:
+            return ()
+        day = count.blocked_since.isoformat()
+        return tuple(item for item in self.unmatched_oris
+                     if item.federal and item.after_block.get(day, 0) > 0)
+
+    def untold(self, count: AgencyCount) -> str | None:
+        """A plain sentence when `count`'s block could not be checked (none of its own
+        queries came after the block date) while federal-looking ORIs that no agency
+        lists did query after it; else None."""
+        if count.blocked_since is None or count.after_block > 0:
+            return None
+        hidden = self.hidden_traffic(count)
+        if not hidden:
+            return None
+        day = count.blocked_since.isoformat()
+        after = sum(item.after_block.get(day, 0) for item in hidden)
+        answered = sum(item.answered_after_block.get(day, 0) for item in hidden)
+        names = ", ".join(str(item.ori) for item in hidden[:5])
+        more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+        return (f"{count.label}: none of its listed ORIs queried after {day}, but ORIs that "
+                f"look federal and that no agency lists did ({names}{more}: {after:,} "
+                f"queries after {day}, {answered:,} answered). This agency's traffic could "
+                "not be told apart from theirs, so its block is not verified: list its ORIs")
+
+    def unmatched_lines(self, shown: int = 10) -> list[str]:
+        """The unmatched ORIs as lines of text: the federal-looking ones first."""
+        lines = []
+        for item in self.unmatched_oris[:shown]:
+            flag = f" — looks federal: {item.federal}" if item.federal else ""
+            noun = "query" if item.queries == 1 else "queries"
+            lines.append(f"{item.ori or '(no ORI)'}: {item.queries:,} {noun}, "
+                         f"{item.answered:,} answered{flag}")
+        rest = self.unmatched_ori_count - min(shown, len(self.unmatched_oris))
+        if rest > 0:
+            lines.append(f"and {rest:,} more ORIs")
+        return lines
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON types (dates as ISO strings), keys in a fixed order; kept as evidence."""
@@ -101,6 +146,8 @@ class LogAnalysis:
             "agencies": [agency.to_json() for agency in self.agencies],
             "unmatched": self.unmatched,
             "ambiguous_oris": list(self.ambiguous_oris),
+            "unmatched_oris": [item.to_json() for item in self.unmatched_oris],
+            "unmatched_ori_count": self.unmatched_ori_count,
         }
 
 
@@ -120,22 +167,10 @@ def analyse_log(path: Path, agencies: Sequence[AgencyRule], *,
     """
     answered_values = _answered_values(answered)
     _check_rules(agencies)
-    log = open_log(path, file_format)
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # Hashing and DuckDB both release the GIL, so the file is read twice at once.
-        digest = pool.submit(sha256_of, log.path, stop)
-        try:
-            counts = _count(log, agencies, mapping, answered_values)
-        except BaseException:
-            stop.set()
-            raise
-        sha256 = digest.result()
-    return LogAnalysis(source_name=log.name, source_sha256=sha256, source_format=log.format,
-                       answered_values=answered_values, **counts)
+    with opened_log(path, file_format) as log:
+        counts = _count(log, agencies, mapping, answered_values)
+    return LogAnalysis(source_name=log.name, source_sha256=log.sha256,
+                       source_format=log.format, answered_values=answered_values, **counts)
 
 
 def _answered_values(answered: Sequence[str]) -> tuple[str, ...]:
@@ -176,13 +211,14 @@ def _count(log: LogFile, agencies: Sequence[AgencyRule], mapping: ColumnMapping,
         cols = _columns(con, log, mapping)
         queries.group_log(con, log, cols, answered, queries.block_days(agencies))
         queries.check_times(con, log, cols)
-        rows, first_day, last_day = con.execute(queries.LOG_TOTALS).fetchone()
+        rows, first_day, last_day = queries.one_row(con, queries.LOG_TOTALS)
         if rows == 0:
             raise UserFacingError(f"query log {log.name} holds no rows. Fix: export the "
                                   "log again, with its header row and its queries")
         queries.match_oris(con, agencies)
         counted = _agency_counts(con, agencies)
         ambiguous = tuple(ori for (ori,) in con.execute(queries.AMBIGUOUS).fetchall())
+        unmatched = _unmatched(con, queries.block_days(agencies))
     except duckdb.Error as exc:
         # Reading errors were worded where the file is read; this is anything else.
         raise UserFacingError(
@@ -193,7 +229,22 @@ def _count(log: LogFile, agencies: Sequence[AgencyRule], mapping: ColumnMapping,
         con.close()
     return {"rows": int(rows), "first_day": first_day, "last_day": last_day,
             "agencies": counted, "unmatched": int(rows) - sum(a.queries for a in counted),
-            "ambiguous_oris": ambiguous}
+            "ambiguous_oris": ambiguous, "unmatched_oris": federal.listed(unmatched),
+            "unmatched_ori_count": len(unmatched)}
+
+
+def _unmatched(con: duckdb.DuckDBPyConnection,
+               days: Sequence[date]) -> list[federal.UnmatchedOri]:
+    found = []
+    for ori, queried, answered, *after in con.execute(
+            queries.unmatched_oris(len(days))).fetchall():
+        found.append(federal.UnmatchedOri(
+            ori=ori, queries=int(queried), answered=int(answered),
+            after_block={day.isoformat(): int(after[2 * i]) for i, day in enumerate(days)},
+            answered_after_block={day.isoformat(): int(after[2 * i + 1])
+                                  for i, day in enumerate(days)},
+            federal=federal.federal_reason(ori)))
+    return found
 
 
 def _columns(con: duckdb.DuckDBPyConnection, log: LogFile,

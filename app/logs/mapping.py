@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
+from app.checklist.ori import ORI_HELP, NotAnOri, check_ori_entry, parse_ori_list
 from app.errors import UserFacingError
-
-_PATTERN = re.compile(r"[A-Za-z0-9*?]{1,20}")
-_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 @dataclass(frozen=True)
@@ -70,30 +67,30 @@ class AgencyRule:
 
 
 def parse_ori_patterns(text: str, *, where: str) -> tuple[str, ...]:
-    """Split a free-text ORI list (commas, semicolons, whitespace) into patterns.
+    """Split an ORI list (commas, semicolons, whitespace) into ORIs and patterns.
 
-    Each pattern is 1-20 letters, digits, * or ?; it comes back upper-cased, duplicates
-    dropped. An invalid one raises UserFacingError naming `where` and the bad token.
-    Empty text gives ().
+    The grammar is app.checklist.ori's; entries come back upper-cased, duplicates dropped.
+    An entry that is neither an ORI nor a pattern (a word such as "listed") raises
+    UserFacingError naming `where`, the entry and what an ORI looks like. Empty text
+    gives ().
     """
-    patterns: list[str] = []
-    for token in _SEPARATORS.split(text.strip()):
-        if not token:
-            continue
-        check_ori_pattern(token, where=where)
-        if token.upper() not in patterns:
-            patterns.append(token.upper())
-    return tuple(patterns)
+    try:
+        return parse_ori_list(text)
+    except NotAnOri as exc:
+        raise _refused(where, exc) from None
 
 
 def check_ori_pattern(pattern: str, *, where: str) -> None:
-    """Raise UserFacingError naming `where` unless `pattern` is a valid ORI pattern."""
-    if not _PATTERN.fullmatch(pattern):
-        raise UserFacingError(
-            f"{where}: {pattern!r} is not an ORI or ORI pattern. Fix: use 1-20 letters or "
-            "digits, with * for any run of characters and ? for one, e.g. WA0340000 or "
-            "DHS*; separate several with commas"
-        )
+    """Raise UserFacingError naming `where` unless `pattern` is an ORI or ORI pattern."""
+    try:
+        check_ori_entry(pattern)
+    except NotAnOri as exc:
+        raise _refused(where, exc) from None
+
+
+def _refused(where: str, exc: NotAnOri) -> UserFacingError:
+    return UserFacingError(f"{where}: {exc}. Fix: list ORIs only ({ORI_HELP}); say in the "
+                           "note where else they are recorded")
 
 
 def like_pattern(pattern: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.errors import UserFacingError
 from app.logs.mapping import AgencyRule, like_pattern
@@ -37,13 +37,26 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+EARLIEST = "1900-01-01"
+LATEST = "2199-12-31"
+"""Times outside these days are not query times (year 0000 or 99999 are typing errors)."""
+
+
 def _time_value(cols: LogColumns) -> str:
     column = quote(cols.time)
     if is_time_type(cols.time_type):
-        return f"CAST({column} AS TIMESTAMP)"
-    # Trimming every value costs more than the cast; only values that fail get trimmed.
-    return (f"coalesce(TRY_CAST({column} AS TIMESTAMP), "
-            f"TRY_CAST(trim(CAST({column} AS VARCHAR)) AS TIMESTAMP))")
+        value = f"TRY_CAST({column} AS TIMESTAMP)"
+    else:
+        # Trimming every value costs more than the cast; only values that fail get trimmed.
+        value = (f"coalesce(TRY_CAST({column} AS TIMESTAMP), "
+                 f"TRY_CAST(trim(CAST({column} AS VARCHAR)) AS TIMESTAMP))")
+    return value
+
+
+def in_range(column: str) -> str:
+    """`column` (a TIMESTAMP) when it lies between EARLIEST and LATEST, else NULL."""
+    return (f"CASE WHEN {column} >= TIMESTAMP '{EARLIEST}' AND {column} < TIMESTAMP "
+            f"'{LATEST}' + INTERVAL 1 DAY THEN {column} END")
 
 
 def group_log(con: duckdb.DuckDBPyConnection, log: LogFile, cols: LogColumns,
@@ -79,9 +92,12 @@ def group_log(con: duckdb.DuckDBPyConnection, log: LogFile, cols: LogColumns,
                        count(*) AS queries, min(ts) AS first, max(ts) AS last{after}
                 FROM (
                     SELECT *, CAST(ts AS DATE) AS day FROM (
-                        SELECT {quote(cols.ori)} AS ori, {quote(cols.message_key)} AS message_key,
-                               {quote(cols.result)} AS result, {_time_value(cols)} AS ts
-                        FROM {log.scan()}
+                        SELECT ori, message_key, result, {in_range("parsed")} AS ts FROM (
+                            SELECT {quote(cols.ori)} AS ori,
+                                   {quote(cols.message_key)} AS message_key,
+                                   {quote(cols.result)} AS result, {_time_value(cols)} AS parsed
+                            FROM {log.scan()}
+                        )
                     )
                 )
                 GROUP BY ALL
@@ -90,6 +106,15 @@ def group_log(con: duckdb.DuckDBPyConnection, log: LogFile, cols: LogColumns,
         """)
     except duckdb.Error as exc:
         raise reworded(log, exc) from None
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str,
+            params: Sequence[object] = ()) -> tuple[Any, ...]:
+    """The single row an aggregate query returns."""
+    found = con.execute(sql, list(params)).fetchone()
+    if found is None:
+        raise RuntimeError("an aggregate query returned no row")
+    return found
 
 
 def _folded(column: str, *, upper: bool) -> str:
@@ -101,7 +126,7 @@ def check_times(con: duckdb.DuckDBPyConnection, log: LogFile, cols: LogColumns) 
     """Raise UserFacingError naming the first row whose time is missing or not a date."""
     import duckdb
 
-    bad = con.execute("SELECT sum(queries) FROM log_groups WHERE month IS NULL").fetchone()[0]
+    bad = one_row(con, "SELECT sum(queries) FROM log_groups WHERE month IS NULL")[0]
     if not bad:
         return
     try:
@@ -110,7 +135,8 @@ def check_times(con: duckdb.DuckDBPyConnection, log: LogFile, cols: LogColumns) 
         raise reworded(log, exc) from None
     where = f"data row {row}" + (f" (line {line})" if line else "")
     what = "has no time value" if raw is None or not str(raw).strip() else (
-        f"holds {str(raw)[:60]!r}, which is not a date or timestamp")
+        f"holds {str(raw)[:60]!r}, which is not a date or timestamp from {EARLIEST} to "
+        f"{LATEST}")
     others = f"; {bad - 1} other row(s) have the same problem" if bad > 1 else ""
     raise UserFacingError(
         f"query log {log.name}: column {cols.time!r} on {where} {what}{others}. Fix: give "
@@ -122,26 +148,25 @@ def check_times(con: duckdb.DuckDBPyConnection, log: LogFile, cols: LogColumns) 
 def _first_bad_time(con: duckdb.DuckDBPyConnection, log: LogFile,
                     cols: LogColumns) -> tuple[int, object, int | None]:
     if log.format == "parquet":
-        found = con.execute(f"""
+        found = one_row(con, f"""
             SELECT file_row_number + 1, CAST({quote(cols.time)} AS VARCHAR)
-            FROM {log.scan(row_numbers=True)} WHERE {_time_value(cols)} IS NULL
+            FROM {log.scan(row_numbers=True)}
+            WHERE ({in_range(f"({_time_value(cols)})")}) IS NULL
             ORDER BY file_row_number LIMIT 1
-        """).fetchone()
+        """)
         return found[0], found[1], None
     # CSV rows carry no number: on one thread row_number() follows the file order. A row's
     # line is the header, plus one per earlier row, plus line breaks inside earlier fields.
     con.execute("SET threads = 1")
     numbered = f"""
-        SELECT row_number() OVER () AS row, {_time_value(cols)} AS ts,
+        SELECT row_number() OVER () AS row, {in_range(f"({_time_value(cols)})")} AS ts,
                {quote(cols.time)} AS raw, {_line_breaks(cols.all)} AS breaks
         FROM {log.scan()}
     """
-    row, raw = con.execute(
-        f"SELECT row, raw FROM ({numbered}) WHERE ts IS NULL ORDER BY row LIMIT 1"
-    ).fetchone()
-    breaks = con.execute(
-        f"SELECT coalesce(sum(breaks), 0) FROM ({numbered}) WHERE row < ?", [row]
-    ).fetchone()[0]
+    row, raw = one_row(
+        con, f"SELECT row, raw FROM ({numbered}) WHERE ts IS NULL ORDER BY row LIMIT 1")
+    breaks = one_row(
+        con, f"SELECT coalesce(sum(breaks), 0) FROM ({numbered}) WHERE row < ?", [row])[0]
     return row, raw, 1 + row + int(breaks)
 
 
@@ -220,3 +245,18 @@ LOG_TOTALS = """
 """
 
 AMBIGUOUS = "SELECT ori FROM matched WHERE rules_matched > 1 ORDER BY ori"
+
+
+def unmatched_oris(slots: int) -> str:
+    """Per ORI that no rule matches: queries, answered, then for each block slot the
+    queries after it and the answered ones among them."""
+    after = "".join(f", coalesce(sum(g.after_{i}), 0), "
+                    f"coalesce(sum(g.after_{i}) FILTER (WHERE g.is_answered), 0)"
+                    for i in range(slots))
+    return f"""
+        SELECT g.ori, sum(g.queries),
+               coalesce(sum(g.queries) FILTER (WHERE g.is_answered), 0){after}
+        FROM log_groups AS g LEFT JOIN matched AS m USING (ori)
+        WHERE m.ori IS NULL
+        GROUP BY g.ori
+    """

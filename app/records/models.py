@@ -7,6 +7,7 @@ from typing import Any
 
 from app.checklist.evaluate import AnswerState, Evaluation
 from app.checklist.loader import LoadedChecklist
+from app.checklist.overlay import LoadedOverlay
 from app.records.enums import AuditStatus, EventKind
 
 
@@ -55,6 +56,8 @@ class AuditInfo:
     signer_certificate_sha256: str | None
     history_head: str | None
     history_length: int
+    overlay_sha256s: tuple[str, ...] = ()
+    """The state overlays applied to the checklist, by SHA-256, in order."""
 
     @property
     def read_only(self) -> bool:
@@ -116,6 +119,8 @@ class AuditView:
     evaluation: Evaluation
     carry_report: CarryReport | None = None
     attested_history: tuple[str, int] | None = None
+    overlays: tuple[LoadedOverlay, ...] = ()
+    """The state overlays `checklist` includes (its `checklist` is the effective one)."""
 
     @property
     def manifest_history(self) -> tuple[str | None, int]:

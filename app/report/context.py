@@ -14,6 +14,7 @@ from typing import Any
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question, QuestionType, Severity
+from app.checklist.overlay import LoadedOverlay
 from app.records import (
     AnswerInfo,
     Attestation,
@@ -24,7 +25,7 @@ from app.records import (
     jurisdiction_name,
 )
 from app.report.log_context import LogBlock, log_blocks
-from app.report.manifest import FREE_TEXT, public_columns
+from app.report.manifest import FREE_TEXT, public_columns, withheld_from_public
 
 SEVERITY_LABELS = {
     Severity.CRITICAL: "Critical",
@@ -152,6 +153,37 @@ class FindingBlock:
     questions: list[str]
     question_numbers: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
+    remedy: str = ""
+
+
+@dataclass
+class LegislativeGroup:
+    """The findings one kind of remedy would close, for the legislative view."""
+
+    remedy: str
+    label: str
+    findings: list[FindingBlock]
+
+
+REMEDY_LABELS = {
+    "statute": "Needs a statute",
+    "regulation": "Needs a regulation",
+    "executive_directive": "An executive directive can close it",
+    "agency_action": "Agency action can close it",
+    "": "Not classified",
+}
+
+
+@dataclass
+class OverlayBlock:
+    """A state overlay the audit applies, with every change it makes to the base."""
+
+    overlay: str
+    version: str
+    title: str
+    status: str
+    sha256: str
+    changes: list[str]
 
 
 @dataclass
@@ -206,6 +238,10 @@ class ReportContext:
     attested: dict[str, Any] | None = None
     """The signed attestation a public report derives from (see manifest.attested_block)."""
     logs: list[LogBlock] = field(default_factory=list)
+    withheld_findings: int = 0
+    """Public report: findings marked not public that were left out."""
+    legislative: list[LegislativeGroup] = field(default_factory=list)
+    overlays: list[OverlayBlock] = field(default_factory=list)
     checks: list[CheckLine] = field(default_factory=list)
 
 
@@ -240,6 +276,7 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
     view = attestation.view
     audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
     numbers = _question_numbers(view)
+    withheld, withheld_questions = withheld_from_public(view) if public else ([], set())
     sections = []
     for index, (section, progress) in enumerate(
             zip(checklist.sections, evaluation.progress.sections, strict=True), start=1):
@@ -248,10 +285,14 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
             if not evaluation.visible.get(question.id, False):
                 hidden += 1
                 continue
-            blocks.append(_question_block(view, question, numbers[question.id], public))
+            block = _question_block(view, question, numbers[question.id], public)
+            if question.id in withheld_questions:
+                block.answer = AnswerBlock("withheld", reason="security")
+            blocks.append(block)
         sections.append(SectionBlock(index, section.id, section.title, section.intro, blocks,
                                      hidden, progress.done, progress.total))
-    ordered = sorted(evaluation.findings, key=lambda f: f.severity.rank)
+    shown = [f for f in evaluation.findings if not public or f.public]
+    ordered = sorted(shown, key=lambda f: f.severity.rank)
     finding_blocks = [_finding_block(f, index, view, numbers, public)
                       for index, f in enumerate(ordered, start=1)]
     groups = []
@@ -260,7 +301,12 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
         if found:
             groups.append(SeverityGroup(severity.value, SEVERITY_LABELS[severity], found))
     counts = [(s.value, SEVERITY_LABELS[s],
-               sum(1 for f in evaluation.findings if f.severity == s)) for s in Severity]
+               sum(1 for f in shown if f.severity == s)) for s in Severity]
+    legislative = [] if public else [
+        LegislativeGroup(key or "none", label,
+                         [b for b, f in zip(finding_blocks, ordered, strict=True)
+                          if (f.remedy.value if f.remedy else "") == key])
+        for key, label in REMEDY_LABELS.items()]
     return ReportContext(
         kind=kind, draft=not attestation.ready, draft_reasons=list(attestation.draft_reasons),
         audit_id=audit.id, audit_short=audit.id[:12], title=audit.title,
@@ -276,7 +322,10 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
         history_length=audit.history_length, manifest_sha256=manifest_sha256,
         required_done=evaluation.progress.done, required_total=evaluation.progress.total,
         unconfirmed=len(evaluation.unconfirmed), sections=sections, severity_counts=counts,
-        findings=finding_blocks, finding_groups=groups, finding_total=len(evaluation.findings),
+        findings=finding_blocks, finding_groups=groups, finding_total=len(shown),
+        withheld_findings=len(withheld),
+        legislative=[group for group in legislative if group.findings],
+        overlays=[_overlay_block(o) for o in view.overlays],
         changes=None, signatory=Signatory(name=audit.signed_by),
     )
 
@@ -293,7 +342,7 @@ def _question_block(view: AuditView, question: Question, number: str,
     answer = view.answers.get(question.id)
     block = QuestionBlock(
         number=number, id=question.id, prompt=question.prompt,
-        citations=[c.text for c in question.citations], required=question.required,
+        citations=[c.printed() for c in question.citations], required=question.required,
         answer=_answer_block(question, answer, public))
     if not public:
         block.note = (answer.note or "").strip() if answer else ""
@@ -348,8 +397,24 @@ def _finding_block(finding: Finding, index: int, view: AuditView, numbers: Mappi
         number=f"F{index}", severity=finding.severity.value,
         severity_label=SEVERITY_LABELS[finding.severity], title=finding.title,
         detail=finding.detail, recommendation="" if public else finding.recommendation,
-        citations=[c.text for c in finding.citations], questions=questions,
-        question_numbers=question_numbers, concerns=list(finding.concerns))
+        citations=[c.printed() for c in finding.citations], questions=questions,
+        question_numbers=question_numbers, concerns=list(finding.concerns),
+        remedy="" if public or finding.remedy is None else REMEDY_LABELS[finding.remedy.value])
+
+
+def _overlay_block(loaded: LoadedOverlay) -> OverlayBlock:
+    info = loaded.overlay
+    status = ("approved by counsel" if info.approved
+              else "draft, not approved by counsel (the statement is qualified)")
+    lines = []
+    for change in loaded.changes:
+        line = f"{change.target}: {change.change}"
+        if change.rationale:
+            line += f" Rationale: {change.rationale}"
+        if change.citations:
+            line += f" Authority: {'; '.join(change.citations)}."
+        lines.append(line)
+    return OverlayBlock(info.overlay, info.version, info.title, status, loaded.sha256, lines)
 
 
 def _printed_change(change: ChangeRecord) -> PrintedChange:

@@ -18,7 +18,7 @@ from typing import Any
 
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import Column, Question, QuestionType
-from app.records import Attestation
+from app.records import Attestation, AuditView
 
 MANIFEST_FORMAT = "nlets-audit/manifest"
 MANIFEST_VERSION = 1
@@ -76,8 +76,12 @@ def build_manifest(attestation: Attestation) -> dict[str, Any]:
             "version": audit.checklist_version,
             "title": checklist.title,
             "sha256": audit.checklist_sha256,
+            **({"overlays": [{"id": o.overlay.overlay, "version": o.overlay.version,
+                              "sha256": o.sha256, "status": o.overlay.status.value}
+                             for o in view.overlays]} if view.overlays else {}),
         },
         "history": dict(zip(("head", "length"), view.manifest_history, strict=True)),
+        "attesting_official": _attesting_official(view),
         "evaluation": {
             "ready_to_sign": attestation.ready,
             "required_done": evaluation.progress.done,
@@ -113,6 +117,17 @@ def build_manifest(attestation: Attestation) -> dict[str, Any]:
     }
 
 
+def _attesting_official(view: Any) -> dict[str, Any] | None:
+    """The question naming the attesting official and its answer: what `verify` compares
+    the signer's certificate with. None when the checklist names no such question."""
+    attestation = view.checklist.checklist.attestation
+    if attestation is None or attestation.official is None:
+        return None
+    value = view.evaluation.effective.get(attestation.official)
+    return {"question_id": attestation.official,
+            "name": value if isinstance(value, str) and value.strip() else None}
+
+
 def public_columns(question: Question) -> list[Column]:
     """The columns of a table question that the public report shows.
 
@@ -121,6 +136,16 @@ def public_columns(question: Question) -> list[Column]:
     """
     return [c for c in question.columns
             if c.type not in FREE_TEXT or (c.type == QuestionType.SHORT_TEXT and c.required)]
+
+
+def withheld_from_public(view: AuditView) -> tuple[list[Any], set[str]]:
+    """The findings marked not public that fired, and the questions whose answers show them.
+
+    The public report leaves both out (an unremediated technical gap is an operational-
+    security exposure) and says how many findings it withheld.
+    """
+    withheld = [f for f in view.evaluation.findings if not f.public]
+    return withheld, {qid for f in withheld for qid in f.questions}
 
 
 def build_public_data(attestation: Attestation, attestation_manifest_sha256: str,
@@ -134,6 +159,7 @@ def build_public_data(attestation: Attestation, attestation_manifest_sha256: str
     """
     view = attestation.view
     audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
+    withheld, withheld_questions = withheld_from_public(view)
     answers = []
     for section in checklist.sections:
         for question in section.questions:
@@ -141,7 +167,9 @@ def build_public_data(attestation: Attestation, attestation_manifest_sha256: str
                 continue
             answer = view.answers.get(question.id)
             entry: dict[str, Any] = {"question_id": question.id, "section_id": section.id}
-            if answer is None or (answer.value is None
+            if question.id in withheld_questions:
+                entry.update(state="withheld", value=None, withheld=True)
+            elif answer is None or (answer.value is None
                                   and answer.state != AnswerState.NOT_APPLICABLE):
                 entry.update(state="unanswered", value=None)
             elif answer.state == AnswerState.NOT_APPLICABLE:
@@ -173,7 +201,8 @@ def build_public_data(attestation: Attestation, attestation_manifest_sha256: str
             "title": finding.title,
             "detail": finding.detail,
             "citations": [{"text": c.text, "url": c.url} for c in finding.citations],
-        } for finding in evaluation.findings],
+        } for finding in evaluation.findings if finding.public],
+        "withheld_findings": len(withheld),
     }
 
 

@@ -1,4 +1,10 @@
-"""PAdES signatures with pyHanko, by a PKCS#12 file or a PKCS#11 token (PIV card)."""
+"""PAdES signatures with pyHanko, by a PKCS#12 file or a PKCS#11 token (PIV card).
+
+At signing the signer's chain is validated with revocation (the certificate's own CRL/OCSP
+services) and that validation data is embedded (PAdES B-LT); with a timestamp server the
+signature is timestamped and a document timestamp added (B-LTA). `extend_signed_pdf` adds
+fresh validation data and a new document timestamp later, as archives do.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +17,16 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from app.errors import UserFacingError
 from app.report.pdf import SignatureBox
-from app.report.verification import common_name
+from app.report.verification import REQUIRED_KEY_USAGE, TrustAnchors, common_name
 
 SIGNATURE_FIELD = "Attestation"
 PUBLIC_REPORT_FIELD = "PublicReport"
 """The signature field that seals the public transparency report."""
-STAMP_FONT = "DejaVuSans.ttf"
+STAMP_FONT = "DejaVuSans-1000upm.ttf"  # in templates/fonts, see its README
 
 
 class SigningError(UserFacingError):
@@ -86,19 +93,112 @@ def describe_key(key: Pkcs12Key | Pkcs11Key) -> tuple[str, str]:
     return common_name(certificate), hashlib.sha256(certificate.dump()).hexdigest()
 
 
+def check_signing_key(key: Pkcs12Key | Pkcs11Key, trust: TrustAnchors, *,
+                      online: bool = True) -> None:
+    """Refuse, with the reason in words, a key whose certificate `verify` would reject:
+    expired, not yet valid, revoked, without non-repudiation key usage, not chaining to
+    the trust roots, or whose revocation cannot be checked."""
+    if isinstance(key, Pkcs12Key):
+        _check_certificate(_pkcs12_signer(key), trust, online)
+    else:
+        _with_pkcs11(key, lambda signer: _check_certificate(signer, trust, online))
+
+
+def _validation_context(trust: TrustAnchors, online: bool, at: Any = None) -> Any:
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(trust_roots=list(trust.roots), crls=list(trust.crls),
+                             allow_fetching=online, revocation_mode="require", moment=at)
+
+
+def _check_certificate(signer: Any, trust: TrustAnchors, online: bool) -> None:
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator, errors
+
+    certificate = signer.signing_cert
+    if certificate is None:
+        raise SigningError("the key has no certificate to sign with")
+    name = common_name(certificate)
+    validity = certificate["tbs_certificate"]["validity"]
+    start, end = validity["not_before"].native, validity["not_after"].native
+    if not trust.roots:
+        raise SigningError("no trust roots are configured, so the certificate cannot be "
+                           "checked; give the office's root certificate with --trust FILE "
+                           "(or put it in the data directory's trust folder)")
+    validator = CertificateValidator(
+        certificate, intermediate_certs=list(signer.cert_registry),
+        validation_context=_validation_context(trust, online))
+    refusal = None
+    try:
+        asyncio.run(validator.async_validate_usage(key_usage=set(REQUIRED_KEY_USAGE)))
+    except errors.ExpiredError:
+        refusal = f"the certificate of {name} expired on {end:%Y-%m-%d}"
+    except errors.NotYetValidError:
+        refusal = f"the certificate of {name} is not valid before {start:%Y-%m-%d}"
+    except errors.RevokedError as exc:
+        refusal = f"the certificate of {name} is revoked ({exc})"
+    except errors.InsufficientRevinfoError as exc:
+        refusal = (f"the revocation status of the certificate of {name} cannot be checked "
+                   f"({exc}); signing needs its CRL or OCSP service reachable, or a current "
+                   "CRL in the trust store")
+    except errors.PathBuildingError:
+        refusal = (f"the certificate of {name} does not chain to the office's trust roots "
+                   f"({len(trust.roots)} configured)")
+    except errors.InvalidCertificateError as exc:
+        refusal = (f"the certificate of {name} may not sign an attestation: {exc} (it needs "
+                   "the non-repudiation key usage; a PIV card signs with its slot 9C "
+                   "\"Digital Signature\" key, not the login key)")
+    except errors.PathValidationError as exc:
+        refusal = f"the certificate of {name} is not valid: {exc}"
+    except (errors.CRLValidationError, errors.OCSPValidationError, OSError) as exc:
+        refusal = f"the revocation status of the certificate of {name} cannot be checked: {exc}"
+    if refusal:
+        raise SigningError(f"{refusal}. Nothing was signed and the audit is unchanged")
+
+
 def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, *, box: SignatureBox | None = None,
              timestamp_url: str | None = None, font_file: Path | None = None,
-             field_name: str = SIGNATURE_FIELD, reason: str = "Attestation",
-             ) -> SignedDocument:
-    """Certify `pdf` with a PAdES signature (B-B, or B-T with a timestamp server), in the
-    signature field `field_name` with `reason` (the public report is sealed as
+             trust: TrustAnchors | None = None, field_name: str = SIGNATURE_FIELD,
+             reason: str = "Attestation") -> SignedDocument:
+    """Certify `pdf` with a PAdES signature: B-B, with the chain's validation data embedded
+    when `trust` is given (B-LT with a timestamp server, plus a document timestamp: B-LTA),
+    in the signature field `field_name` with `reason` (the public report is sealed as
     PUBLIC_REPORT_FIELD)."""
     def sign(signer: Any) -> SignedDocument:
-        return _sign(pdf, signer, box, timestamp_url, font_file, field_name, reason)
+        return _sign(pdf, signer, box, timestamp_url, font_file, trust, field_name, reason)
 
     if isinstance(key, Pkcs12Key):
         return sign(_pkcs12_signer(key))
     return _with_pkcs11(key, sign)
+
+
+def extend_signed_pdf(data: bytes, timestamp_url: str, trust: TrustAnchors, *,
+                      at: Any = None) -> bytes:
+    """Add fresh validation data and a new document timestamp over the whole file, in
+    incremental updates (every earlier signature stays intact)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.validation import add_validation_info
+
+    context = _validation_context(trust, True, at)
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        if not reader.embedded_signatures:
+            raise SigningError("the file carries no signature to extend")
+        if not reader.embedded_timestamp_signatures:
+            # No document timestamp yet: the signature's own validation data, as of now.
+            data = add_validation_info(reader.embedded_signatures[0], context).getvalue()
+            reader = PdfFileReader(BytesIO(data), strict=False)
+        stamped = signers.PdfTimeStamper(HTTPTimeStamper(timestamp_url)).\
+            update_archival_timestamp_chain(reader, context, in_place=False)
+        last = PdfFileReader(stamped, strict=False).embedded_timestamp_signatures[-1]
+        return bytes(add_validation_info(last, context).getvalue())
+    except SigningError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure: nothing was written
+        raise SigningError(f"extending failed: {type(exc).__name__}: {exc}") from None
 
 
 def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
@@ -203,8 +303,8 @@ def _always_authenticate(private_key: Any) -> bool:
 
 
 def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str | None,
-          font_file: Path | None, field_name: str = SIGNATURE_FIELD,
-          reason: str = "Attestation") -> SignedDocument:
+          font_file: Path | None, trust: TrustAnchors | None,
+          field_name: str = SIGNATURE_FIELD, reason: str = "Attestation") -> SignedDocument:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
@@ -224,6 +324,9 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
         field_name=field_name, md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES, certify=True,
         docmdp_permissions=MDPPerm.NO_CHANGES, reason=reason,
+        embed_validation_info=trust is not None,
+        validation_context=_validation_context(trust, True) if trust is not None else None,
+        use_pades_lta=trust is not None and timestamper is not None,
     )
     style = None
     field_spec = None
@@ -238,31 +341,91 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
     try:
         signers.PdfSigner(meta, signer, timestamper=timestamper, stamp_style=style,
                           new_field_spec=field_spec).sign_pdf(
-            IncrementalPdfFileWriter(BytesIO(pdf), strict=False), output=output)
+            IncrementalPdfFileWriter(BytesIO(pdf), strict=False), output=output,
+            bytes_reserved=None if timestamper else _reserved_bytes(signer))
     except Exception as exc:
         raise SigningError(f"signing failed: {type(exc).__name__}: {exc}") from None
     return SignedDocument(output.getvalue(), name, hashlib.sha256(certificate.dump()).hexdigest())
 
 
+def _reserved_bytes(signer: Any) -> int:
+    """Room for the signature container, so that pyHanko signs once instead of first
+    signing a dummy to measure it: the certificates it embeds, the signature value and
+    the signed attributes, twice over (it is written in hex), with a margin."""
+    certificates = [signer.signing_cert, *signer.cert_registry]
+    embedded = sum(len(certificate.dump()) for certificate in certificates)
+    signature = 2 * ((signer.signing_cert.public_key.bit_size + 7) // 8) + 16
+    return 2 * (embedded + signature + 4096)
+
+
+_OPENED: WeakKeyDictionary[Pkcs12Key, Any] = WeakKeyDictionary()
+
+
 def _pkcs12_signer(key: Pkcs12Key) -> Any:
+    """The signer of a PKCS#12 key, opened once for as long as the key object lives
+    (opening validates an RSA key, which is slow; naming and signing both need it)."""
+    signer = _OPENED.get(key)
+    if signer is None:
+        signer = _OPENED[key] = _open_pkcs12(key)
+    return signer
+
+
+def _open_pkcs12(key: Pkcs12Key) -> Any:
     from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign import signers
+    from pyhanko.keys.internal import (
+        translate_pyca_cryptography_cert_to_asn1,
+        translate_pyca_cryptography_key_to_asn1,
+    )
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     try:
         data = key.path.read_bytes()
     except OSError as exc:
         raise SigningError(f"cannot read {key.path}: {exc.strerror or exc}") from None
     try:
-        private_key, certificate, _ = pkcs12.load_key_and_certificates(data, key.passphrase)
+        private_key, certificate, others = pkcs12.load_key_and_certificates(
+            data, key.passphrase)
     except ValueError:
         raise SigningError(f"the passphrase does not open {key.path}, or it is not a PKCS#12 "
                            "file; try again with the right passphrase") from None
     if private_key is None or certificate is None:
         raise SigningError(f"{key.path} holds no private key with its certificate")
-    signer = signers.SimpleSigner.load_pkcs12(str(key.path), passphrase=key.passphrase)
-    if signer is None:
-        raise SigningError(f"{key.path} cannot be used for signing")
-    return signer
+    try:
+        return _loaded_key_signer()(
+            private_key, signing_cert=translate_pyca_cryptography_cert_to_asn1(certificate),
+            signing_key=translate_pyca_cryptography_key_to_asn1(private_key),
+            cert_registry=SimpleCertificateStore.from_certs(
+                [translate_pyca_cryptography_cert_to_asn1(c) for c in others]))
+    except (ValueError, TypeError, NotImplementedError) as exc:
+        raise SigningError(f"{key.path} cannot be used for signing: {exc}") from None
+
+
+@cache
+def _loaded_key_signer() -> type:
+    """pyHanko's SimpleSigner, signing with the key already opened: pyHanko's own reads
+    the key again (and validates an RSA key again) for every signature it makes."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class LoadedKeySigner(SimpleSigner):
+        def __init__(self, private_key: Any, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._private_key = private_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            algorithm = mechanism.signature_algo
+            digest = get_pyca_cryptography_hash(digest_algorithm)
+            key = self._private_key
+            if algorithm == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), digest)
+            if algorithm == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+                return key.sign(data, ec.ECDSA(digest))
+            return super().sign_raw(data, digest_algorithm)  # any other kind: pyHanko's way
+
+    return LoadedKeySigner
 
 
 def _pkcs11_message(exc: Exception, key: Pkcs11Key) -> str:
@@ -280,30 +443,43 @@ def _pkcs11_message(exc: Exception, key: Pkcs11Key) -> str:
 
 @cache
 def _stamp_font(font_file: Path | None) -> Any:
-    """The stamp's embedded font, rescaled to 1000 units per em so its widths are right."""
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.scaleUpem import scale_upem
+    """The stamp's embedded font at 1000 units per em, so that its widths are right: the
+    bundled DejaVu Sans, rescaled when it was bundled, or `font_file` rescaled once."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
-    source = font_file or _default_font()
+    if font_file is None:
+        return GlyphAccumulatorFactory(str(_default_font()), font_size=9)
+    folder = tempfile.mkdtemp(prefix="nlets-audit-font-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    target = Path(folder) / f"{font_file.stem}-1000upm.ttf"
+    rescale_font(font_file, target)
+    return GlyphAccumulatorFactory(str(target), font_size=9)
+
+
+def rescale_font(source: Path, target: Path) -> None:
+    """Write the TrueType font `source` as `target` at 1000 units per em (pyHanko writes
+    a stamp font's glyph widths unscaled), without the tables that only slow the stamp
+    down. The bundled stamp font was made with this."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
     font = TTFont(str(source))
     if "FFTM" in font:
         del font["FFTM"]  # a FontForge timestamp that the subsetter cannot carry
+    if "GPOS" in font and "kern" in font:
+        # Decoding GPOS took most of every signature's time; pyHanko leaves it out of the
+        # embedded subset anyway, and HarfBuzz kerns with the `kern` table instead.
+        del font["GPOS"]
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
-    folder = tempfile.mkdtemp(prefix="nlets-audit-font-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    target = Path(folder) / f"{source.stem}-1000upm.ttf"
     font.save(str(target))
-    return GlyphAccumulatorFactory(str(target), font_size=9)
 
 
 def _default_font() -> Path:
     from app.checklist.bundled import data_dir
 
-    for candidate in (data_dir("templates") / "fonts" / STAMP_FONT,
-                      Path("/usr/share/fonts/truetype/dejavu") / STAMP_FONT):
-        if candidate.is_file():
-            return candidate
-    raise SigningError(f"the signature font {STAMP_FONT} is missing; install the "
-                       "fonts-dejavu-core package")
+    bundled = data_dir("templates") / "fonts" / STAMP_FONT
+    if not bundled.is_file():
+        raise SigningError(f"the bundled signature font {bundled} is missing; reinstall "
+                           "nlets-audit")
+    return bundled

@@ -20,6 +20,9 @@ class TestCertificate:
     ca_certificate: Path
     signer_pkcs12: Path
     signer_certificate: Path
+    ca_crl: Path
+    """The test CA's (empty) CRL, valid for a year: the revocation data `sign` and `verify`
+    need, given with --trust since a test CA runs no CRL or OCSP service."""
 
 
 def make_test_certificate(folder: Path, signer_name: str, passphrase: bytes, *,
@@ -79,7 +82,11 @@ def make_test_certificate(folder: Path, signer_name: str, passphrase: bytes, *,
     )
     folder.mkdir(parents=True, exist_ok=True)
     result = TestCertificate(folder / "test-ca.pem", folder / "test-signer.p12",
-                             folder / "test-signer.pem")
+                             folder / "test-signer.pem", folder / "test-ca.crl")
+    crl = (x509.CertificateRevocationListBuilder().issuer_name(ca_name)
+           .last_update(now).next_update(now + dt.timedelta(days=365))
+           .sign(ca_key, hashes.SHA256()))
+    result.ca_crl.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
     result.ca_certificate.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     result.signer_certificate.write_bytes(signer_cert.public_bytes(serialization.Encoding.PEM))
     encryption = serialization.BestAvailableEncryption(passphrase)

@@ -43,6 +43,8 @@ class AuditRow(SQLModel, table=True):
     signer_certificate_sha256: str | None = None
     history_head: str | None = None
     history_length: int = 0
+    overlay_sha256s: str | None = None
+    """A JSON list of the SHA-256 of each state overlay applied, in order (None: none)."""
 
 
 class AnswerRow(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app.audit import AnswerInfo, AuditService
+from app.audit import UNCHECKED, AnswerInfo, AuditService
 
 
 class AnswerSaver:
@@ -20,15 +20,24 @@ class AnswerSaver:
         self.audit_id = audit_id
         self.read_only = read_only
 
-    def set_value(self, question_id: str, value: Any | None) -> AnswerInfo:
-        """Record `value` as the answer; `None` (an emptied widget) removes the answer."""
-        if value is None:
-            return self.service.clear_answer(self.audit_id, question_id)
-        return self.service.set_answer(self.audit_id, question_id, value)
+    def set_value(self, question_id: str, value: Any | None, *,
+                  expected: Any = UNCHECKED) -> AnswerInfo:
+        """Record `value` as the answer; `None` (an emptied widget) removes the answer.
 
-    def set_note(self, question_id: str, note: str) -> AnswerInfo:
+        `expected` is the answer the screen showed: the service refuses (StaleAnswer) when
+        someone else has changed it since; likewise for the note below.
+        """
+        if value is None:
+            return self.service.clear_answer(self.audit_id, question_id, expected=expected)
+        return self.service.set_answer(self.audit_id, question_id, value, expected=expected)
+
+    def set_note(self, question_id: str, note: str, *, expected: Any = UNCHECKED) -> AnswerInfo:
         """Record the note on a question; an empty note removes it."""
-        return self.service.set_note(self.audit_id, question_id, note)
+        return self.service.set_note(self.audit_id, question_id, note, expected=expected)
+
+    def stored(self, question_id: str) -> AnswerInfo | None:
+        """The answer as the database now holds it."""
+        return self.service.view(self.audit_id).answers.get(question_id)
 
     def set_not_applicable(self, question_id: str, reason: str) -> AnswerInfo:
         """Mark the question not applicable, for `reason`."""

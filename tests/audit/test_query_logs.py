@@ -127,9 +127,8 @@ def test_refusals_name_what_to_do_and_record_nothing(service, audit, flagship, s
         service.import_query_log(other, log)
 
     bad_ori = [{**AGENCIES[0], "oris": "WAICE0100, ICE/HQ"}]
-    service.import_answers(without_oris, {"agency_access": bad_ori})
-    with pytest.raises(UserFacingError, match="agency_access row 1"):
-        service.import_query_log(without_oris, log)
+    with pytest.raises(UserFacingError, match="'ICE/HQ' is not an ORI"):
+        service.import_answers(without_oris, {"agency_access": bad_ori})
 
     before = len(service.history(audit))
     broken = write_log(tmp_path, ["not a time,WAICE0100,DQ,WA,answered"], "broken.csv")

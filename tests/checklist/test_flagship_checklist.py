@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECKLIST = ROOT / "checklists" / "nlets-dmv-data-sharing.yaml"
 FIXTURES = ROOT / "tests" / "fixtures"
 
-SECTIONS = ["scope", "connectivity", "blocked_agencies", "dppa", "query_logs",
-            "other_pathways", "state_law", "attestation"]
+SECTIONS = ["scope", "connectivity", "blocked_agencies", "case_review", "dppa", "credentials",
+            "query_logs", "other_pathways", "state_law", "legislative", "attestation"]
 DPPA_USES = [f"b{n}" for n in range(1, 15)]
 AGENCIES = ["ice_ero", "ice_hsi", "cbp", "uscis", "usms", "dea", "atf", "bop", "fbi",
             "dos_ds", "irs", "partner_287g", "other"]
@@ -96,7 +96,7 @@ def row(answers: Answers, table: str, column: str, value: str) -> dict[str, Any]
 
 def test_checklist_validates_with_its_id_and_version(checklist: Checklist) -> None:
     assert checklist.id == "nlets-dmv-data-sharing"
-    assert checklist.version == "1"
+    assert checklist.version == "2"
     assert checklist.title and checklist.description
 
 
@@ -111,7 +111,7 @@ def test_sections_in_order(checklist: Checklist) -> None:
 
 
 def test_question_count_is_in_range(checklist: Checklist) -> None:
-    assert 60 <= len(checklist.questions()) <= 95
+    assert 60 <= len(checklist.questions()) <= 130
 
 
 def test_every_question_has_help_and_a_citation_or_is_procedural(checklist: Checklist) -> None:
@@ -151,16 +151,15 @@ def test_nothing_not_confirmed_is_stated() -> None:
         assert forbidden not in text, forbidden
 
 
-def test_state_authorities_list_only_confirmed_laws(checklist: Checklist) -> None:
-    question = checklist.question("state_authorities")
+def test_the_base_offers_no_state_statute_as_applying(checklist: Checklist) -> None:
+    """State statutes are offered by the state's overlay, never to another state's audit."""
+    question = checklist.question("restricting_authorities")
     assert question is not None
-    values = question.option_values()
-    assert "other" in values
-    assert not [v for v in values if v.split("_")[0] in {"ct", "nj", "nm", "de"}]
-    for expected in ("ny_vtl_201", "ca_veh_12801_9", "wa_rcw_43_17_425", "co_crs_24_74",
-                     "ma_940_cmr_37_04", "mn_171_12_11", "il_pa_102_0354", "or_ors_181a_826",
-                     "md_gp_4_320_1", "va_hb_2163"):
-        assert expected in values
+    assert question.option_values() == ["statute", "regulation", "executive_order",
+                                        "settlement", "agency_policy", "other"]
+    assert checklist.question("state_authorities") is None
+    for typed in (question, checklist.question("warrant_kind")):
+        assert not [o for o in typed.options if o.citations]
 
 
 def test_jurisdictions_are_the_states_dc_and_territories(checklist: Checklist) -> None:
@@ -196,7 +195,7 @@ def test_agency_table_has_the_agencies_and_columns(checklist: Checklist) -> None
     assert table.column("agency").option_values() == AGENCIES
     assert [r["agency"] for r in table.default_rows] == AGENCIES
     expected = {
-        "agency": QuestionType.SINGLE_CHOICE, "oris": QuestionType.SHORT_TEXT,
+        "agency": QuestionType.SINGLE_CHOICE, "oris": QuestionType.ORI_LIST,
         "driver_data": QuestionType.YES_NO_UNKNOWN, "vehicle_data": QuestionType.YES_NO_UNKNOWN,
         "photos": QuestionType.YES_NO_UNKNOWN, "blocked": QuestionType.YES_NO_UNKNOWN,
         "blocked_since": QuestionType.DATE, "mechanism": QuestionType.SINGLE_CHOICE,
@@ -263,8 +262,9 @@ def test_compliant_walk_is_complete_with_no_findings(checklist: Checklist,
     assert evaluation.progress.percent == 100.0
     for section in evaluation.progress.sections:
         assert section.done == section.total, section.section_id
-    # every rule stays silent on the compliant set
+    # every rule stays silent on the compliant set, and no check warns
     assert fired(evaluation) == set()
+    assert evaluation.warnings == []
 
 
 def test_compliant_walk_stays_short(checklist: Checklist, compliant: Answers) -> None:
@@ -274,47 +274,67 @@ def test_compliant_walk_stays_short(checklist: Checklist, compliant: Answers) ->
 
 
 NONCOMPLIANT_FINDINGS = {
-    "letter-unanswered",
-    "switch-vendor-terms-missing",
-    "message-keys-unknown",
-    "reason-not-required",
-    "orion-not-reviewed",
-    "federal-oris-unknown",
-    "federal-direct-access-unrestricted",
+    "287g-dmv-use-not-barred",
+    "access-kept-by-decision",
+    "access-kept-without-conditions",
     "agency-table-incomplete",
-    "immigration-agency-not-blocked",
-    "delegated-agency-not-blocked",
+    "alpr-shared-with-immigration",
+    "b1-immigration-without-warrant",
+    "b11-resale-unrestricted",
     "block-incomplete",
-    "photos-reachable",
+    "block-not-confirmed-by-operator",
+    "block-not-verified-in-logs",
     "block-policy-only",
     "block-undated",
-    "block-not-verified-in-logs",
-    "queries-after-block",
-    "block-not-confirmed-by-operator",
     "broadcast-not-covered",
-    "dppa-use-unknown",
-    "dppa-use-not-excluding-immigration",
-    "no-recipient-inventory",
-    "b1-immigration-without-warrant",
-    "hrpi-outside-permitted-uses",
-    "resale-without-records",
-    "resale-immigration-not-barred",
-    "bulk-sales-immigration-not-barred",
-    "logs-not-by-agency",
-    "switch-log-retention-short",
-    "notice-not-sent",
-    "no-transparency-report",
     "broker-resale-without-records",
     "broker-sells-to-immigration",
-    "face-search-open-to-immigration",
-    "fusion-redisclosure-not-barred",
-    "portal-immigration-access",
-    "287g-dmv-use-not-barred",
-    "alpr-shared-with-immigration",
-    "reporting-duty-unmet",
+    "bulk-sales-immigration-not-barred",
     "certifications-missing",
-    "immigration-requests-not-recorded",
+    "contractor-pathway-open",
     "counsel-review-missing",
+    "credential-promise-unkept",
+    "credential-type-revealed",
+    "decision-not-carried-out",
+    "delegated-agency-not-blocked",
+    "dppa-mirror-not-compared",
+    "dppa-use-not-excluding-immigration",
+    "dppa-use-unknown",
+    "face-search-open-to-immigration",
+    "federal-direct-access-unrestricted",
+    "federal-law-risk-unassessed",
+    "federal-oris-unknown",
+    "fusion-federal-staff",
+    "fusion-redisclosure-not-barred",
+    "hrpi-outside-permitted-uses",
+    "immigration-agency-not-blocked",
+    "immigration-requests-not-recorded",
+    "letter-unanswered",
+    "logs-not-by-agency",
+    "lq-not-covered",
+    "message-keys-unknown",
+    "no-recipient-inventory",
+    "no-review-standard",
+    "no-transparency-report",
+    "notice-not-sent",
+    "orion-not-reviewed",
+    "photos-reachable",
+    "portal-immigration-access",
+    "post-block-shift-unchecked",
+    "public-records-pathway",
+    "queries-after-block",
+    "reason-not-required",
+    "relay-not-barred",
+    "reporting-duty-unmet",
+    "resale-immigration-not-barred",
+    "resale-without-records",
+    "source-documents-exposed",
+    "status-data-not-separate",
+    "switch-log-retention-short",
+    "switch-vendor-terms-missing",
+    "task-force-access-unrestricted",
+    "transparency-report-unreviewed",
+    "warrant-sufficiency-unchecked",
 }
 
 
@@ -367,6 +387,13 @@ def _key(key: str, **cells: Any) -> Callable[[Answers], None]:
     return apply
 
 
+def _both(*changes: Callable[[Answers], None]) -> Callable[[Answers], None]:
+    def apply(answers: Answers) -> None:
+        for change in changes:
+            change(answers)
+    return apply
+
+
 # The smallest change to the compliant set that should make each rule fire, and no other.
 TRIGGERS: dict[str, Callable[[Answers], None]] = {
     "letter-unanswered": _set(letter_response="not_started"),
@@ -377,9 +404,21 @@ TRIGGERS: dict[str, Callable[[Answers], None]] = {
     "federal-oris-unknown": _set(federal_oris_listed="unknown"),
     "federal-direct-access-unrestricted": _set(federal_terminals_on_switch="yes",
                                                federal_terminals_immigration_blocked="no"),
+    "task-force-access-unrestricted": _set(task_force_access="yes",
+                                           task_force_immigration_bar="unknown"),
+    "lq-not-covered": _set(lq_covered="no"),
+    "relay-not-barred": _set(relay_bar="unknown"),
     "agency-table-incomplete": _drop_agency("uscis"),
-    "immigration-agency-not-blocked": _agency("ice_ero", blocked="no", driver_data="yes"),
+    "immigration-agency-not-blocked": _agency("ice_ero", blocked="no", driver_data="yes",
+                                              decision=None),
     "delegated-agency-not-blocked": _agency("dea", blocked="no", driver_data="yes"),
+    "access-kept-without-conditions": _agency("fbi", blocked="no", driver_data="yes",
+                                              decision="kept", decided_by="Governor",
+                                              decided_on="2025-03-01"),
+    "access-kept-by-decision": _agency("cbp", blocked="no", driver_data="yes",
+                                       decision="case_by_case", decided_by="Governor's counsel",
+                                       decided_on="2025-02-03"),
+    "decision-not-carried-out": _agency("ice_hsi", blocked="unknown", driver_data="no"),
     "block-incomplete": _agency("ice_hsi", vehicle_data="yes"),
     "photos-reachable": _agency("cbp", photos="yes"),
     "block-policy-only": _agency("ice_ero", mechanism="policy_only"),
@@ -388,21 +427,35 @@ TRIGGERS: dict[str, Callable[[Answers], None]] = {
     "queries-after-block": _agency("ice_ero", queries_after_block=12),
     "block-not-confirmed-by-operator": _set(block_written_confirmation="no"),
     "broadcast-not-covered": _set(block_covers_broadcast="unknown"),
+    "post-block-shift-unchecked": _set(post_block_shift="not_checked"),
+    "post-block-shift": _set(post_block_shift="rose"),
+    "no-review-procedure": _set(review_procedure="no"),
+    "no-review-standard": _set(review_standard="no_standard"),
+    "warrant-sufficiency-unchecked": _set(warrant_sufficiency_checked="unknown"),
     "dppa-use-unknown": _dppa("b14", disclosed="unknown"),
     "dppa-use-not-excluding-immigration": _dppa("b6", immigration_excluded="no"),
     "no-recipient-inventory": _set(recipient_inventory="no"),
     "b1-immigration-without-warrant": _set(b1_releases_with_order="some"),
     "hrpi-outside-permitted-uses": _set(hrpi_uses=["b1", "b4", "other_use"]),
     "resale-without-records": _set(resale_records_reviewed="no"),
+    "b11-resale-unrestricted": _dppa("b11", immigration_excluded="unknown"),
     "resale-immigration-not-barred": _set(resale_immigration_bar="no"),
     "bulk-sales-immigration-not-barred": _set(bulk_sales="yes",
                                               bulk_recipients="A marketing firm",
                                               bulk_immigration_bar="no"),
+    "credential-promise-unkept": _set(credential_promise_kept="no"),
+    "source-documents-exposed": _set(source_documents_kept="kept"),
+    "status-data-not-separate": _set(status_data_separate="unknown"),
+    "credential-type-revealed": _set(credential_type_in_responses="yes"),
     "no-query-logs": _set(rand_log_obtained="no", switch_log_obtained="unknown"),
     "logs-not-by-agency": _set(logs_by_agency="no"),
     "switch-log-retention-short": _set(switch_log_retention="no"),
     "notice-not-sent": _set(notice_required="yes"),
     "no-transparency-report": _set(transparency_report="no"),
+    "transparency-report-unreviewed": _set(transparency_review="no"),
+    "contractor-pathway-open": _set(contractors_for_immigration="unknown"),
+    "fusion-federal-staff": _set(fusion_federal_staff="yes"),
+    "public-records-pathway": _set(public_records_requests="yes"),
     "broker-resale-without-records": _set(broker_2721c_records="no"),
     "broker-sells-to-immigration": _set(broker_immigration_customers="yes"),
     "face-search-open-to-immigration": _set(fr_immigration_excluded="no"),
@@ -415,9 +468,19 @@ TRIGGERS: dict[str, Callable[[Answers], None]] = {
     "reporting-duty-unmet": _set(reporting_duty_met="no"),
     "certifications-missing": _set(certifications_on_file="some"),
     "immigration-requests-not-recorded": _set(immigration_requests_recorded="no"),
+    "case-review-unlogged": _both(_set(immigration_requests_recorded="no"),
+                                  _agency("cbp", blocked="no", driver_data="yes",
+                                          decision="case_by_case", decided_by="Counsel",
+                                          decided_on="2025-02-03")),
+    "dppa-mirror-not-compared": _set(dppa_mirror="not_compared"),
+    "federal-law-risk-unassessed": _set(federal_law_risk="no"),
     "no-state-restriction": _set(state_law_restricts="no", agency_policy_restricts="no"),
     "counsel-review-missing": _set(counsel_reviewed="no"),
 }
+
+
+# A trigger that cannot come alone: the info finding records the decision the rule is about.
+ALSO_FIRES = {"case-review-unlogged": {"access-kept-by-decision"}}
 
 
 def test_every_rule_has_a_trigger(checklist: Checklist) -> None:
@@ -429,7 +492,8 @@ def test_rule_fires_on_its_trigger_alone(checklist: Checklist, compliant: Answer
                                          rule_id: str) -> None:
     answers = copy.deepcopy(compliant)
     TRIGGERS[rule_id](answers)
-    assert fired(walk(checklist, answers, strict=False)) == {rule_id}
+    assert fired(walk(checklist, answers, strict=False)) == {rule_id} | ALSO_FIRES.get(rule_id,
+                                                                                    set())
 
 
 def test_hidden_answers_raise_no_findings(checklist: Checklist, compliant: Answers) -> None:

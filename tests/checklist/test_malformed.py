@@ -123,6 +123,50 @@ CASES = {
                                       13, "attestation.official 'a' is not a short_text",
                                       "name a short_text question"),
     "not-a-mapping": ("- just\n- a list\n", 1, "not a checklist", "start the file with id"),
+    # Cases that once ended in an internal error (exit 3): each is one clear message.
+    "deep-flow-nesting": (HEAD + "      - id: a\n        prompt: " + "[" * 10_000 + "]" * 10_000
+                          + "\n        type: date\n", 10, "nests more than 64 levels",
+                          "flatten"),
+    "deep-block-nesting": (HEAD + "      - id: a\n        prompt: A\n        type: date\n"
+                           "        help:\n" + "".join(" " * (10 + i) + "- \n"
+                                                      for i in range(0, 70)),
+                           72, "nests more than 64 levels", "flatten"),
+    "tagged-int-abc": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                       "        min: !!int abc\n", 12, "'abc' is tagged as a whole number",
+                       "remove the tag"),
+    "tagged-float-abc": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                         "        max: !!float abc\n", 12, "'abc' is tagged as a number",
+                         "remove the tag"),
+    "5000-digit-integer": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                           "        max: " + "9" * 5000 + "\n", 12, "has 5000 characters",
+                           "smaller number"),
+    "nan-bound": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                  "        min: .nan\n", 12, "is not a finite number", "ordinary number"),
+    "inf-bound": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                  "        max: -.inf\n", 12, "is not a finite number", "ordinary number"),
+    "huge-float-bound": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                         "        max: 1e400\n", 12, "`max` is inf, which no answer",
+                         "give a finite `max`"),
+    "bound-beyond-exact": (HEAD + "      - id: a\n        prompt: A\n        type: number\n"
+                           "        max: 1e20\n", 12, "which no answer can be compared",
+                           "give a finite `max`"),
+    "min-rows-10-12": (HEAD + "      - id: a\n        prompt: A\n        type: table\n"
+                       "        columns: [{id: c, label: C, type: date}]\n"
+                       "        min_rows: 1000000000000\n", 13, "`min_rows` is "
+                       "1,000,000,000,000", "at most 10,000"),
+    "max-length-too-long": (HEAD + "      - id: a\n        prompt: A\n        type: short_text\n"
+                            "        max_length: 100000000\n", 12, "above the 500 characters",
+                            "at most 500"),
+    "python-tag": (HEAD + "      - id: a\n        prompt: !!python/object:os.system x\n"
+                   "        type: date\n", 10, "tag 'tag:yaml.org,2002:python/object:os.system'",
+                   "remove the tag"),
+    "octal-looking-version": (HEAD.replace("version: 1", "version: [017]")
+                              + "      - id: a\n        prompt: A\n        type: date\n",
+                              2, "field 'version'", "write it as text"),
+    "two-documents": (HEAD + "      - id: a\n        prompt: A\n        type: date\n---\nid: b\n",
+                      12, "more than one YAML document", "keep one document"),
+    "control-character": (HEAD + "      - id: a\n        prompt: \"A\\x1b]0;t\\x07\"\n"
+                          "        type: date\n", 10, "control character", "remove"),
     "no-notice": (HEAD.replace("notice: Counsel reviews this checklist before it is relied "
                                "on.\n", "") + "      - id: a\n        prompt: A\n"
                   "        type: date\n", 1, "missing field 'notice'", "add `notice:`"),
@@ -174,3 +218,37 @@ def test_sha256_is_of_the_exact_bytes(tmp_path):
     copy = tmp_path / "copy.yaml"
     copy.write_bytes(data + b"\n# a comment changes the hash\n")
     assert load_checklist(copy).sha256 != load_checklist(SAMPLE).sha256
+
+
+def test_a_5_mb_checklist_keeps_line_numbers_in_errors(tmp_path):
+    body = "".join(f"      - id: q{i}\n        prompt: Question {i}?\n        procedural: true\n"
+                   f"        help: {'A help text that explains the question. ' * 20}\n"
+                   f"        type: yes_no_unknown\n" for i in range(5000))
+    text = HEAD + body + "      - id: last\n        prompt: Last\n        type: boolean\n"
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size > 4_000_000
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist(path)
+    assert [issue.line for issue in caught.value.issues] == [text.count("\n")]
+
+
+@pytest.mark.parametrize("special", ["fifo", "directory", "device", "oversized"])
+def test_a_checklist_that_is_not_a_regular_file_is_refused_at_once(tmp_path, special):
+    import os
+
+    path = tmp_path / "checklist.yaml"
+    if special == "fifo":
+        os.mkfifo(path)
+    elif special == "directory":
+        path.mkdir()
+    elif special == "device":
+        path = Path("/dev/zero")
+    else:
+        with path.open("wb") as stream:
+            stream.truncate(17 * 1024 * 1024)  # sparse: 17 MiB of zeros, no disk used
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist(path)
+    message = str(caught.value)
+    assert {"fifo": "is a pipe (FIFO)", "directory": "is a directory", "device": "is a device",
+            "oversized": "may be at most 16 MiB"}[special] in message

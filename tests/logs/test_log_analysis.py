@@ -238,7 +238,7 @@ def test_to_json_is_plain_and_round_trips(tmp_path):
     assert json.loads(json.dumps(data)) == data
     assert list(data) == ["source_name", "source_sha256", "source_format", "rows", "first_day",
                           "last_day", "answered_values", "agencies", "unmatched",
-                          "ambiguous_oris"]
+                          "ambiguous_oris", "unmatched_oris", "unmatched_ori_count"]
     ice = data["agencies"][0]
     assert ice["blocked_since"] == "2025-11-19"
     assert ice["first_answered_after_block"] == "2025-11-21T09:15:00"

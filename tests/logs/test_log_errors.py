@@ -41,13 +41,20 @@ def test_missing_file(tmp_path):
 
 def test_a_directory(tmp_path):
     (tmp_path / "logs.csv").mkdir()
-    assert "logs.csv is not a file" in error_of(tmp_path / "logs.csv")
+    assert "logs.csv is a directory, not a file" in error_of(tmp_path / "logs.csv")
 
 
 def test_an_unreadable_file(tmp_path, monkeypatch):
     # Permissions do not stop root, so the check itself is made to say no.
     path = write(tmp_path / "secret.csv", GOOD)
-    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    real_open = os.open
+
+    def refuse(name, *args, **kwargs):
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     assert "secret.csv cannot be read (permission denied)" in error_of(path)
 
 
@@ -103,7 +110,7 @@ def test_a_row_with_too_many_fields(tmp_path):
                  + "2025-11-29,DHSICE001,DQ,answered,surplus\n")
     message = error_of(path)
     assert "ragged.csv could not be read as a CSV file" in message
-    assert "Line: 30; Expected Number of Columns: 4 Found: 5" in message
+    assert "line 30 has 5 fields; the header has 4" in message
 
 
 def test_a_row_with_too_few_fields(tmp_path):
@@ -111,7 +118,7 @@ def test_a_row_with_too_few_fields(tmp_path):
     path = write(tmp_path / "short.csv", "time;ori;message_key;result\n2025-11-01;X\n" + rows)
     message = error_of(path)
     assert "short.csv could not be read as a CSV file" in message
-    assert "Line: 2; Expected Number of Columns: 4 Found: 2" in message
+    assert "line 2 has 2 fields; the header has 4" in message
 
 
 def test_a_missing_column(tmp_path):
@@ -145,7 +152,7 @@ def test_an_unusual_delimiter(tmp_path):
 def test_ragged_rows_with_pipes(tmp_path):
     path = write(tmp_path / "odd.csv", "time|ori|message_key|result\n2025-11-20|X|DQ|a\n"
                  "2025-11-21|X\n")
-    assert "Line: 3; Expected Number of Columns: 4 Found: 2" in error_of(path)
+    assert "line 3 has 2 fields; the header has 4" in error_of(path)
 
 
 def test_a_bad_time_names_the_row_line_and_value(tmp_path):
@@ -157,7 +164,7 @@ def test_a_bad_time_names_the_row_line_and_value(tmp_path):
                  "yesterday,DHSICE001,DQ,answered\n")
     message = error_of(path)
     assert ("log.csv: column 'time' on data row 3 (line 5) holds '21/11/2025', which is not "
-            "a date or timestamp; 1 other row(s)") in message
+            "a date or timestamp from 1900-01-01 to 2199-12-31; 1 other row(s)") in message
     assert "ISO 8601" in message
 
 
@@ -197,9 +204,15 @@ def test_a_time_column_that_holds_numbers(tmp_path):
     assert "log.parquet: column 'time' holds INTEGER values, not dates" in message
 
 
-def test_gzip_that_is_not_gzip(tmp_path):
-    message = error_of(write(tmp_path / "log.csv.gz", GOOD))
-    assert "log.csv.gz could not be read as a CSV file" in message
+def test_a_gz_name_on_plain_text_reads_the_bytes_as_they_are(tmp_path):
+    # Compression is told from the bytes, not the name: what is hashed is what is read.
+    assert analyse_log(write(tmp_path / "log.csv.gz", GOOD), [ICE]).rows == 1
+
+
+def test_a_truncated_gzip(tmp_path):
+    path = tmp_path / "log.csv.gz"
+    path.write_bytes(gzip.compress(GOOD.encode() * 2000)[:300])
+    assert "log.csv.gz could not be read as a CSV file" in error_of(path)
 
 
 def test_gzip_of_an_empty_log(tmp_path):

@@ -43,14 +43,16 @@ def test_mapping_parse_rejects_bad_pairs(pairs, words):
     ("WA0340000", ("WA0340000",)),
     ("dhsice*, DHSHSI0??;WA0340000\n  wa0340000\tTC*", ("DHSICE*", "DHSHSI0??", "WA0340000",
                                                        "TC*")),
-    ("a,,b;;c", ("A", "B", "C")),
-    ("X" * 20, ("X" * 20,)),
+    ("wa0340000,,DC0010000;;FL*", ("WA0340000", "DC0010000", "FL*")),
+    ("DHSCBP0100", ("DHSCBP0100",)),
 ])
 def test_parse_ori_patterns(text, expected):
     assert parse_ori_patterns(text, where="agency_access row 2, ORIs concerned") == expected
 
 
-@pytest.mark.parametrize("token", ["DHS-ICE", "WA_034", "ICE%", "X" * 21, "WA03[4]", "ÉTAT01"])
+@pytest.mark.parametrize("token", ["DHS-ICE", "WA_034", "ICE%", "X" * 21, "WA03[4]", "ÉTAT01",
+                                   "listed", "evidence", "IN", "*", "*ICE*", "WA03", "ICE",
+                                   "WA0340000000", "DHSICE00000*"])
 def test_parse_ori_patterns_rejects_bad_tokens(token):
     with pytest.raises(UserFacingError) as caught:
         parse_ori_patterns(f"WA0340000, {token}", where="agency_access row 2, ORIs concerned")

@@ -1,20 +1,69 @@
-"""A complete audit of the sample checklist and a test CA, for signing tests."""
+"""A complete audit of the sample checklist and a test PKI (CA with CRL, OCSP and timestamp
+services on 127.0.0.1), for signing tests."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from app.report.testca import make_test_certificate
+from tests.signing.pki import Issued, TestPKI
 
 PASSPHRASE = "correct horse battery staple"
 
 
+@dataclass(frozen=True)
+class Certificate:
+    """A signing certificate as the tests use it: its PKCS#12 file and the root to trust."""
+
+    signer_pkcs12: Path
+    ca_certificate: Path
+    signer_certificate: Path
+    issued: Issued
+
+
 @pytest.fixture(scope="session")
-def certificate(tmp_path_factory: pytest.TempPathFactory):
-    """A test CA and an EC P-256 signing certificate with a known passphrase."""
-    return make_test_certificate(tmp_path_factory.mktemp("ca"), "Jane Roe", PASSPHRASE.encode())
+def pki(tmp_path_factory: pytest.TempPathFactory):
+    """The test PKI, generated once per session; its servers stop at the end."""
+    made = TestPKI(tmp_path_factory.mktemp("pki"), PASSPHRASE.encode())
+    yield made
+    made.close()
+
+
+@pytest.fixture(autouse=True)
+def pki_state(request: pytest.FixtureRequest):
+    """Each test starts with the PKI online, on the real clock, with no requests counted."""
+    if "pki" not in request.fixturenames:
+        yield
+        return
+    pki: TestPKI = request.getfixturevalue("pki")
+    pki.online, pki.clock = True, None
+    pki.requests.clear()
+    yield
+    pki.online, pki.clock = True, None
+
+
+def as_certificate(pki: TestPKI, issued: Issued) -> Certificate:
+    """The fixture's shape for any certificate the PKI issued."""
+    return Certificate(issued.pkcs12, pki.root_pem, issued.pem, issued)
+
+
+@pytest.fixture(scope="session")
+def certificate(pki: TestPKI) -> Certificate:
+    """Jane Roe's EC P-256 signing certificate, issued by the test root."""
+    return as_certificate(pki, pki.issue("Jane Roe"))
+
+
+@pytest.fixture(autouse=True)
+def trusted_root(request: pytest.FixtureRequest, private_home: Path):
+    """The office's trust store (the data directory's trust folder) holds the test root."""
+    if "pki" in request.fixturenames or "certificate" in request.fixturenames:
+        pki: TestPKI = request.getfixturevalue("pki")
+        folder = private_home / "trust"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(pki.root_pem, folder / "office-root.pem")
 
 
 @pytest.fixture

@@ -15,19 +15,17 @@ from app.checklist import load_checklist
 from app.checklist.errors import ChecklistError
 from app.errors import UserFacingError
 from app.report.signing import Pkcs12Key
-from app.report.testca import make_test_certificate
-from tests.signing.conftest import PASSPHRASE
+from tests.signing.conftest import PASSPHRASE, as_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "checklists" / "nlets-dmv-data-sharing.yaml"
 COMPLIANT = ROOT / "tests" / "fixtures" / "flagship-compliant.yaml"
 
 
-@pytest.fixture(scope="module")
-def jordan(tmp_path_factory: pytest.TempPathFactory):
-    """A test certificate of the official the compliant fixture names."""
-    return make_test_certificate(tmp_path_factory.mktemp("jordan"), "Jordan Example",
-                                 PASSPHRASE.encode())
+@pytest.fixture(scope="session")
+def jordan(pki):
+    """A certificate of the official the compliant fixture names, from the test PKI."""
+    return as_certificate(pki, pki.issue("Jordan Example"))
 
 
 def jordan_key(certificate) -> Pkcs12Key:

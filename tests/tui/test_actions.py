@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -215,10 +216,13 @@ needs_signing = pytest.mark.skipif(
 
 @needs_signing
 async def test_sign_with_a_pkcs12_file(service: AuditService, audit: AuditInfo,
-                                       tmp_path: Path) -> None:
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       ) -> None:
     from app.report.testca import make_test_certificate
 
     certificate = make_test_certificate(tmp_path / "ca", "Jane Roe", b"s3cret passphrase")
+    monkeypatch.setenv("NLETS_AUDIT_TRUST", os.pathsep.join(
+        (str(certificate.ca_certificate), str(certificate.ca_crl))))
     service.import_answers(audit.id, COMPLETE)
     output = tmp_path / "signed.pdf"
     app = AuditApp(service)

@@ -20,6 +20,7 @@ from app.checklist.model import Column, Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
 from app.tui.dialogs import show_message
+from app.tui.widgets.text import Editor
 from app.tui.widgets.ticklist import TickList
 
 PLACEHOLDERS = {QuestionType.DATE: "YYYY-MM-DD", QuestionType.NUMBER: "A number"}
@@ -123,7 +124,7 @@ def _field(column: Column, value: Any, field_id: str) -> Widget:
         return TickList(*[Selection(Content(column.label_for(v)), v, v in chosen)
                           for v in column.option_values()], id=field_id, compact=True)
     if kind == QuestionType.LONG_TEXT:
-        return TextArea("" if value is None else str(value), id=field_id, soft_wrap=True,
+        return Editor("" if value is None else str(value), id=field_id, soft_wrap=True,
                         compact=True)
     return Input("" if value is None else str(value), placeholder=PLACEHOLDERS.get(kind, ""),
                  id=field_id, compact=True)

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from app.tui.config import remember_position
 from app.tui.saving import local_time
 from app.tui.screens.audit_actions import QuestionActions
+from app.tui.screens.audit_pane import FOLLOW_SECONDS
 from app.tui.screens.audit_routes import AuditRoutes
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
@@ -64,6 +65,8 @@ class AuditScreen(QuestionActions, AuditRoutes):
             banner.update(f"Signed{signer}{when}: this audit is read-only. To change it, "
                           "start an amendment (a new audit from this one).")
         banner.display = self.read_only
+        if not self.read_only:
+            self.set_interval(FOLLOW_SECONDS, self.follow_database, name="follow database")
         async with self._section_lock:
             if self._start_at is not None and self.section_of(self._start_at) is not None:
                 await self._jump(self._start_at, quiet=True)

@@ -21,6 +21,8 @@ from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
 
+FOLLOW_SECONDS = 3.0
+"""How often an open audit looks for changes made elsewhere (its history head)."""
 WIDE_HEADER = 110
 """Below this width the header names the audit by state and period, to leave room for the
 progress and findings."""
@@ -181,6 +183,36 @@ class AuditPane(Screen[None]):
             ok = card.flush() and ok
         return ok
 
+    def follow_database(self) -> list[str]:
+        """Show changes made elsewhere (another person, another window): a cheap look at the
+        audit's history head, and when it moved, the changed cards, the progress and the
+        markers brought up to date, saying who changed what. Returns the question ids of
+        the open cards that changed. A card with typing not yet saved keeps it: saving it
+        then meets the other change and asks which to keep."""
+        before = self.view
+        try:
+            audit = self.service.get_audit(self.audit_id)
+        except UserFacingError:
+            return []  # the next look, or the next save, says what is wrong
+        if (audit.history_length, audit.history_head) == (before.audit.history_length,
+                                                          before.audit.history_head):
+            return []
+        self.reload()
+        changed = [card for card in self.cards()
+                   if self.view.answers.get(card.question.id) not in (
+                       before.answers.get(card.question.id), card.answer)]
+        for card in changed:
+            if not card.has_pending:
+                card.take_stored(self.view.answers.get(card.question.id))
+        self.show_view()
+        if changed:
+            people = sorted({a.updated_by for c in changed
+                             if (a := self.view.answers.get(c.question.id)) is not None})
+            prompts = ", ".join(f"“{card.question.prompt}”" for card in changed)
+            self.notify(f"{', '.join(people) or 'Someone'} changed {prompts}.",
+                        title="Changed elsewhere", markup=False)
+        return [card.question.id for card in changed]
+
     def reload(self) -> None:
         """Ask the service for the audit again."""
         try:
@@ -229,9 +261,13 @@ class AuditPane(Screen[None]):
         self.refresh_bindings()
 
     def on_question_card_saved(self, event: QuestionCard.Saved) -> None:
-        """After a save: refresh visibility, progress and markers from the service."""
+        """After a save: refresh visibility, progress and markers. The service evaluates
+        the view again with the saved answer; only other changes (evidence) read it back."""
         self._leave_anyway = False
-        self.reload()
+        if event.answer is None:
+            self.reload()
+        else:
+            self.view = self.service.view_with(self.view, event.answer)
         self.show_view()
 
     def refused(self) -> list[QuestionCard]:

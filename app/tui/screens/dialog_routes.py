@@ -7,11 +7,13 @@ from typing import Any
 from textual.screen import ModalScreen, Screen
 
 from app.tui.dialogs.confirm import ConfirmDialog
+from app.tui.dialogs.conflict import ConflictDialog
 from app.tui.dialogs.evidence import EvidenceDialog
 from app.tui.dialogs.reason import ReasonDialog
 from app.tui.dialogs.table_row import RowDialog
 from app.tui.widgets.requests import (
     ConfirmRequest,
+    ConflictRequest,
     DialogRequest,
     EvidenceRequest,
     ReasonRequest,
@@ -33,6 +35,9 @@ def open_dialog(screen: Screen[Any], request: DialogRequest) -> None:
             dialog: ModalScreen[Any] = ReasonDialog(request.title, request.submit,
                                                     reason=request.reason)
             screen.app.push_screen(dialog, request.done)
+        case ConflictRequest():
+            screen.app.push_screen(ConflictDialog(request.prompt, request.refusal,
+                                                  request.mine), request.done)
         case EvidenceRequest():
             screen.app.push_screen(EvidenceDialog(request.service, request.audit_id,
                                                   request.question), request.done)

@@ -18,6 +18,7 @@ from app.tui.dialogs.new_audit import NewAuditDialog
 from app.tui.dialogs.pick_audit import PickAuditDialog
 from app.tui.saving import local_time
 from app.tui.screens.audit import AuditScreen, PaletteEntry
+from app.tui.screens.audit_pane import FOLLOW_SECONDS
 
 COLUMNS = ("ID", "State", "Period", "Status", "Progress", "Findings", "Checklist", "Updated")
 EMPTY_TEXT = ("No audits yet.\n\nPress n to start one: choose a checklist, the state and the "
@@ -68,11 +69,25 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Fill the table."""
+        """Follow the database (the table is filled when the screen is first shown)."""
+        self.set_interval(FOLLOW_SECONDS, self.follow_database, name="follow database")
+
+    def follow_database(self) -> bool:
+        """Read the audits again when any changed elsewhere; True if they had."""
+        try:
+            heads = self.service.history_heads()
+        except UserFacingError:
+            return False  # the next look, or the next action, says what is wrong
+        if heads == {s.audit.id: (s.audit.history_length, s.audit.history_head)
+                     for s in self._summaries.values()}:
+            return False
         self.reload()
+        return True
 
     def on_screen_resume(self) -> None:
-        """Coming back from an audit: show its new progress."""
+        """Shown (at start, or back from an audit): fill the table with the audits as
+        they are now. Textual resumes a screen as it first shows it, so this is the one
+        listing at start."""
         self.reload()
 
     def reload(self) -> None:

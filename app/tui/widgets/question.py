@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
-from app.audit import AnswerInfo, EvidenceInfo
+from app.audit import AnswerInfo, EvidenceInfo, StaleAnswer
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question, QuestionType
 from app.checklist.values import InvalidValue
@@ -23,7 +23,13 @@ from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
 from app.tui.widgets.factory import editor_for
-from app.tui.widgets.requests import AskDialog, ConfirmRequest, EvidenceRequest, ReasonRequest
+from app.tui.widgets.requests import (
+    AskDialog,
+    ConfirmRequest,
+    ConflictRequest,
+    EvidenceRequest,
+    ReasonRequest,
+)
 
 DEBOUNCE_SECONDS = 0.5
 """How long typing must pause before the text is saved."""
@@ -244,9 +250,11 @@ class QuestionCard(Vertical):
             ok = self._save_note(note) and ok
         return ok
 
-    def commit_value(self, value: Any | None) -> AnswerInfo:
-        """Save `value` (`None` removes the answer); raises `UserFacingError` if refused."""
-        info = self.saver.set_value(self.question.id, value)
+    def commit_value(self, value: Any | None, *, expected: Any = _NOTHING) -> AnswerInfo:
+        """Save `value` (`None` removes the answer) against the answer the card showed (or
+        `expected`); raises `UserFacingError` if refused, StaleAnswer if changed elsewhere."""
+        seen = (self.answer.value if self.answer else None) if expected is _NOTHING else expected
+        info = self.saver.set_value(self.question.id, value, expected=seen)
         self._after_save(info, "saved" if value is not None else "cleared")
         return info
 
@@ -265,6 +273,9 @@ class QuestionCard(Vertical):
             return True
         try:
             self.commit_value(value)
+        except StaleAnswer as refusal:
+            self._conflict(refusal, value)
+            return False
         except UserFacingError as exc:
             self.refused = True
             self.editor.mark_invalid(True)
@@ -278,12 +289,56 @@ class QuestionCard(Vertical):
         if note == (self.answer.note if self.answer else ""):
             return True
         try:
-            info = self.saver.set_note(self.question.id, note)
+            info = self.saver.set_note(self.question.id, note,
+                                       expected=self.answer.note if self.answer else "")
+        except StaleAnswer as refusal:
+            self._conflict(refusal, note)
+            return False
         except UserFacingError as exc:
             self._show_status(f"Note not saved: {exc}", error=True)
             return False
         self._after_save(info, "note saved")
         return True
+
+    def _conflict(self, refusal: StaleAnswer, mine: Any) -> None:
+        """Someone else changed this since the card showed it: say so, then keep theirs or
+        save mine in its place, as the user chooses."""
+        self.refused = True
+        self.editor.mark_invalid(True)
+        self._show_status(f"Not saved: {refusal}", error=True)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "theirs":
+                self.take_stored(self.saver.stored(self.question.id))
+            elif choice == "mine" and refusal.field == "note":
+                self.take_stored(self.saver.stored(self.question.id))
+                with self.prevent(Input.Changed):
+                    self.query_one(".q-note", Input).value = mine
+                self._save_note(mine)
+            elif choice == "mine":
+                try:
+                    self.commit_value(mine, expected=refusal.stored)
+                except StaleAnswer as again:
+                    self._conflict(again, mine)
+                except UserFacingError as exc:
+                    self._show_status(f"Not saved: {exc}", error=True)
+
+        self.post_message(AskDialog(ConflictRequest(self.question.prompt, refusal, mine,
+                                                    chosen)))
+
+    def take_stored(self, answer: AnswerInfo | None) -> None:
+        """Show the answer as the database now holds it, changed elsewhere: value, note,
+        marks, and who changed it."""
+        self.answer = answer
+        self._pending_value, self._pending_note = _NOTHING, None
+        self.refused = False
+        self.editor.mark_invalid(False)
+        self.editor.load(self._shown_value())
+        with self.prevent(Input.Changed):
+            self.query_one(".q-note", Input).value = answer.note if answer else ""
+        self._show_mark()
+        self._show_status(f"changed {local_time(answer.updated_at)} by {answer.updated_by}"
+                          if answer else "")
 
     def _after_save(self, info: AnswerInfo, what: str) -> None:
         self.answer = info

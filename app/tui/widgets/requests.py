@@ -13,7 +13,7 @@ from typing import Any
 
 from textual.message import Message
 
-from app.audit import AnswerInfo, AuditService, EvidenceInfo
+from app.audit import AnswerInfo, AuditService, EvidenceInfo, StaleAnswer
 from app.checklist.model import Question
 
 
@@ -63,7 +63,18 @@ class EvidenceRequest:
     """Receives the evidence stored, or None when the dialog was cancelled."""
 
 
-DialogRequest = ConfirmRequest | RowRequest | ReasonRequest | EvidenceRequest
+@dataclass(frozen=True)
+class ConflictRequest:
+    """Someone else changed the answer since the card showed it: keep theirs or use mine."""
+
+    prompt: str
+    refusal: StaleAnswer
+    mine: Any
+    done: Callable[[str | None], None]
+    """Receives "theirs", "mine", or None when the user decides later."""
+
+
+DialogRequest = ConfirmRequest | RowRequest | ReasonRequest | EvidenceRequest | ConflictRequest
 """Every dialog a widget can ask for."""
 
 

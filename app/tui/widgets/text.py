@@ -48,6 +48,21 @@ class ShortTextEditor(LineEditor):
     """A short, single-line text answer."""
 
 
+class Editor(TextArea):
+    """A TextArea that stops watching the app's theme once it is removed.
+
+    Textual (issue #6666) leaves each TextArea's watcher of `app.theme` registered after
+    the widget is gone, and the watcher keeps the removed editor, and all it holds, alive
+    until the theme next changes.
+    """
+
+    def on_unmount(self) -> None:
+        """Drop this editor's watchers of the app (only Textual's own theme watcher)."""
+        watchers = getattr(self.app, "__watchers", {})
+        for entries in watchers.values():
+            entries[:] = [(node, callback) for node, callback in entries if node is not self]
+
+
 class LongTextEditor(AnswerEditor):
     """A long text answer in a multi-line TextArea (Tab leaves the field)."""
 
@@ -55,7 +70,7 @@ class LongTextEditor(AnswerEditor):
 
     def compose(self) -> ComposeResult:
         """The TextArea."""
-        yield TextArea(soft_wrap=True, show_line_numbers=False)
+        yield Editor(soft_wrap=True, show_line_numbers=False)
 
     def _load(self, value: Any | None) -> None:
         self.query_one(TextArea).load_text("" if value is None else str(value))

@@ -1,0 +1,60 @@
+"""Text that cannot drive a terminal: control characters refused on input, escaped on output.
+
+A stored answer, note, title or name could hold ESC (starting a sequence that sets the
+window title or writes the clipboard), other C0 or C1 controls, or bidirectional overrides
+that make text read differently from what it is. Input refuses them (`control_problem`);
+output shows whatever is already stored with such characters written as visible escapes
+(`terminal_safe`), so that nothing stored reaches a terminal raw.
+"""
+
+from __future__ import annotations
+
+import re
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI)."""
+
+# C0 but tab and newline, DEL, C1, and the bidi controls above.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NAMES = {"\x1b": "ESC", "\r": "carriage return", "\x00": "NUL", "\x07": "BEL",
+          "\x9b": "CSI", "\x9d": "OSC", "\x7f": "DEL"}
+
+
+def _named(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = _NAMES.get(char)
+    if name is None and char in BIDI_CONTROLS:
+        name = "a bidirectional override"
+    return f"{code} ({name})" if name else code
+
+
+def control_problem(text: str, *, newlines: bool = True, bidi: bool = False) -> str | None:
+    """What is wrong with `text` as input, or None when it is clean.
+
+    Refused: C0 controls other than tab and (when `newlines`) newline, DEL, C1 controls,
+    and, unless `bidi`, the bidirectional embedding, override and isolate characters.
+    """
+    for index, char in enumerate(text):
+        if char == "\n" and newlines or char == "\t":
+            continue
+        if _CONTROL.match(char) or (not bidi and char in BIDI_CONTROLS) or char == "\n":
+            return (f"holds the control character {_named(char)} at position {index + 1}; "
+                    "remove it (control characters are not accepted)")
+    return None
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character but tab and newline, and every bidi control,
+    written as a visible escape (\\x1b, \\u202e): safe to print to a terminal."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe_line(text: str) -> str:
+    """`terminal_safe`, with newlines and tabs escaped too: for one-line output."""
+    return terminal_safe(text).replace("\n", "\\n").replace("\t", "\\t")

@@ -1,0 +1,69 @@
+"""What one save costs: one transaction, the saved question's visibility alone, no scan of
+the history by view(), and a view brought up to date without reading the audit again."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+import app.audit.answers as answers_module
+import app.audit.core as core_module
+from app.audit import AuditService
+from app.errors import UserFacingError
+
+
+def test_a_save_is_one_transaction_and_never_evaluates_the_whole_checklist(
+        monkeypatch, service: AuditService, audit_id: str):
+    service.set_answer(audit_id, "connected", "yes")
+
+    def whole(*_args, **_kwargs):
+        raise AssertionError("the whole checklist was evaluated to save one answer")
+
+    monkeypatch.setattr(core_module, "evaluate", whole)
+    monkeypatch.setattr(answers_module, "evaluate", whole)
+    sessions = []
+    original = type(service.store).session
+
+    def counted(store):
+        sessions.append(1)
+        return original(store)
+
+    monkeypatch.setattr(type(service.store), "session", counted)
+    saved = service.set_answer(audit_id[:10], "switch_vendor", "WSP ACCESS")
+    assert saved.value == "WSP ACCESS"
+    assert len(sessions) == 1
+    service.set_answer(audit_id, "connected", "no")
+    with pytest.raises(UserFacingError, match="does not apply"):
+        service.set_answer(audit_id, "switch_vendor", "Another")  # hidden: not connected
+
+
+def test_view_reads_no_history_event_of_a_draft_that_was_not_carried_forward(
+        service: AuditService, audit_id: str):
+    for index in range(30):
+        service.set_answer(audit_id, "switch_vendor" if index % 2 else "connected",
+                           f"Vendor {index}" if index % 2 else "yes")
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = service.store.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        service.view(audit_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert not [s for s in statements if "history_event" in s], statements
+
+
+def test_view_with_a_saved_answer_is_the_view_read_again(service: AuditService,
+                                                         audit_id: str):
+    service.set_answer(audit_id, "connected", "yes")
+    before = service.view(audit_id)
+    for question_id, value in (("switch_vendor", "WSP ACCESS"), ("connected", "no"),
+                               ("reason_required", "always")):
+        saved = service.set_answer(audit_id, question_id, value)
+        before = service.view_with(before, saved)
+        again = service.view(audit_id)
+        assert before.answers == again.answers
+        assert before.evaluation == again.evaluation

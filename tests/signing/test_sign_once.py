@@ -1,0 +1,65 @@
+"""A signature opens the PKCS#12 key once and signs once: no second parse and validation
+of the key for each use, no dummy signature to size the container."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from app.audit.attest import sign_audit
+from app.report import signing
+from app.report.signing import Pkcs12Key
+from app.report.testca import make_test_certificate
+from app.report.verification import verify_signed_pdf
+from tests.signing.conftest import PASSPHRASE
+
+
+@pytest.fixture(scope="module")
+def rsa_certificate(tmp_path_factory: pytest.TempPathFactory):
+    """A test CA and an RSA-3072 signing certificate (RSA keys are validated on load)."""
+    return make_test_certificate(tmp_path_factory.mktemp("rsa"), "Jane Roe",
+                                 PASSPHRASE.encode(), key_type="rsa")
+
+
+def _counting(monkeypatch, owner, name: str) -> list[int]:
+    calls: list[int] = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+@pytest.mark.parametrize("which", ["rsa", "ec"])
+def test_signing_an_audit_opens_the_key_once_and_signs_once(
+        monkeypatch, service, complete_audit, tmp_path, which, rsa_certificate, certificate):
+    made = rsa_certificate if which == "rsa" else certificate
+    opened = _counting(monkeypatch, pkcs12, "load_key_and_certificates")
+    reread = _counting(monkeypatch, serialization, "load_der_private_key")
+    signed_raw = []
+    original_sign_raw = signing._loaded_key_signer().sign_raw
+
+    def counted_sign_raw(self, data, digest_algorithm):
+        signed_raw.append(1)
+        return original_sign_raw(self, data, digest_algorithm)
+
+    monkeypatch.setattr(signing._loaded_key_signer(), "sign_raw", counted_sign_raw)
+    output = tmp_path / "attestation.pdf"
+    sign_audit(service, complete_audit, Pkcs12Key(made.signer_pkcs12, PASSPHRASE.encode()),
+               output)
+    assert len(opened) == 1, "the PKCS#12 file was opened (and its key validated) again"
+    assert reread == [], "the private key was parsed again to sign"
+    assert len(signed_raw) == 1, "pyHanko signed a dummy first to size the signature"
+    check = verify_signed_pdf(output.read_bytes(), [made.ca_certificate])
+    assert check.valid and check.signer.startswith("Jane Roe"), check.problems
+
+
+def test_a_wrong_passphrase_is_refused_each_time(certificate):
+    key = Pkcs12Key(certificate.signer_pkcs12, b"not the passphrase")
+    for _ in range(2):
+        with pytest.raises(signing.SigningError, match="passphrase does not open"):
+            signing.describe_key(key)

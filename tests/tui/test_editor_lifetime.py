@@ -1,0 +1,37 @@
+"""No long-text editor outlives its card (Textual issue #6666: a TextArea's watcher of
+`app.theme` kept every removed editor alive)."""
+
+from __future__ import annotations
+
+import gc
+
+from textual.widgets import TextArea
+
+from app.audit import AuditInfo, AuditService
+from app.tui.app import AuditApp
+
+from .helpers import open_first_audit, settle
+
+
+def _alive_and_mounted(app: AuditApp) -> tuple[int, int]:
+    gc.collect()
+    mounted = sum(len(shown.query(TextArea)) for shown in app.screen_stack)
+    alive = sum(isinstance(thing, TextArea) for thing in gc.get_objects())
+    return alive, mounted
+
+
+async def test_no_long_text_editor_outlives_its_card(service: AuditService,
+                                                     audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        assert len(screen.query(TextArea)) >= 1  # the first section has a long text
+        for index in [1, 0] * 6:
+            screen.open_section(index)
+            await settle(pilot)
+        alive, mounted = _alive_and_mounted(app)
+        assert screen.section_index == 0
+        assert alive <= mounted, f"{alive} editors alive, {mounted} mounted"
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)  # editors still on screen follow a theme change
+        assert app.screen is screen
