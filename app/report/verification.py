@@ -347,7 +347,7 @@ def _attestation_facts(signature: Any, status: Any, revocation: str | None,
     if _signature_timestamp_time(signature) is not None and not _timestamp_ok(status):
         own.append("the signature's timestamp cannot be validated, so the time of signing "
                    "is not proven")
-    if not status.trusted:
+    if status.intact and status.valid and not status.trusted:
         own.append(f"the signer's certificate is not valid as of {_iso(when)}: "
                    f"{_reason(status)}")
     allowed = ("NONE", "LTA_UPDATES")

@@ -39,9 +39,11 @@ class AnswerSaver:
         """The answer as the database now holds it."""
         return self.service.view(self.audit_id).answers.get(question_id)
 
-    def set_not_applicable(self, question_id: str, reason: str) -> AnswerInfo:
+    def set_not_applicable(self, question_id: str, reason: str, *,
+                           expected: Any = UNCHECKED) -> AnswerInfo:
         """Mark the question not applicable, for `reason`."""
-        return self.service.set_not_applicable(self.audit_id, question_id, reason)
+        return self.service.set_not_applicable(self.audit_id, question_id, reason,
+                                               expected=expected)
 
     def confirm(self, question_id: str) -> AnswerInfo:
         """Confirm a carried-forward answer as still true; returns the stored answer."""
@@ -53,9 +55,9 @@ class AnswerSaver:
         answers = self.service.view(self.audit_id).answers
         return {qid: answers[qid] for qid in question_ids if qid in answers}
 
-    def clear(self, question_id: str) -> AnswerInfo:
+    def clear(self, question_id: str, *, expected: Any = UNCHECKED) -> AnswerInfo:
         """Remove the answer and any not-applicable mark; the note stays."""
-        return self.service.clear_answer(self.audit_id, question_id)
+        return self.service.clear_answer(self.audit_id, question_id, expected=expected)
 
 
 def local_time(iso_utc: str | None, *, with_date: bool = True) -> str:

@@ -11,7 +11,7 @@ from app.audit.attest import sign_audit
 from app.report import signing
 from app.report.signing import Pkcs12Key
 from app.report.testca import make_test_certificate
-from app.report.verification import verify_signed_pdf
+from app.report.verification import load_trust, verify_signed_pdf
 from tests.signing.conftest import PASSPHRASE
 
 
@@ -38,6 +38,7 @@ def _counting(monkeypatch, owner, name: str) -> list[int]:
 def test_signing_an_audit_opens_the_key_once_and_signs_once(
         monkeypatch, service, complete_audit, tmp_path, which, rsa_certificate, certificate):
     made = rsa_certificate if which == "rsa" else certificate
+    trust = [made.ca_certificate] + ([rsa_certificate.ca_crl] if which == "rsa" else [])
     opened = _counting(monkeypatch, pkcs12, "load_key_and_certificates")
     reread = _counting(monkeypatch, serialization, "load_der_private_key")
     signed_raw = []
@@ -50,11 +51,11 @@ def test_signing_an_audit_opens_the_key_once_and_signs_once(
     monkeypatch.setattr(signing._loaded_key_signer(), "sign_raw", counted_sign_raw)
     output = tmp_path / "attestation.pdf"
     sign_audit(service, complete_audit, Pkcs12Key(made.signer_pkcs12, PASSPHRASE.encode()),
-               output)
+               output, trust=trust)
     assert len(opened) == 1, "the PKCS#12 file was opened (and its key validated) again"
     assert reread == [], "the private key was parsed again to sign"
     assert len(signed_raw) == 1, "pyHanko signed a dummy first to size the signature"
-    check = verify_signed_pdf(output.read_bytes(), [made.ca_certificate])
+    check = verify_signed_pdf(output.read_bytes(), load_trust(trust))
     assert check.valid and check.signer.startswith("Jane Roe"), check.problems
 
 

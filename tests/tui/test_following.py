@@ -100,3 +100,19 @@ async def test_the_audit_list_follows_changes_made_elsewhere(service, audit, col
         after = home.query_one("#audits", DataTable).get_row(audit.id)[4].plain
         assert after != progress and service.list_audits()[0].done == int(
             after.split("(")[1].split("/")[0])
+
+
+async def test_clearing_an_answer_changed_elsewhere_is_refused(service, audit, colleague,
+                                                              monkeypatch):
+    monkeypatch.setattr("app.tui.screens.audit.FOLLOW_SECONDS", 3600.0)
+    service.set_answer(audit.id, "switch_vendor", "Old")
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        vendor = card(app, "switch_vendor")
+        colleague.set_answer(audit.id, "switch_vendor", "Theirs")
+        vendor.clear()
+        await pilot.pause()
+        status = vendor.query_one(".q-status").render().plain
+        assert status.startswith("Not cleared: colleague changed the answer")
+        assert service.view(audit.id).answers["switch_vendor"].value == "Theirs"

@@ -377,8 +377,10 @@ class QuestionCard(Vertical):
         self.flush()
         question_id = self.question.id
 
+        seen = self.answer.value if self.answer else None
+
         def submit(reason: str) -> AnswerInfo:
-            return self.saver.set_not_applicable(question_id, reason)
+            return self.saver.set_not_applicable(question_id, reason, expected=seen)
 
         def done(info: AnswerInfo | None) -> None:
             if info is not None:
@@ -410,7 +412,8 @@ class QuestionCard(Vertical):
         self._pending_value = _NOTHING
         self.flush()
         try:
-            info = self.saver.clear(self.question.id)
+            info = self.saver.clear(self.question.id,
+                                    expected=self.answer.value if self.answer else None)
         except UserFacingError as exc:
             self._show_status(f"Not cleared: {exc}", error=True)
             return
