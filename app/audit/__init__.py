@@ -14,6 +14,7 @@ from app.audit.keys import (
     key_source,
     load_signing_key,
 )
+from app.audit.overlays import state_overlays
 from app.audit.query_logs import LogImport, query_log_map
 from app.audit.review import Review
 from app.audit.service import AuditService
@@ -92,6 +93,7 @@ __all__ = [
     "open_store",
     "query_log_map",
     "same_person",
+    "state_overlays",
     "verify_attestation",
     "verify_public_report",
 ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.audit.answers import EvidenceToAttach
 from app.checklist.conditions import describe
 from app.checklist.model import QueryLogMap, Question
 from app.errors import UserFacingError
@@ -63,6 +64,7 @@ class LogImport:
             lines.append(f"  {count.label}: {_queries(count.queries)}, {count.answered:,} "
                          f"answered; {block}")
         lines.append(f"  other agencies: {_queries(analysis.unmatched)}")
+        lines += [f"    {line}" for line in analysis.unmatched_lines()]
         filled = "filled" if self.recorded else "would fill"
         for title, items in ((filled, self.filled), ("not filled", self.not_filled),
                              ("warning", self.warnings)):
@@ -105,18 +107,29 @@ def import_query_log(service: AuditService, ref: str, path: Path, *,
     result = LogImport(analysis, filled, not_filled + unchecked, _warnings(view, analysis))
     if dry_run:
         return result
-    if entries:
-        service.import_answers(view.audit.id, entries,
-                               source=f"query log {analysis.source_name} "
-                                      f"(SHA-256 {analysis.source_sha256[:16]}…)")
     content = json.dumps(analysis.to_json(), indent=2, ensure_ascii=False).encode()
     digest = hashlib.sha256(content).hexdigest()
     kept = next((e for e in view.evidence if e.sha256 == digest
                  and e.question_id == plan.table), None)  # the same log imported again
-    evidence = kept or service.add_evidence_content(
-        view.audit.id, plan.table, f"query-log-analysis-{Path(analysis.source_name).stem}.json",
-        content, reason=ANALYSIS_REASON)
+    name = f"query-log-analysis-{Path(analysis.source_name).stem}.json"
+    attach = None if kept else EvidenceToAttach(plan.table, name, content, ANALYSIS_REASON)
+    if entries or attach is not None:
+        # One transaction: the cells the analysis fills, each refused if it changed since
+        # it was read, and the analysis as evidence.
+        expected = {question_id: {"value": value, "expected": _stored(view, question_id)}
+                    for question_id, value in entries.items()}
+        service.import_answers(view.audit.id, expected,
+                               source=f"query log {analysis.source_name} "
+                                      f"(SHA-256 {analysis.source_sha256[:16]}…)",
+                               attach=attach)
+    evidence = kept or next((e for e in service.view(view.audit.id).evidence
+                             if e.sha256 == digest and e.question_id == plan.table), None)
     return replace(result, evidence=evidence, recorded=True)
+
+
+def _stored(view: AuditView, question_id: str) -> Any:
+    answer = view.answers.get(question_id)
+    return None if answer is None else answer.value
 
 
 def query_log_map(view: AuditView) -> QueryLogMap:
@@ -199,9 +212,10 @@ def _fill(view: AuditView, plan: QueryLogMap, table: Question, rows: list[dict[s
         if spec.verified and holds is not None:
             cells[spec.verified] = "yes" if holds else "no"
         if holds is None:
-            unchecked.append(f"{where}: the log has no query from it after "
-                             f"{count.blocked_since.isoformat()}, so the block could not be "
-                             "checked")
+            untold = analysis.untold(count)
+            unchecked.append(f"{where}: " + (untold or (
+                f"the log has no query from it after {count.blocked_since.isoformat()}, "
+                "so the block could not be checked")))
         for column_id, value in cells.items():
             if new_rows[row.index].get(column_id) != value:
                 new_rows[row.index][column_id] = value

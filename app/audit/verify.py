@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.audit.attest import same_person
 from app.errors import CheckFailed, UserFacingError
+from app.inputs import InputKind, read_input
 from app.records import AuditStatus, EventKind
 from app.report.manifest import PUBLIC_FORMAT
 
@@ -79,10 +80,7 @@ def verify_attestation(path: Path, trust: list[Path], service: AuditService | No
     from app.report.verification import verify_signed_pdf
 
     moment = parse_moment(at)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_input(path, InputKind.PDF)
     check = verify_signed_pdf(data, office_trust(trust), at=moment, online=online)
     problems: list[str] = []
     notes: list[str] = []
@@ -295,7 +293,7 @@ def extend_attestation(path: Path, output: Path, timestamp_url: str,
         raise CheckFailed("only a VALID attestation can be extended; this one is not:\n"
                           + "\n".join(f"  - {r}" for r in before.reasons))
     anchors = office_trust(trust)
-    extended = extend_signed_pdf(path.read_bytes(), timestamp_url, anchors, at=moment)
+    extended = extend_signed_pdf(read_input(path, InputKind.PDF), timestamp_url, anchors, at=moment)
     after = verify_signed_pdf(extended, anchors, at=moment)
     if not after.valid:
         raise CheckFailed("the extended file would not verify, so it was not written:\n"

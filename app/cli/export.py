@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 
 
 @click.command("export")
@@ -26,7 +27,7 @@ def export_command(ctx: Context, audit: str, output: Path, fmt: str) -> None:
     watermark on every page; a signed audit's PDF is the signed file itself.
     """
     result = ctx.service().export(audit, output, fmt)
-    click.echo(result.describe())
+    echo(result.describe())
     warning = result.font_warning()
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)

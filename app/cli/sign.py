@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 from app.errors import CheckFailed, UserFacingError
 
 KEY_OPTIONS = ("--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | --key-id HEX] "
@@ -21,7 +22,7 @@ KEY_OPTIONS = ("--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | 
 @click.argument("audit")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the signed attestation PDF (must not exist).")
-@click.option("--pkcs12", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--pkcs12", type=click.Path(path_type=Path),
               help="A PKCS#12 (.p12/.pfx) file with your key and certificate.")
 @click.option("--pkcs11-lib", type=click.Path(dir_okay=False, path_type=Path),
               help="The PKCS#11 library of your smart card or token.")
@@ -35,7 +36,7 @@ KEY_OPTIONS = ("--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | 
               help="The certificate's label (with --pkcs11-lib; default: the key's own "
                    "certificate, by its ID).")
 @click.option("--cert-id", metavar="HEX", help="The certificate's ID (with --pkcs11-lib).")
-@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--passphrase-file", type=click.Path(path_type=Path),
               help="Read the passphrase or PIN from this file instead of prompting.")
 @click.option("--title", "signer_title",
               help="Your title: must agree with the capacity the audit records (printed "
@@ -74,8 +75,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
     if not review.ready:
         raise UserFacingError(review.refusal(service.resolve(audit)))
     statement = service.attestation_statement(audit).paragraphs()
-    click.echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
-    click.echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
+    echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
+    echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
     if not yes:
         if not sys.stdin.isatty():
             raise UserFacingError("confirm with --yes that you have read the statement "
@@ -90,8 +91,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
                                pin=_secret(passphrase_file, "PIN"))
     signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa,
                           trust=trust)
-    click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
-               f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
+    echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
+         f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
 
 
 TRUST_OPTION = click.option(
@@ -101,7 +102,7 @@ TRUST_OPTION = click.option(
 
 
 @click.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @TRUST_OPTION
 @click.option("--at", "at", metavar="TIME",
               help="Validate as of this ISO date or time instead of now.")
@@ -156,11 +157,11 @@ def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | 
     lines += [f"  database problem: {p}" for p in result.database_problems]
     if not result.valid:
         raise CheckFailed("\n".join(lines))
-    click.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 @click.command("extend")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Where to write the extended file (must not exist).")
 @click.option("--tsa", metavar="URL", required=True, help="An RFC 3161 timestamp server.")
@@ -175,7 +176,7 @@ def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...],
     from app.audit import extend_attestation
 
     result = extend_attestation(file, output, tsa, list(trust), at=at)
-    click.echo(f"extended {file} into {output}: {result}")
+    echo(f"extended {file} into {output}: {result}")
 
 
 @click.command("test-certificate")
@@ -184,7 +185,7 @@ def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...],
 @click.option("--name", required=True, help="The name to put in the test certificate.")
 @click.option("--key-type", type=click.Choice(["ec", "rsa"]), default="ec",
               help="EC P-256 (default) or RSA-3072.")
-@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--passphrase-file", type=click.Path(path_type=Path),
               help="Read the new PKCS#12 passphrase from this file instead of prompting.")
 def test_certificate_command(out: Path, name: str, key_type: str,
                              passphrase_file: Path | None) -> None:
@@ -197,23 +198,21 @@ def test_certificate_command(out: Path, name: str, key_type: str,
     except OSError as exc:
         raise UserFacingError(f"cannot write the test certificate into {out}: "
                               f"{exc.strerror or exc}") from None
-    click.echo(f"*** {TEST_LABEL} ***\n"
-               "Anyone can make a certificate like this one: a signature made with it proves\n"
-               "nothing about who signed. Use it only to try the tool.\n"
-               f"  signing key and certificate: {made.signer_pkcs12}\n"
-               f"  test CA certificate: {made.ca_certificate}\n"
-               f"  test CA revocation list: {made.ca_crl}\n"
-               "Give both to sign and verify: --trust CA --trust CRL")
+    echo(f"*** {TEST_LABEL} ***\n"
+         "Anyone can make a certificate like this one: a signature made with it proves\n"
+         "nothing about who signed. Use it only to try the tool.\n"
+         f"  signing key and certificate: {made.signer_pkcs12}\n"
+         f"  test CA certificate: {made.ca_certificate}\n"
+         f"  test CA revocation list: {made.ca_crl}\n"
+         "Give both to sign and verify: --trust CA --trust CRL")
 
 
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
     """A passphrase or PIN from a file or a hidden prompt; never from an argument."""
     if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserFacingError(f"cannot read {path}: "
-                                  f"{getattr(exc, 'strerror', None) or exc}") from None
+        from app.inputs import InputKind, read_input_text
+
+        text = read_input_text(path, InputKind.PASSPHRASE)
         secret = text.splitlines()[0] if text else ""
     elif sys.stdin.isatty():
         secret = getpass.getpass(f"{what.capitalize()}: ")

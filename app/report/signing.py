@@ -20,6 +20,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from app.errors import UserFacingError
+from app.inputs import InputKind, InputRefused, read_input
 from app.report.pdf import SignatureBox
 from app.report.verification import REQUIRED_KEY_USAGE, TrustAnchors, common_name
 
@@ -379,9 +380,9 @@ def _open_pkcs12(key: Pkcs12Key) -> Any:
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     try:
-        data = key.path.read_bytes()
-    except OSError as exc:
-        raise SigningError(f"cannot read {key.path}: {exc.strerror or exc}") from None
+        data = read_input(key.path, InputKind.KEY)
+    except InputRefused as exc:
+        raise SigningError(str(exc)) from None
     try:
         private_key, certificate, others = pkcs12.load_key_and_certificates(
             data, key.passphrase)

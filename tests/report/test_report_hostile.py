@@ -45,21 +45,45 @@ def hostile(url: str) -> dict[str, str]:
     }
 
 
+def stored_raw(service, audit_id: str, question_id: str, **fields: str) -> None:
+    """Write text the input rules now refuse (control characters) straight into the stored
+    answer, as an older version or another tool could have: the reports must still print
+    it safely."""
+    from sqlmodel import select
+
+    from app.store.tables import AnswerRow
+
+    with service.store.session() as session:
+        row = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id,
+                                                   AnswerRow.question_id == question_id)).one()
+        for name, value in fields.items():
+            setattr(row, name, value)
+        session.add(row)
+
+
 def fill_hostile(service, checklist, tmp_path: Path, url: str) -> str:
     h = hostile(url)
-    audit_id = new_audit(service, checklist, title=f"{h['html']} {h['rtl']} \x07",
+    audit_id = new_audit(service, checklist, title=f"{h['html']} {h['rtl']}",
                          auditor=h["link"])
-    service.set_answer(audit_id, "connected", "yes",
-                       note=f"{CONTROLS}\n{LONG_WORD}")
+    from app.store.tables import AuditRow
+
+    with service.store.session() as session:
+        row = session.get(AuditRow, audit_id)
+        row.title = f"{row.title} \x07"
+        session.add(row)
+    service.set_answer(audit_id, "connected", "yes", note=LONG_WORD)
+    stored_raw(service, audit_id, "connected", note=f"{CONTROLS}\n{LONG_WORD}")
     service.set_answer(audit_id, "switch_vendor", f"{h['link']} {h['css_raw']}"[:500],
                        note=h["css_http"])
     service.set_answer(audit_id, "keys", ["dq"], note=h["css_file"])
     service.set_answer(audit_id, "reason_required", "never", note=h["attr"])
     service.set_not_applicable(audit_id, "review_date", f"{h['link']} {h['rtl']}")
     service.set_answer(audit_id, "query_count", 7, note=h["rtl"])
-    service.set_answer(audit_id, "description",
-                       "\n".join([h["html"], h["css_http"], h["css_raw"], h["css_file"],
-                                  LONG_WORD, h["rtl"], CONTROLS]))
+    description = "\n".join([h["html"], h["css_http"], h["css_raw"], h["css_file"],
+                             LONG_WORD, h["rtl"]])
+    service.set_answer(audit_id, "description", description)
+    stored_raw(service, audit_id, "description",
+               value_json=json.dumps(f"{description}\n{CONTROLS}", ensure_ascii=False))
     service.set_answer(audit_id, "agencies", [
         {"agency": "ice", "blocked": "yes", "method": h["css_http"][:400]},
         {"agency": "cbp", "blocked": "no", "method": LONG_CELL},
