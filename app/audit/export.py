@@ -109,6 +109,14 @@ def export_audit(service: AuditService, ref: str, path: str | Path, fmt: str = "
         return ExportResult(target, fmt, len(content), hashlib.sha256(content).hexdigest(),
                             encode_manifest(attestation).sha256, None, False,
                             history_head=view.manifest_history[0])
+    sealed = (sealed_public_report(service, view.audit.id)
+              if fmt == "transparency" and view.audit.read_only else None)
+    if sealed is not None:
+        # The public report of a signed audit is the one sealed at signing, never a new one.
+        write_atomically(target, sealed)
+        return ExportResult(target, fmt, len(sealed), hashlib.sha256(sealed).hexdigest(),
+                            encode_manifest(attestation).sha256, None, False,
+                            history_head=view.manifest_history[0])
     missing: tuple[str, ...] = ()
     pages: int | None = None
     if fmt == "json":
@@ -172,3 +180,22 @@ def _export_folder(service: AuditService, ref: str, target: Path, fmt: str,
                         hashlib.sha256(files[main]).hexdigest(),
                         encode_manifest(attestation).sha256, None, not attestation.ready,
                         history_head=attestation.view.manifest_history[0], files=tuple(files))
+
+
+def sealed_public_report(service: AuditService, ref: str) -> bytes | None:
+    """The public report sealed when the audit was signed; None when none was recorded (an
+    audit signed before reports were sealed, or a draft)."""
+    from app.records import EventKind
+    from app.store.tables import EvidenceBlobRow
+
+    signing = next((e for e in service.history(ref) if e.kind == EventKind.AUDIT_SIGNED), None)
+    recorded = signing.new if signing is not None and isinstance(signing.new, dict) else {}
+    sha256 = recorded.get("public_report_sha256")
+    if not sha256:
+        return None
+    with service.store.session() as session:
+        blob = session.get(EvidenceBlobRow, sha256)
+        if blob is None:
+            raise UserFacingError("the sealed public report is missing from the database; "
+                                  "restore the database from a backup")
+        return bytes(blob.content)

@@ -255,7 +255,8 @@ class AuditService(AnswerOps, EvidenceOps):
     def record_signature(self, view: AuditView, signature: SignatureFacts,
                          place_file: Callable[[], None]) -> None:
         """Lock a draft as signed, in one transaction with the signature facts, the signed
-        PDF and the history event; `place_file` puts the signed file in place last.
+        PDF, the sealed public report and the history event; `place_file` puts the signed
+        file in place last.
 
         Refused when the audit changed since `view` was read: nothing is locked then.
         """
@@ -269,8 +270,10 @@ class AuditService(AnswerOps, EvidenceOps):
             row.signed_at = signature.signed_at
             row.signed_pdf_sha256 = signature.pdf_sha256
             row.signer_certificate_sha256 = signature.certificate_sha256
-            if session.get(EvidenceBlobRow, signature.pdf_sha256) is None:
-                session.add(EvidenceBlobRow(sha256=signature.pdf_sha256, content=signature.pdf))
+            for sha256, content in ((signature.pdf_sha256, signature.pdf),
+                                    (signature.public_pdf_sha256, signature.public_pdf)):
+                if sha256 and session.get(EvidenceBlobRow, sha256) is None:
+                    session.add(EvidenceBlobRow(sha256=sha256, content=content))
             append_event(session, row, at=signature.signed_at, actor=self.actor,
                          kind=EventKind.AUDIT_SIGNED, new=signature.as_event())
             place_file()

@@ -13,7 +13,8 @@ from app.cli.context import Context, pass_context
 from app.cli.output import echo
 from app.errors import CheckFailed, UserFacingError
 
-KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
+KEY_OPTIONS = ("--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | --key-id HEX] "
+               "[--cert LABEL | --cert-id HEX]")
 """How the key is named on the command line, added when the key options name no key."""
 
 
@@ -26,10 +27,20 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @click.option("--pkcs11-lib", type=click.Path(dir_okay=False, path_type=Path),
               help="The PKCS#11 library of your smart card or token.")
 @click.option("--token", help="The token label (with --pkcs11-lib).")
-@click.option("--key", "key_label", help="The key and certificate label (with --pkcs11-lib).")
+@click.option("--key", "key_label",
+              help="The private key's label (with --pkcs11-lib; default: a PIV card's "
+                   "signing key, 'SIGN key').")
+@click.option("--key-id", metavar="HEX", help="The private key's ID, e.g. 02 (with "
+                                              "--pkcs11-lib).")
+@click.option("--cert", "cert_label",
+              help="The certificate's label (with --pkcs11-lib; default: the key's own "
+                   "certificate, by its ID).")
+@click.option("--cert-id", metavar="HEX", help="The certificate's ID (with --pkcs11-lib).")
 @click.option("--passphrase-file", type=click.Path(path_type=Path),
               help="Read the passphrase or PIN from this file instead of prompting.")
-@click.option("--title", "signer_title", help="Your title, printed in the signature block.")
+@click.option("--title", "signer_title",
+              help="Your title: must agree with the capacity the audit records (printed "
+                   "under your name), or is printed when the checklist records none.")
 @click.option("--tsa", metavar="URL",
               help="An RFC 3161 timestamp server: signature and document timestamps "
                    "(PAdES B-LTA), so the file stays verifiable after the certificate expires.")
@@ -41,6 +52,7 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @pass_context
 def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
                  pkcs11_lib: Path | None, token: str | None, key_label: str | None,
+                 key_id: str | None, cert_label: str | None, cert_id: str | None,
                  passphrase_file: Path | None, signer_title: str | None, tsa: str | None,
                  trust: tuple[Path, ...], yes: bool) -> None:
     """Sign the attestation of a complete audit (PAdES) and lock the audit."""
@@ -54,7 +66,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
 
     try:
         source = key_source(pkcs12=pkcs12, pkcs11_lib=pkcs11_lib, token=token,
-                            key_label=key_label)
+                            key_label=key_label, cert_label=cert_label, key_id=key_id,
+                            cert_id=cert_id)
     except KeyChoiceError as exc:
         raise UserFacingError(f"{exc}; the options are {KEY_OPTIONS}") from None
     service = ctx.service()
@@ -74,6 +87,7 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
         key = load_signing_key(pkcs12=pkcs12, passphrase=_secret(passphrase_file, "passphrase"))
     else:
         key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
+                               cert_label=cert_label, key_id=key_id, cert_id=cert_id,
                                pin=_secret(passphrase_file, "PIN"))
     signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa,
                           trust=trust)
@@ -95,13 +109,21 @@ TRUST_OPTION = click.option(
 @click.option("--offline", is_flag=True,
               help="Use only the validation data in the file and the trust store; never "
                    "ask a CRL or OCSP service.")
+@click.option("--attestation", type=click.Path(dir_okay=False, path_type=Path),
+              help="For a public report: the signed attestation it should derive from.")
 @pass_context
 def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | None,
-                   offline: bool) -> None:
-    """Say whether a signed attestation is VALID, who signed it and when (exit 1 if not)."""
-    from app.audit import verify_attestation
+                   offline: bool, attestation: Path | None) -> None:
+    """Say whether a signed attestation (or a sealed public report) is VALID, who signed it
+    and when (exit 1 if not)."""
+    from app.audit import is_public_report, verify_attestation
 
     service = ctx.service() if ctx.database_given() else None
+    if is_public_report(file):
+        from app.cli.public_report import verify_public
+
+        verify_public(file, list(trust), service, attestation, at=at, online=not offline)
+        return
     result = verify_attestation(file, list(trust), service, at=at, online=not offline)
     check = result.signature
     yes_no = {True: "yes", False: "NO"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
@@ -237,6 +238,8 @@ class ReportContext:
     statement_intro: str = ""
     statement_items: list[str] = field(default_factory=list)
     attestation_manifest_sha256: str = ""
+    attested: dict[str, Any] | None = None
+    """The signed attestation a public report derives from (see manifest.attested_block)."""
     logs: list[LogBlock] = field(default_factory=list)
     withheld_findings: int = 0
     """Public report: findings marked not public that were left out."""
@@ -262,7 +265,8 @@ def attestation_context(attestation: Attestation, manifest_sha256: str) -> Repor
 
 
 def transparency_context(attestation: Attestation, public_sha256: str,
-                         attestation_manifest_sha256: str) -> ReportContext:
+                         attestation_manifest_sha256: str,
+                         attested: dict[str, Any] | None = None) -> ReportContext:
     """The context of the public report: structured answers only, no notes or evidence.
 
     Query-log counts (by agency and month) are public figures; file names are not printed.
@@ -270,6 +274,7 @@ def transparency_context(attestation: Attestation, public_sha256: str,
     context = _context(attestation, "transparency", public_sha256, public=True)
     context.attestation_manifest_sha256 = attestation_manifest_sha256
     context.logs = log_blocks(attestation.logs)
+    context.attested = attested
     return context
 
 

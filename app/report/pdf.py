@@ -114,14 +114,19 @@ def render_attestation(attestation: Attestation, *,
                           warnings)
 
 
-def render_transparency(attestation: Attestation, *,
-                        progress: Progress | None = None) -> RenderedReport:
-    """The public transparency report: no notes, evidence or free text."""
+def render_transparency(attestation: Attestation, *, progress: Progress | None = None,
+                        signed_attestation_sha256: str | None = None) -> RenderedReport:
+    """The public transparency report: no notes, evidence or free text.
+
+    Given the SHA-256 of the signed attestation (at signing), it names that file, the
+    capacity and the date of the attestation, ready to be sealed with the same key.
+    """
     view = attestation.view
     _step(progress, "building the public data")
     manifest = encode_manifest(attestation)
-    public = encode_public_data(attestation, manifest.sha256)
-    context = transparency_context(attestation, public.sha256, manifest.sha256)
+    public = encode_public_data(attestation, manifest.sha256, signed_attestation_sha256)
+    context = transparency_context(attestation, public.sha256, manifest.sha256,
+                                   public.data["attested"])
     _step(progress, "writing the HTML")
     html = transparency_html(context)
     pdf, pages, _, warnings = html_to_pdf(

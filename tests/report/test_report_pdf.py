@@ -236,8 +236,8 @@ def test_poppler_sees_embedded_fonts_and_one_attachment(attestation, tmp_path):
 def test_the_attestation_statement_is_printed_as_the_signer_reads_it(service, complete_audit,
                                                                       attestation):
     paragraphs = service.attestation_statement(complete_audit).paragraphs()
-    assert paragraphs[0] == "I, the undersigned, attest on behalf of the State of Washington that:"
-    assert [p[:3] for p in paragraphs[1:]] == ["1. ", "2. ", "3. "]
+    assert paragraphs[0] == "I, the undersigned, attest that:"
+    assert [p[:3] for p in paragraphs[1:]] == ["1. ", "2. ", "3. ", "4. "]
     last_page = squash(pages_text(attestation.pdf)[-1])
     for paragraph in paragraphs:
         clause = paragraph.split(". ", 1)[1] if paragraph[0].isdigit() else paragraph
