@@ -46,13 +46,14 @@ def control_problem(text: str, *, newlines: bool = True, bidi: bool = False) -> 
 
 def terminal_safe(text: str) -> str:
     """`text` with every control character but tab and newline, and every bidi control,
-    written as a visible escape (\\x1b, \\u202e): safe to print to a terminal."""
+    written as a visible escape (\\u001b, \\u202e): safe to print to a terminal, and
+    still valid JSON when `text` is JSON."""
     return _UNSAFE.sub(_escape, text)
 
 
 def _escape(found: re.Match[str]) -> str:
-    code = ord(found.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    # \uXXXX rather than \xXX: the same escape is valid inside a JSON string.
+    return f"\\u{ord(found.group()):04x}"
 
 
 def terminal_safe_line(text: str) -> str:

@@ -112,7 +112,7 @@ def main() -> int:
 
     pages = rendered.pages
     print(f"checklist: {label} ({len(loaded.checklist.questions())} questions, "
-          f"{answered} answered, ready to sign: {view.evaluation.ready})")
+          f"{answered} answered, ready to sign: {service.review(view).ready})")
     print(f"attestation: {pages} pages, {len(rendered.pdf):,} bytes PDF/A-3b, "
           f"{len(rendered.attachment):,} bytes manifest; weasyprint alone "
           f"{len(plain):,} bytes")

@@ -89,19 +89,28 @@ def test_text_that_is_not_utf8_names_its_line(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "shown"), [
-    ("title\x1b]0;owned\x07", "title\\x1b]0;owned\\x07"),
-    ("clip\x1b]52;c;ZXZpbA==\x1b\\", "clip\\x1b]52;c;ZXZpbA==\\x1b\\"),
-    ("c1\x9b31m", "c1\\x9b31m"),
+    ("title\x1b]0;owned\x07", "title\\u001b]0;owned\\u0007"),
+    ("clip\x1b]52;c;ZXZpbA==\x1b\\", "clip\\u001b]52;c;ZXZpbA==\\u001b\\"),
+    ("c1\x9b31m", "c1\\u009b31m"),
     ("bidi \u202eevil\u202c", "bidi \\u202eevil\\u202c"),
     ("tab\tand\nnewline", "tab\tand\nnewline"),
-    ("del\x7f nul\x00 cr\r", "del\\x7f nul\\x00 cr\\x0d"),
+    ("del\x7f nul\x00 cr\r", "del\\u007f nul\\u0000 cr\\u000d"),
 ])
 def test_terminal_safe_escapes_what_could_drive_a_terminal(text, shown):
     assert terminal_safe(text) == shown
 
 
 def test_terminal_safe_line_escapes_line_breaks_too():
-    assert terminal_safe_line("a\nb\tc\x1b") == "a\\nb\\tc\\x1b"
+    assert terminal_safe_line("a\nb\tc\x1b") == "a\\nb\\tc\\u001b"
+
+
+def test_terminal_safe_json_stays_json():
+    import json
+
+    data = {"note": "a\x9bb\u202ec\x1b", "name": "Zoë"}
+    text = terminal_safe(json.dumps(data, ensure_ascii=False))
+    assert json.loads(text) == data
+    assert "\x9b" not in text and "\u202e" not in text
 
 
 def test_control_problem_names_the_character_and_place():

@@ -14,10 +14,18 @@ from app.audit.keys import (
     key_source,
     load_signing_key,
 )
+from app.audit.overlays import state_overlays
 from app.audit.query_logs import LogImport, query_log_map
 from app.audit.review import Review
 from app.audit.service import AuditService
-from app.audit.verify import AttestationCheck, extend_attestation, verify_attestation
+from app.audit.verify import (
+    AttestationCheck,
+    PublicReportCheck,
+    extend_attestation,
+    is_public_report,
+    verify_attestation,
+    verify_public_report,
+)
 from app.logs import ColumnMapping
 from app.records import (
     JURISDICTIONS,
@@ -68,6 +76,7 @@ __all__ = [
     "KeyChoiceError",
     "KeySource",
     "LogImport",
+    "PublicReportCheck",
     "Review",
     "Signatory",
     "StaleAnswer",
@@ -77,11 +86,14 @@ __all__ = [
     "data_home",
     "extend_attestation",
     "grants_sql",
+    "is_public_report",
     "key_source",
     "load_signing_key",
     "make_test_certificate",
     "open_store",
     "query_log_map",
     "same_person",
+    "state_overlays",
     "verify_attestation",
+    "verify_public_report",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -12,6 +13,7 @@ from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.conflicts import UNCHECKED, refuse_stale
 from app.audit.core import ServiceCore, answer_facts, streamed_events
+from app.audit.evidence import attach_evidence
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.checklist.conditions import describe
@@ -24,6 +26,16 @@ from app.store.locks import retry_conflicts
 from app.store.tables import AnswerRow, AuditRow
 
 _ANSWER_KINDS = frozenset(kind.value for kind in EventKind if kind.changes_answer)
+
+
+@dataclass(frozen=True)
+class EvidenceToAttach:
+    """An evidence file to attach together with imported answers."""
+
+    question_id: str
+    name: str
+    content: bytes
+    reason: str | None = None
 
 
 class AnswerOps(ServiceCore):
@@ -63,12 +75,14 @@ class AnswerOps(ServiceCore):
 
     @retry_conflicts
     def import_answers(self, ref: str, entries: Mapping[str, Any], source: str = "import",
-                       ) -> int:
+                       *, attach: EvidenceToAttach | None = None) -> int:
         """Record many answers at once, all or nothing; returns how many changed.
 
         Each entry maps a question id to a value, or to a mapping with any of `value`,
-        `note` and `not_applicable` (the reason). Entries are applied in checklist order,
-        so an answer may reveal a question answered later in the same file.
+        `note`, `not_applicable` (the reason) and `expected` (the answer the writer last
+        saw: the import is refused if it has changed since). Entries are applied in
+        checklist order, so an answer may reveal a question answered later in the same
+        file. `attach` adds an evidence file in the same transaction.
         """
         if not isinstance(entries, Mapping) or not all(isinstance(k, str) for k in entries):
             raise UserFacingError(f"{source}: expected a mapping of question id to value, "
@@ -109,6 +123,9 @@ class AnswerOps(ServiceCore):
                 if self._apply(session, row, question.id, EventKind.ANSWER_IMPORTED, source,
                                **change):
                     changed += 1
+            if attach is not None:
+                attach_evidence(session, row, self.actor, attach.question_id, attach.name,
+                                attach.content, reason=attach.reason)
         return changed
 
     @retry_conflicts

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from app.atomic import remove_quietly, write_beside
 from app.audit.clock import utc_now
 from app.audit.review import review
+from app.audit.statement import attesting_signatory, capacity_text
 from app.errors import UserFacingError
-from app.records import AuditView, Signatory
+from app.records import Attestation, AuditView, Signatory
 
 if TYPE_CHECKING:
     from app.audit.service import AuditService
@@ -53,13 +54,19 @@ class SignatureFacts:
     pdf: bytes
     pdf_sha256: str
     manifest_sha256: str
+    public_pdf: bytes = b""
+    """The public transparency report sealed with the same key ("" when not made)."""
+    public_pdf_sha256: str = ""
 
     def as_event(self) -> dict[str, Any]:
-        """The facts as the signing event records them (the PDF by its hash)."""
-        return {"signed_by": self.signer, "signed_at": self.signed_at,
-                "signed_pdf_sha256": self.pdf_sha256,
-                "signer_certificate_sha256": self.certificate_sha256,
-                "manifest_sha256": self.manifest_sha256}
+        """The facts as the signing event records them (the PDFs by their hashes)."""
+        event = {"signed_by": self.signer, "signed_at": self.signed_at,
+                 "signed_pdf_sha256": self.pdf_sha256,
+                 "signer_certificate_sha256": self.certificate_sha256,
+                 "manifest_sha256": self.manifest_sha256}
+        if self.public_pdf_sha256:
+            event["public_report_sha256"] = self.public_pdf_sha256
+        return event
 
 
 def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *,
@@ -90,16 +97,22 @@ def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *
     if not gaps.ready:
         raise UserFacingError(gaps.refusal(view.audit.id))
     attestation = service.attestation(view)
+    date = _signing_date(view)
+    title = _signing_capacity(view, signer_title)
     signer_name, certificate_sha256 = describe_key(key)
-    _refuse_another_signer(view, signer_name)
+    name = _refuse_another_signer(view, signer_name)
     anchors = office_trust(trust)
     check_signing_key(key, anchors)  # what verify would reject is refused before anything
-    rendered = render_attestation(replace(attestation, signatory=Signatory(
-        name=signer_name, title=signer_title, date=dt.date.today().isoformat())))
+    final = replace(attestation, signatory=Signatory(name=name, title=title, date=date,
+                                                     signed=True))
+    rendered = render_attestation(final)
     signed = sign_pdf(rendered.pdf, key, box=rendered.signature_box,
                       timestamp_url=timestamp_url, trust=anchors)
+    signed_sha256 = hashlib.sha256(signed.pdf).hexdigest()
+    public = seal_public_report(final, signed_sha256, key, timestamp_url, anchors)
     facts = SignatureFacts(signed.signer, signed.certificate_sha256, utc_now(), signed.pdf,
-                           hashlib.sha256(signed.pdf).hexdigest(), rendered.manifest_sha256)
+                           signed_sha256, rendered.manifest_sha256, public,
+                           hashlib.sha256(public).hexdigest())
     temporary = write_beside(output, signed.pdf)
     placed = False
 
@@ -120,28 +133,89 @@ def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *
                        certificate_sha256, facts.signed_at, rendered.pages)
 
 
-def _refuse_another_signer(view: AuditView, signer_name: str) -> None:
-    """The key must be the attesting official's that the audit names, if it names one."""
+def seal_public_report(attestation: Attestation, signed_attestation_sha256: str,
+                       key: SigningKey, timestamp_url: str | None, trust: Any) -> bytes:
+    """The public transparency report of `attestation`, naming the signed attestation by
+    its SHA-256 and certified with the same key, so a look-alike cannot pass `verify`."""
+    from app.report.pdf import render_transparency
+    from app.report.signing import PUBLIC_REPORT_FIELD, sign_pdf
+
+    public = render_transparency(attestation,
+                                 signed_attestation_sha256=signed_attestation_sha256)
+    return sign_pdf(public.pdf, key, timestamp_url=timestamp_url, trust=trust,
+                    field_name=PUBLIC_REPORT_FIELD, reason="Public transparency report").pdf
+
+
+def signing_day() -> str:
+    """Today's date where the official signs (the machine's local date), as ISO text."""
+    return dt.date.today().isoformat()
+
+
+def _signing_date(view: AuditView) -> str:
+    """The date of the attestation: the day of signing, which the audit's answer must be."""
+    mapping = view.checklist.checklist.attestation
+    today = signing_day()
+    if mapping is None or mapping.date is None:
+        return today
+    answered = attesting_signatory(view).date
+    if answered != today:
+        question = view.checklist.checklist.question(mapping.date)
+        prompt = question.prompt if question else mapping.date
+        raise UserFacingError(
+            f"the audit says the attestation is dated {answered or 'nothing'}, but today is "
+            f"{today}: the signed document must carry one date. Set “{prompt}” "
+            f"({mapping.date}) to {today}, the day you sign, then sign. Nothing was signed")
+    return today
+
+
+def _signing_capacity(view: AuditView, typed: str | None) -> str | None:
+    """The capacity printed under the signature: the one the audit records, which a title
+    typed at signing must agree with; the typed title when the audit records none."""
+    recorded = capacity_text(view)
+    typed = " ".join((typed or "").split()) or None
+    mapping = view.checklist.checklist.attestation
+    if mapping is None or mapping.capacity is None:
+        return typed
+    if typed is not None and _words(typed) != _words(recorded or ""):
+        question = view.checklist.checklist.question(mapping.capacity)
+        prompt = question.prompt if question else mapping.capacity
+        raise UserFacingError(
+            f"the audit records the capacity {recorded!r}, but the title given at signing is "
+            f"{typed!r}: the signed document must carry one capacity. Leave the title out, "
+            f"or correct “{prompt}” first. Nothing was signed")
+    return recorded
+
+
+def _refuse_another_signer(view: AuditView, signer_name: str) -> str:
+    """The key must be the attesting official's that the audit names, if it names one;
+    returns the name printed under the signature."""
     attestation = view.checklist.checklist.attestation
     if attestation is None or attestation.official is None:
-        return
-    official = view.evaluation.effective.get(attestation.official)
-    if official and not same_person(str(official), signer_name):
-        question = view.checklist.checklist.question(attestation.official)
-        prompt = question.prompt if question else attestation.official
+        return signer_name
+    official = attesting_signatory(view).name
+    question = view.checklist.checklist.question(attestation.official)
+    prompt = question.prompt if question else attestation.official
+    if not official:
+        raise UserFacingError(f"the audit names no attesting official; answer “{prompt}” "
+                              "first. Nothing was signed")
+    if not same_person(official, signer_name):
         raise UserFacingError(
             f"the key belongs to {signer_name!r}, but this audit names {official!r} as the "
             f"attesting official; sign with that official's own key, or correct “{prompt}” "
-            "first. Nothing was signed")
+            "to the name as the certificate gives it. Nothing was signed")
+    return official
 
 
 def same_person(one: str, other: str) -> bool:
-    """True when every word of one name is in the other, ignoring case, accents, order
-    and punctuation ("Ñúñez-O'Brien, José" and "Jose Nunez O Brien" are the same)."""
-    def words(name: str) -> set[str]:
-        plain = "".join(c for c in unicodedata.normalize("NFKD", name)
-                        if not unicodedata.combining(c))
-        return set(re.findall(r"\w+", plain.casefold()))
+    """True when the two names have the same words, ignoring case, accents, order,
+    punctuation and remarks in parentheses ("Ñúñez-O'Brien, José" and "Jose Nunez O Brien
+    (TEST ONLY)" are the same; "Example" and "Jordan Example" are not)."""
+    first, second = _words(one), _words(other)
+    return bool(first) and first == second
 
-    first, second = words(one), words(other)
-    return bool(first and second) and (first <= second or second <= first)
+
+def _words(name: str) -> set[str]:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name)
+                    if not unicodedata.combining(c))
+    plain = re.sub(r"\([^()]*\)", " ", plain)
+    return set(re.findall(r"\w+", plain.casefold()))

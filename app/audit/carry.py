@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -26,6 +27,7 @@ def carry_forward(session: Session, previous: AuditRow, old: Checklist, audit: A
     """
     mapping = map_questions(old, new)
     report = CarryReport(previous.id, dropped=dict(mapping.dropped))
+    expiring = _log_filled(new)
     old_rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == previous.id)
                             .order_by(col(AnswerRow.question_id))).all()
     placed: dict[str, str] = {}
@@ -38,9 +40,16 @@ def carry_forward(session: Session, previous: AuditRow, old: Checklist, audit: A
                 report.not_copied[old_row.question_id] = (
                     f"{target!r} already took the answer of {placed[target]!r}")
                 continue
+            if target in expiring.questions:
+                report.not_copied[old_row.question_id] = (
+                    "filled from a query log: import this period's log to fill it")
+                continue
             snapshot = _carried_snapshot(old_row, question, report)
             if snapshot is None:
                 continue
+            if target == expiring.table and isinstance(snapshot["value"], list):
+                snapshot["value"] = _without_log_cells(snapshot["value"], expiring.columns,
+                                                       question, report, old_row.question_id)
             placed[target] = old_row.question_id
             answer = AnswerRow(audit_id=audit.id, question_id=target,
                                value_json=_json(snapshot["value"]), note=snapshot["note"],
@@ -72,6 +81,37 @@ def carry_forward(session: Session, previous: AuditRow, old: Checklist, audit: A
     append_event(session, audit, at=at, actor=actor, kind=EventKind.CARRIED_FORWARD,
                  new=report.as_json())
     return report
+
+
+@dataclass(frozen=True)
+class _LogFilled:
+    """What the query-log analysis fills in a checklist: it needs this period's log."""
+
+    table: str | None = None
+    columns: tuple[str, ...] = ()
+    questions: frozenset[str] = frozenset()
+
+
+def _log_filled(checklist: Checklist) -> _LogFilled:
+    plan = checklist.log_analysis
+    if plan is None:
+        return _LogFilled()
+    columns = tuple(c for c in (plan.columns.verified, plan.columns.answered_after_block) if c)
+    questions = frozenset(q for q in (plan.period_start, plan.period_end) if q)
+    return _LogFilled(plan.table, columns, questions)
+
+
+def _without_log_cells(rows: list[Any], columns: tuple[str, ...], question: Question,
+                       report: CarryReport, source: str) -> list[Any]:
+    """Last period's verification is not this period's: the cells a log fills are cleared,
+    so that only this period's log can fill them again."""
+    cleared = [{k: v for k, v in row.items() if k not in columns} if isinstance(row, dict)
+               else row for row in rows]
+    if cleared != rows:
+        labels = [c.label for c in question.columns if c.id in columns]
+        report.not_copied[f"{source} ({', '.join(labels)})"] = (
+            "filled from a query log: import this period's log to fill it")
+    return cleared
 
 
 def _carried_snapshot(old_row: AnswerRow, question: Question, report: CarryReport,

@@ -6,14 +6,15 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.core import ServiceCore
 from app.audit.history import append_event
-from app.audit.inputs import REASON_LIMIT, checked_date, limited
+from app.audit.inputs import LINE_LIMIT, REASON_LIMIT, checked_date, limited
 from app.errors import UserFacingError
+from app.inputs import InputKind, read_input
 from app.records import EventKind, EvidenceInfo
 from app.store.database import StoreError
 from app.store.locks import retry_conflicts
@@ -27,11 +28,7 @@ class EvidenceOps(ServiceCore):
                      effective_date: str | None = None) -> EvidenceInfo:
         """Attach a file to a question, stored by its SHA-256 inside the database."""
         path = Path(path)
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise UserFacingError(f"cannot read evidence file {path}: "
-                                  f"{exc.strerror or exc}") from None
+        content = read_input(path, InputKind.EVIDENCE)
         return self.add_evidence_content(ref, question_id, path.name, content, effective_date)
 
     @retry_conflicts
@@ -41,36 +38,14 @@ class EvidenceOps(ServiceCore):
         """Attach `content` under the file name `name` to a question, by its SHA-256;
         `reason` says in the history where it came from."""
         effective = checked_date(effective_date, "effective date") if effective_date else None
-        digest = hashlib.sha256(content).hexdigest()
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
             if self._for_audit(session, row).checklist.question(
                     question_id) is None:
                 raise UserFacingError(f"the checklist has no question {question_id!r}")
-            same = session.exec(select(EvidenceRow).where(
-                EvidenceRow.audit_id == audit_id, EvidenceRow.question_id == question_id,
-                EvidenceRow.sha256 == digest)).first()
-            if same is not None:
-                raise UserFacingError(
-                    f"this file is already attached to {question_id!r}, as {same.name!r} "
-                    f"(added {same.added_at[:10]} by {same.added_by}; SHA-256 {digest[:16]}…)")
-            if session.get(EvidenceBlobRow, digest) is None:
-                session.add(EvidenceBlobRow(sha256=digest, content=content))
-                session.flush()
-            now = utc_now()
-            evidence = EvidenceRow(
-                audit_id=audit_id, question_id=question_id, sha256=digest,
-                name=readable_name(name),
-                size=len(content),
-                media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-                effective_date=effective, added_at=now, added_by=self.actor)
-            session.add(evidence)
-            session.flush()
-            append_event(session, row, at=now, actor=self.actor, kind=EventKind.EVIDENCE_ADDED,
-                         question_id=question_id, new=convert.evidence_snapshot(evidence),
-                         reason=reason)
-            return convert.evidence_info(evidence)
+            return attach_evidence(session, row, self.actor, question_id, name, content,
+                                   effective, reason)
 
     @retry_conflicts
     def withdraw_evidence(self, ref: str, sha256: str, reason: str, *,
@@ -144,3 +119,34 @@ class EvidenceOps(ServiceCore):
 def readable_name(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 become the replacement character."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def attach_evidence(session: Session, row: AuditRow, actor: str, question_id: str, name: str,
+                    content: bytes, effective: str | None = None,
+                    reason: str | None = None) -> EvidenceInfo:
+    """Attach `content` to `question_id` of the audit `row` in the caller's transaction
+    (the audit's lock held): the blob once by SHA-256, the record, the history event."""
+    name = limited(readable_name(name), LINE_LIMIT, "evidence file name", bidi=False)
+    digest = hashlib.sha256(content).hexdigest()
+    same = session.exec(select(EvidenceRow).where(
+        EvidenceRow.audit_id == row.id, EvidenceRow.question_id == question_id,
+        EvidenceRow.sha256 == digest)).first()
+    if same is not None:
+        raise UserFacingError(
+            f"this file is already attached to {question_id!r}, as {same.name!r} "
+            f"(added {same.added_at[:10]} by {same.added_by}; SHA-256 {digest[:16]}…)")
+    if session.get(EvidenceBlobRow, digest) is None:
+        session.add(EvidenceBlobRow(sha256=digest, content=content))
+        session.flush()
+    now = utc_now()
+    evidence = EvidenceRow(
+        audit_id=row.id, question_id=question_id, sha256=digest, name=readable_name(name),
+        size=len(content),
+        media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        effective_date=effective, added_at=now, added_by=actor)
+    session.add(evidence)
+    session.flush()
+    append_event(session, row, at=now, actor=actor, kind=EventKind.EVIDENCE_ADDED,
+                 question_id=question_id, new=convert.evidence_snapshot(evidence),
+                 reason=reason)
+    return convert.evidence_info(evidence)

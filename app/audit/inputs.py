@@ -7,6 +7,7 @@ import re
 
 from app.checklist.values import require_unicode
 from app.errors import UserFacingError
+from app.safe_text import control_problem
 
 NOTE_LIMIT = 20_000
 REASON_LIMIT = 2_000
@@ -27,14 +28,20 @@ def checked_date(text: str | None, what: str) -> str:
 
 
 def clean_line(text: str | None, what: str) -> str:
-    """`text` on one line, runs of white space made one space, at most LINE_LIMIT long."""
+    """`text` on one line, runs of white space made one space, at most LINE_LIMIT long,
+    without control characters or bidirectional overrides (it names or identifies)."""
     cleaned = " ".join((text or "").split())
-    return limited(cleaned, LINE_LIMIT, what)
+    return limited(cleaned, LINE_LIMIT, what, bidi=False)
 
 
-def limited(text: str, limit: int, what: str) -> str:
-    """`text` when it is valid Unicode of at most `limit` characters; else a clear error."""
+def limited(text: str, limit: int, what: str, *, bidi: bool = True) -> str:
+    """`text` when it is valid Unicode of at most `limit` characters with no control
+    characters but tab and newline (nor, unless `bidi`, bidirectional overrides); else a
+    clear error."""
     require_unicode(text, (f"the {what}",))
+    problem = control_problem(text, newlines=True, bidi=bidi)
+    if problem is not None:
+        raise UserFacingError(f"the {what} {problem}")
     if len(text) > limit:
         raise UserFacingError(f"the {what} is {len(text)} characters long; the limit is {limit}")
     return text

@@ -33,28 +33,34 @@ class KeySource(StrEnum):
 
 
 def key_source(*, pkcs12: Path | str | None = None, pkcs11_lib: Path | str | None = None,
-               token: str | None = None, key_label: str | None = None) -> KeySource:
+               token: str | None = None, key_label: str | None = None,
+               cert_label: str | None = None, key_id: str | None = None,
+               cert_id: str | None = None) -> KeySource:
     """Which kind of key these inputs name; `KeyChoiceError` for none, both or half a token,
-    `UserFacingError` for a path that is not a file.
+    `UserFacingError` for a path that is not a file or an ID that is not hexadecimal.
 
-    An argument left as None was not given; a blank one was given empty. Checked before any
-    passphrase or PIN is asked for.
+    An argument left as None was not given; a blank one was given empty. The key and
+    certificate labels and IDs are optional (a PIV card's signing slot 9C by default).
+    Checked before any passphrase or PIN is asked for.
     """
     file_given = pkcs12 is not None
-    token_given = any(value is not None for value in (pkcs11_lib, token, key_label))
+    token_given = any(value is not None for value in (pkcs11_lib, token, key_label,
+                                                      cert_label, key_id, cert_id))
     if file_given and token_given:
         raise KeyChoiceError("give either a PKCS#12 file or a PKCS#11 token, not both")
     if not (file_given or token_given):
         raise KeyChoiceError("give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with "
-                             "the token label and the key label")
+                             "the token label")
     if file_given:
         _existing_file(pkcs12, "your PKCS#12 (.p12 or .pfx) file")
         return KeySource.PKCS12
-    missing = [what for what, value in (("the library", pkcs11_lib), ("the token label", token),
-                                        ("the key label", key_label)) if not _text(value)]
+    missing = [what for what, value in (("the library", pkcs11_lib), ("the token label", token))
+               if not _text(value)]
     if missing:
-        raise KeyChoiceError("give the PKCS#11 library, the token label and the key label "
+        raise KeyChoiceError("give the PKCS#11 library and the token label "
                              f"(missing: {', '.join(missing)})")
+    _object_id(key_id, "key")
+    _object_id(cert_id, "certificate")
     _existing_file(pkcs11_lib, "the PKCS#11 library of your card or token (e.g. "
                                "opensc-pkcs11.so)")
     return KeySource.PKCS11
@@ -62,16 +68,20 @@ def key_source(*, pkcs12: Path | str | None = None, pkcs11_lib: Path | str | Non
 
 def load_signing_key(*, pkcs12: Path | str | None = None, passphrase: str | None = None,
                      pkcs11_lib: Path | str | None = None, token: str | None = None,
-                     key_label: str | None = None, pin: str | None = None) -> SigningKey:
+                     key_label: str | None = None, pin: str | None = None,
+                     cert_label: str | None = None, key_id: str | None = None,
+                     cert_id: str | None = None) -> SigningKey:
     """The signing key named by a PKCS#12 file and its passphrase, or by a PKCS#11 library,
-    token label, key label and PIN.
+    token label, PIN and optionally the key's and the certificate's labels or hexadecimal
+    IDs (by default a PIV card's signing slot 9C, as OpenSC names it).
 
     Paths and labels are taken without surrounding blanks and paths with `~` expanded; the
     passphrase or PIN is taken exactly as typed. Each missing, contradictory or empty input
     raises `UserFacingError` saying what to give.
     """
     source = key_source(pkcs12=pkcs12, pkcs11_lib=pkcs11_lib, token=token,
-                        key_label=key_label)
+                        key_label=key_label, cert_label=cert_label, key_id=key_id,
+                        cert_id=cert_id)
     if source is KeySource.PKCS12:
         if pin is not None:
             raise UserFacingError("a PKCS#12 file is opened with its passphrase, not a PIN")
@@ -81,10 +91,25 @@ def load_signing_key(*, pkcs12: Path | str | None = None, passphrase: str | None
         return Pkcs12Key(path, passphrase.encode())
     if passphrase is not None:
         raise UserFacingError("a PKCS#11 token is opened with its PIN, not a passphrase")
-    token_label, label = _text(token), _text(key_label)
+    token_label = _text(token)
     if not pin:
         raise UserFacingError(f"give the PIN of token {token_label!r}")
-    return Pkcs11Key(_path(pkcs11_lib), token_label, label, pin)
+    return Pkcs11Key(_path(pkcs11_lib), token_label, _text(key_label) or None, pin,
+                     cert_label=_text(cert_label) or None, key_id=_object_id(key_id, "key"),
+                     cert_id=_object_id(cert_id, "certificate"))
+
+
+def _object_id(value: str | None, what: str) -> bytes | None:
+    """A PKCS#11 object ID typed in hexadecimal ("02", "0x02", "02:a1"), or None."""
+    text = _text(value).lower().removeprefix("0x").replace(":", "").replace(" ", "")
+    if not text:
+        return None
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise UserFacingError(f"the {what} ID {value!r} is not hexadecimal; give it as "
+                              "pkcs11-tool lists it, e.g. 02 for a PIV card's signing "
+                              "slot") from None
 
 
 def _text(value: Path | str | None) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.audit.answers import EvidenceToAttach
 from app.checklist.conditions import describe
 from app.checklist.model import QueryLogMap, Question
 from app.errors import UserFacingError
@@ -63,6 +64,7 @@ class LogImport:
             lines.append(f"  {count.label}: {_queries(count.queries)}, {count.answered:,} "
                          f"answered; {block}")
         lines.append(f"  other agencies: {_queries(analysis.unmatched)}")
+        lines += [f"    {line}" for line in analysis.unmatched_lines()]
         filled = "filled" if self.recorded else "would fill"
         for title, items in ((filled, self.filled), ("not filled", self.not_filled),
                              ("warning", self.warnings)):
@@ -102,21 +104,33 @@ def import_query_log(service: AuditService, ref: str, path: Path, *,
                            answered=tuple(answered) or DEFAULT_ANSWERED,
                            file_format=file_format)
     entries, filled, unchecked = _fill(view, plan, table, rows, counted, analysis)
-    result = LogImport(analysis, filled, not_filled + unchecked, _warnings(view, analysis))
+    result = LogImport(analysis, filled, not_filled + unchecked,
+                       _warnings(view, analysis, plan))
     if dry_run:
         return result
-    if entries:
-        service.import_answers(view.audit.id, entries,
-                               source=f"query log {analysis.source_name} "
-                                      f"(SHA-256 {analysis.source_sha256[:16]}…)")
     content = json.dumps(analysis.to_json(), indent=2, ensure_ascii=False).encode()
     digest = hashlib.sha256(content).hexdigest()
     kept = next((e for e in view.evidence if e.sha256 == digest
                  and e.question_id == plan.table), None)  # the same log imported again
-    evidence = kept or service.add_evidence_content(
-        view.audit.id, plan.table, f"query-log-analysis-{Path(analysis.source_name).stem}.json",
-        content, reason=ANALYSIS_REASON)
+    name = f"query-log-analysis-{Path(analysis.source_name).stem}.json"
+    attach = None if kept else EvidenceToAttach(plan.table, name, content, ANALYSIS_REASON)
+    if entries or attach is not None:
+        # One transaction: the cells the analysis fills, each refused if it changed since
+        # it was read, and the analysis as evidence.
+        expected = {question_id: {"value": value, "expected": _stored(view, question_id)}
+                    for question_id, value in entries.items()}
+        service.import_answers(view.audit.id, expected,
+                               source=f"query log {analysis.source_name} "
+                                      f"(SHA-256 {analysis.source_sha256[:16]}…)",
+                               attach=attach)
+    evidence = kept or next((e for e in service.view(view.audit.id).evidence
+                             if e.sha256 == digest and e.question_id == plan.table), None)
     return replace(result, evidence=evidence, recorded=True)
+
+
+def _stored(view: AuditView, question_id: str) -> Any:
+    answer = view.answers.get(question_id)
+    return None if answer is None else answer.value
 
 
 def query_log_map(view: AuditView) -> QueryLogMap:
@@ -199,9 +213,10 @@ def _fill(view: AuditView, plan: QueryLogMap, table: Question, rows: list[dict[s
         if spec.verified and holds is not None:
             cells[spec.verified] = "yes" if holds else "no"
         if holds is None:
-            unchecked.append(f"{where}: the log has no query from it after "
-                             f"{count.blocked_since.isoformat()}, so the block could not be "
-                             "checked")
+            untold = analysis.untold(count)
+            unchecked.append(f"{where}: " + (untold or (
+                f"the log has no query from it after {count.blocked_since.isoformat()}, "
+                "so the block could not be checked")))
         for column_id, value in cells.items():
             if new_rows[row.index].get(column_id) != value:
                 new_rows[row.index][column_id] = value
@@ -233,8 +248,8 @@ def _shown(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value).capitalize()
 
 
-def _warnings(view: AuditView, analysis: LogAnalysis) -> list[str]:
-    warnings = []
+def _warnings(view: AuditView, analysis: LogAnalysis, plan: QueryLogMap) -> list[str]:
+    warnings = _count_warnings(view, analysis, plan)
     start, end = view.audit.period_start, view.audit.period_end
     if analysis.first_day is None or analysis.last_day is None:
         return ["the log holds no dated query"]
@@ -247,6 +262,22 @@ def _warnings(view: AuditView, analysis: LogAnalysis) -> list[str]:
         warnings.append(f"ORIs listed for more than one agency (counted for the first): "
                         f"{shown}")
     return warnings
+
+
+def _count_warnings(view: AuditView, analysis: LogAnalysis, plan: QueryLogMap) -> list[str]:
+    """The federal queries the answers state, when the log holds another number."""
+    question_id = plan.federal_queries
+    stated = view.evaluation.effective.get(question_id) if question_id else None
+    if question_id is None or not isinstance(stated, int):
+        return []
+    counted = (sum(count.queries for count in analysis.agencies)
+               + sum(item.queries for item in analysis.unmatched_oris if item.federal))
+    if stated == counted:
+        return []
+    question = _question(view, question_id)
+    return [f"the answers say {stated:,} federal queries (“{question.prompt}”, {question_id}), "
+            f"but this log holds {counted:,} from the listed agencies and federal-looking "
+            "ORIs: correct the answer, or say in its note why the numbers differ"]
 
 
 def recorded_analyses(service: AuditService, view: AuditView) -> list[RecordedAnalysis]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.audit.statement import statement_blockers
 from app.checklist.evaluate import CheckWarning, Finding
 from app.records import AuditView, EvidenceInfo
 
@@ -25,6 +26,8 @@ class Review:
     unexplained: list[CheckWarning] = field(default_factory=list)
     """Checks across answers that hold and that no note on their questions explains."""
     explained: list[CheckWarning] = field(default_factory=list)
+    statement: list[str] = field(default_factory=list)
+    """Why the statement the answers chose cannot be signed (app/audit/statement.py)."""
 
     @property
     def blockers(self) -> list[str]:
@@ -38,7 +41,7 @@ class Review:
         reasons += [f"check not resolved: {_warning_text(w)} — correct the answers, or "
                     f"explain it in a note on {self.labels.get(w.questions[0], w.questions[0])}"
                     for w in self.unexplained]
-        return reasons
+        return reasons + self.statement
 
     @property
     def ready(self) -> bool:
@@ -71,6 +74,7 @@ class Review:
             count = len(self.unexplained)
             reasons.append(f"{count} check{'s' if count != 1 else ''} across answers neither "
                            "resolved nor explained in a note")
+        reasons += self.statement
         return reasons if reasons or self.ready else ["the audit is not complete"]
 
 
@@ -93,6 +97,7 @@ def review(view: AuditView) -> Review:
         unexplained=[w for w in warnings if w not in explained],
         explained=explained,
         draft_overlays=_unqualified_drafts(view),
+        statement=statement_blockers(view),
     )
 
 

@@ -28,6 +28,7 @@ from app.checklist.overlay import LoadedOverlay
 from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
+    AnswerInfo,
     Attestation,
     AuditInfo,
     AuditStatus,
@@ -212,7 +213,7 @@ class AuditService(AnswerOps, EvidenceOps):
 
     def export(self, ref: str, path: str | Path, fmt: str = "pdf", *,
                progress: Callable[[str], None] | None = None) -> ExportResult:
-        """Write the audit to `path` as pdf (attestation), json (manifest) or transparency."""
+        """Write the audit to `path` in one of the export formats (app.audit.export)."""
         from app.audit.export import export_audit
 
         return export_audit(self, ref, path, fmt, progress=progress)
@@ -245,10 +246,17 @@ class AuditService(AnswerOps, EvidenceOps):
         return import_query_log(self, ref, path, mapping=mapping, answered=answered,
                                 file_format=file_format, dry_run=dry_run)
 
+    def import_table(self, ref: str, question_id: str, path: Path) -> AnswerInfo:
+        """Answer a table question from a CSV or XLSX file, every cell validated."""
+        from app.audit.table_import import import_table
+
+        return import_table(self, ref, question_id, path)
+
     def record_signature(self, view: AuditView, signature: SignatureFacts,
                          place_file: Callable[[], None]) -> None:
         """Lock a draft as signed, in one transaction with the signature facts, the signed
-        PDF and the history event; `place_file` puts the signed file in place last.
+        PDF, the sealed public report and the history event; `place_file` puts the signed
+        file in place last.
 
         Refused when the audit changed since `view` was read: nothing is locked then.
         """
@@ -262,8 +270,10 @@ class AuditService(AnswerOps, EvidenceOps):
             row.signed_at = signature.signed_at
             row.signed_pdf_sha256 = signature.pdf_sha256
             row.signer_certificate_sha256 = signature.certificate_sha256
-            if session.get(EvidenceBlobRow, signature.pdf_sha256) is None:
-                session.add(EvidenceBlobRow(sha256=signature.pdf_sha256, content=signature.pdf))
+            for sha256, content in ((signature.pdf_sha256, signature.pdf),
+                                    (signature.public_pdf_sha256, signature.public_pdf)):
+                if sha256 and session.get(EvidenceBlobRow, sha256) is None:
+                    session.add(EvidenceBlobRow(sha256=sha256, content=content))
             append_event(session, row, at=signature.signed_at, actor=self.actor,
                          kind=EventKind.AUDIT_SIGNED, new=signature.as_event())
             place_file()

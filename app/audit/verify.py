@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from app.audit.attest import same_person
 from app.errors import CheckFailed, UserFacingError
+from app.inputs import InputKind, read_input
 from app.records import AuditStatus, EventKind
+from app.report.manifest import PUBLIC_FORMAT
 
 if TYPE_CHECKING:
     from app.audit.service import AuditService
@@ -78,10 +80,7 @@ def verify_attestation(path: Path, trust: list[Path], service: AuditService | No
     from app.report.verification import verify_signed_pdf
 
     moment = parse_moment(at)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_input(path, InputKind.PDF)
     check = verify_signed_pdf(data, office_trust(trust), at=moment, online=online)
     problems: list[str] = []
     notes: list[str] = []
@@ -294,7 +293,7 @@ def extend_attestation(path: Path, output: Path, timestamp_url: str,
         raise CheckFailed("only a VALID attestation can be extended; this one is not:\n"
                           + "\n".join(f"  - {r}" for r in before.reasons))
     anchors = office_trust(trust)
-    extended = extend_signed_pdf(path.read_bytes(), timestamp_url, anchors, at=moment)
+    extended = extend_signed_pdf(read_input(path, InputKind.PDF), timestamp_url, anchors, at=moment)
     after = verify_signed_pdf(extended, anchors, at=moment)
     if not after.valid:
         raise CheckFailed("the extended file would not verify, so it was not written:\n"
@@ -303,3 +302,194 @@ def extend_attestation(path: Path, output: Path, timestamp_url: str,
     stamp = after.signatures[-1]
     return (f"validation data and a document timestamp of {stamp.time} by {stamp.signer} "
             f"added; {len(after.signatures)} signatures and timestamps in the file")
+
+
+PUBLIC_DATA_NAME = "transparency.json"
+
+
+@dataclass(frozen=True)
+class PublicReportCheck:
+    """Verifying a public transparency report: its seal, and the attestation it names."""
+
+    signature: SignatureCheck | None
+    """The seal's check; None when the file carries no signature."""
+    audit_id: str | None
+    attestation_manifest_sha256: str | None
+    signed_attestation_sha256: str | None
+    """The signed attestation the report names; None when it names none (not attested)."""
+    problems: list[str]
+    notes: list[str]
+
+    @property
+    def valid(self) -> bool:
+        """True when the report is sealed, intact, trusted and names its attestation, and
+        agrees with the attestation file and the database where they were given."""
+        return self.signature is not None and self.signature.valid and not self.problems
+
+
+def is_public_report(path: Path) -> bool:
+    """True when the file embeds public report data (transparency.json) and no manifest."""
+    from pypdf import PdfReader
+
+    try:
+        names = set(PdfReader(BytesIO(path.read_bytes())).attachments)
+    except Exception:  # noqa: BLE001 - any unreadable file is simply not one
+        return False
+    return PUBLIC_DATA_NAME in names and "manifest.json" not in names
+
+
+def verify_public_report(path: Path, trust: list[Path], service: AuditService | None = None,
+                         attestation: Path | None = None, *, at: str | None = None,
+                         online: bool = True) -> PublicReportCheck:
+    """Check a public transparency report: sealed by a trusted signature over the whole
+    file, naming the signed attestation it derives from; with `attestation`, that it is that
+    file; with `service`, that it is the report recorded when the audit was signed."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserFacingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    problems: list[str] = []
+    notes: list[str] = []
+    signature, public = _public_seal(data, trust, problems, parse_moment(at), online)
+    facts: dict[str, Any] = {}
+    if public is None:
+        problems.append(f"it carries no public report data ({PUBLIC_DATA_NAME})")
+    else:
+        try:
+            loaded = json.loads(public)
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, dict) and loaded.get("format") == PUBLIC_FORMAT:
+            facts = loaded
+        else:
+            problems.append(f"its {PUBLIC_DATA_NAME} is not an nlets-audit public report")
+    found = facts.get("audit")
+    audit: dict[str, Any] = found if isinstance(found, dict) else {}
+    audit_id = audit.get("id") if isinstance(audit.get("id"), str) else None
+    manifest_sha256 = facts.get("attestation_manifest_sha256")
+    attested = facts.get("attested") if isinstance(facts.get("attested"), dict) else None
+    signed_sha256 = attested.get("signed_pdf_sha256") if attested else None
+    if facts and not signed_sha256:
+        problems.append("the report says the audit was not attested: it names no signed "
+                        "attestation")
+    if attestation is not None and signed_sha256:
+        problems += _compare_with_attestation(attestation, trust, signed_sha256,
+                                              manifest_sha256, signature, at, online)
+        if not problems:
+            notes.append(f"matches the attestation given ({attestation})")
+    if service is not None and audit_id and signed_sha256:
+        found, said = _public_in_database(service, audit_id, data, manifest_sha256, signature)
+        problems += found
+        notes += said
+    return PublicReportCheck(signature, audit_id,
+                             manifest_sha256 if isinstance(manifest_sha256, str) else None,
+                             signed_sha256 if isinstance(signed_sha256, str) else None,
+                             problems, notes)
+
+
+def _public_seal(data: bytes, trust: list[Path], problems: list[str],
+                 moment: dt.datetime | None, online: bool,
+                 ) -> tuple[SignatureCheck | None, bytes | None]:
+    """The seal's check and the public data as sealed (as found, when not sealed)."""
+    from app.audit.trust import office_trust
+    from app.report.verification import verify_signed_pdf
+
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        signatures = PdfFileReader(BytesIO(data), strict=False).embedded_signatures
+    except Exception as exc:  # noqa: BLE001 - a damaged file is not valid, whatever broke
+        problems.append(f"the file is damaged or not a PDF ({type(exc).__name__})")
+        return None, None
+    if not signatures:
+        problems.append("the report is not sealed: it carries no signature, so anyone could "
+                        "have made it")
+        return None, _attachment(data)
+    try:
+        check = verify_signed_pdf(data, office_trust(trust), at=moment, online=online)
+        first = min(signatures, key=lambda s: s.signed_revision)
+        public = _sealed_attachment(first)
+    except (CheckFailed, UserFacingError) as exc:
+        problems.append(f"the seal cannot be checked: {exc}")
+        return None, None
+    except Exception as exc:  # noqa: BLE001 - a damaged file is not valid, whatever broke
+        problems.append(f"the seal cannot be checked: the file is damaged ({exc})")
+        return None, None
+    problems += check.problems or ([] if check.valid else ["the seal does not verify"])
+    return check, public
+
+
+def _sealed_attachment(signature: Any) -> bytes | None:
+    """The public data attachment as it stood in the sealed revision."""
+    try:
+        root = signature.reader.get_historical_resolver(signature.signed_revision).root
+        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except (KeyError, TypeError):
+        return None
+    for i in range(0, len(names) - 1, 2):
+        if str(names[i]) == PUBLIC_DATA_NAME:
+            return bytes(names[i + 1].get_object()["/EF"]["/F"].get_object().data)
+    return None
+
+
+def _attachment(data: bytes) -> bytes | None:
+    from pypdf import PdfReader
+
+    try:
+        found = PdfReader(BytesIO(data)).attachments.get(PUBLIC_DATA_NAME)
+    except Exception:  # noqa: BLE001 - unreadable: no data
+        return None
+    return bytes(found[0]) if found else None
+
+
+def _compare_with_attestation(attestation: Path, trust: list[Path], signed_sha256: str,
+                              manifest_sha256: Any, seal: SignatureCheck | None,
+                              at: str | None, online: bool) -> list[str]:
+    """Problems when the attestation file given is not the valid attestation the report
+    derives from."""
+    try:
+        content = attestation.read_bytes()
+    except OSError as exc:
+        raise UserFacingError(f"cannot read {attestation}: {exc.strerror or exc}") from None
+    if hashlib.sha256(content).hexdigest() != signed_sha256:
+        return [f"the report does not derive from the attestation given ({attestation}): it "
+                f"names the signed attestation with SHA-256 {signed_sha256}"]
+    try:
+        check = verify_attestation(attestation, trust, at=at, online=online)
+    except (CheckFailed, UserFacingError) as exc:
+        return [f"the attestation given is not valid: {exc}"]
+    problems = [f"the attestation given is not valid: {r}" for r in check.reasons]
+    if check.signature.manifest_sha256 != manifest_sha256:
+        problems.append("the attestation given embeds another manifest than the one the "
+                        "report names")
+    if seal is not None and check.signature.certificate_sha256 != seal.certificate_sha256:
+        problems.append(f"the report is sealed by {seal.signer}, but the attestation was "
+                        f"signed by {check.signature.signer}")
+    return problems
+
+
+def _public_in_database(service: AuditService, audit_id: str, data: bytes,
+                        manifest_sha256: Any, seal: SignatureCheck | None,
+                        ) -> tuple[list[str], list[str]]:
+    try:
+        audit = service.get_audit(audit_id)
+    except UserFacingError:
+        return [], [f"audit {audit_id[:12]} is not in this database; the report was not "
+                    "compared with stored data"]
+    signing = next((e for e in service.history(audit_id) if e.kind == EventKind.AUDIT_SIGNED),
+                   None)
+    recorded = signing.new if signing is not None and isinstance(signing.new, dict) else {}
+    problems = []
+    if audit.status != AuditStatus.SIGNED:
+        problems.append(f"the database holds audit {audit_id[:12]} as a {audit.status}")
+    if recorded.get("public_report_sha256") != hashlib.sha256(data).hexdigest():
+        problems.append("this file is not the public report recorded when the audit was "
+                        "signed")
+    if recorded.get("manifest_sha256") != manifest_sha256:
+        problems.append("the report names another attestation manifest than the one "
+                        "recorded when the audit was signed")
+    if seal is not None and audit.signer_certificate_sha256 != seal.certificate_sha256:
+        problems.append("the report is sealed with another certificate than the one that "
+                        "signed the audit")
+    notes = [] if problems else [f"the report recorded when audit {audit_id[:12]} was signed"]
+    return problems, notes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.checklist.errors import ChecklistError, ChecklistIssue
-from app.checklist.loader import LoadedChecklist, load_checklist
+from app.checklist.loader import LoadedChecklist, load_checklist, read_checklist_file
 from app.checklist.overlay import LoadedOverlay, load_overlay, overlay_pin
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -66,10 +66,7 @@ def bundled_overlays(base: LoadedChecklist) -> list[LoadedOverlay]:
 
 def validate_file(path: Path) -> LoadedChecklist | LoadedOverlay:
     """Validate a checklist file, or an overlay file against the bundled base it pins."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return load_checklist(path)  # reports the read error with the path
+    data = read_checklist_file(path)
     pin = overlay_pin(data)
     if pin is None:
         return load_checklist(path)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from app.checklist.model import Question, QuestionType, _Typed
+from app.safe_text import terminal_safe
 
 
 def format_value(typed: _Typed, value: Any) -> str:
-    """A one-line rendering of a value: option labels, dates, numbers, table row counts."""
+    """A one-line rendering of a value: option labels, dates, numbers, table row counts;
+    control characters written as visible escapes (app.safe_text)."""
+    return terminal_safe(_format(typed, value))
+
+
+def _format(typed: _Typed, value: Any) -> str:
     if value is None:
         return "—"
     if typed.type in (QuestionType.YES_NO_UNKNOWN, QuestionType.SINGLE_CHOICE):

@@ -29,16 +29,22 @@ class LoadedChecklist:
     filename: str
 
 
-def load_checklist(path: str | Path) -> LoadedChecklist:
-    """Read and validate the checklist file at `path`."""
-    path = Path(path)
+def read_checklist_file(path: Path) -> bytes:
+    """The bytes of a checklist or overlay file: a regular file under the checklist size
+    limit, else ChecklistError naming it."""
     try:
-        data = read_input(path, InputKind.CHECKLIST)
+        return read_input(path, InputKind.CHECKLIST)
     except InputRefused as exc:
         message, _, fix = str(exc).partition(". Fix: ")
         message = message.removeprefix(f"checklist {path} ")
         raise ChecklistError([ChecklistIssue(str(path), None, f"cannot read the file: "
                                              f"{message}", fix or "check the path")]) from None
+
+
+def load_checklist(path: str | Path) -> LoadedChecklist:
+    """Read and validate the checklist file at `path`."""
+    path = Path(path)
+    data = read_checklist_file(path)
     return load_checklist_bytes(data, str(path))
 
 

@@ -224,15 +224,39 @@ class QueryLogMap(_Strict):
     """A date question filled with the first day the log covers."""
     period_end: str | None = None
     """A date question filled with the last day the log covers."""
+    federal_queries: str | None = None
+    """A number question stating the federal queries in the period: an import warns, naming
+    both numbers, when the log holds another count from the agencies and federal ORIs."""
 
 
 class AttestationMap(_Strict):
-    """The questions that shape the signed statement."""
+    """The questions that shape the signed statement (see app/audit/statement.py)."""
 
     official: str | None = None
     """A text question naming the attesting official: signing checks the key's name."""
+    capacity: str | None = None
+    """A choice or text question: the capacity in which the official attests."""
+    capacity_title: str | None = None
+    """A text question giving the title when the capacity chosen is not in the list."""
+    date: str | None = None
+    """A date question: the date of the attestation, which must be the day of signing."""
+    statement: str | None = None
+    """A single-choice question whose chosen label is printed verbatim as the statement."""
+    qualified: str | None = None
+    """The option of `statement` that excepts matters (printed with `exceptions`)."""
     exceptions: str | None = None
     """A long-text question of matters excepted from the attestation: printed in it."""
+    counsel_review: str | None = None
+    """A yes/no/unknown question: has counsel reviewed the legal conclusions?"""
+    counsel: str | None = None
+    """A text question naming the counsel who reviewed them."""
+    counsel_date: str | None = None
+    """A date question: when counsel reviewed them."""
+    legal_sections: list[str] = Field(default_factory=list)
+    """Sections whose answers are counsel's legal conclusions rather than facts."""
+    sources: str | None = None
+    """A table question with columns section, official and office: who supplied each
+    section."""
 
 
 class Checklist(_Strict):

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from app.checklist.authorities import REGISTRY_KEY, Citation, parse_registry
 from app.checklist.errors import ChecklistError, ChecklistIssue
-from app.checklist.loader import LoadedChecklist, parse_document, schema_issues
+from app.checklist.loader import LoadedChecklist, parse_document, read_checklist_file, schema_issues
 from app.checklist.model import (
     CHOICE_TYPES,
     Checklist,
@@ -27,7 +26,7 @@ from app.checklist.model import (
 )
 from app.checklist.overlay_model import AddedQuestion, Overlay
 from app.checklist.semantics import check_semantics
-from app.checklist.yaml_source import LocatedDocument
+from app.checklist.yaml_source import LocatedDocument, YamlProblem, parse_located_yaml
 
 Loc = tuple[str | int, ...]
 
@@ -171,20 +170,14 @@ def _plain_question(added: AddedQuestion) -> Question:
 def load_overlay(path: str | Path, base: LoadedChecklist) -> LoadedOverlay:
     """Read and validate the overlay file at `path` against `base`."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ChecklistError([ChecklistIssue(str(path), None, f"cannot read the file "
-                                             f"({exc.strerror or exc})",
-                                             "check the path and permissions")]) from None
-    return load_overlay_bytes(data, str(path), base)
+    return load_overlay_bytes(read_checklist_file(path), str(path), base)
 
 
 def overlay_pin(data: bytes) -> tuple[str, str] | None:
     """The (checklist id, version) an overlay file is pinned to, or None if it is not one."""
     try:
-        raw = yaml.safe_load(data)
-    except yaml.YAMLError:
+        raw = parse_located_yaml(data.decode("utf-8")).data
+    except (YamlProblem, UnicodeDecodeError):
         return None
     base = raw.get("base") if isinstance(raw, dict) and "overlay" in raw else None
     if not isinstance(base, dict):

@@ -49,14 +49,7 @@ def check_semantics(checklist: Checklist, report: Report) -> None:
     if checklist.log_analysis is not None:
         _check_log_analysis(checklist.log_analysis, all_questions, report)
     if checklist.attestation is not None:
-        wanted = {"official": QuestionType.SHORT_TEXT, "exceptions": QuestionType.LONG_TEXT}
-        for field, kind in wanted.items():
-            question_id = getattr(checklist.attestation, field)
-            named = all_questions.get(question_id) if question_id else None
-            if question_id and (named is None or named.type != kind):
-                report(("attestation", field), f"attestation.{field} {question_id!r} is not "
-                       f"a {kind.value} question of this checklist",
-                       f"name a {kind.value} question, or leave it out")
+        check_attestation_map(checklist, report)
     _check_checks(checklist, all_questions, report)
     for fi, rule in enumerate(checklist.findings):
         loc = ("findings", fi)
@@ -336,6 +329,75 @@ def _operand_problem(typed: _Typed, operand: Any) -> str | None:
         except ValueError:
             return f"{operand!r} is not a date (YYYY-MM-DD)"
     return None
+
+
+ATTESTATION_TYPES: dict[str, tuple[QuestionType, ...]] = {
+    "official": (QuestionType.SHORT_TEXT,),
+    "capacity": (QuestionType.SINGLE_CHOICE, QuestionType.SHORT_TEXT),
+    "capacity_title": (QuestionType.SHORT_TEXT,),
+    "date": (QuestionType.DATE,),
+    "statement": (QuestionType.SINGLE_CHOICE,),
+    "exceptions": (QuestionType.LONG_TEXT,),
+    "counsel_review": (QuestionType.YES_NO_UNKNOWN,),
+    "counsel": (QuestionType.SHORT_TEXT,),
+    "counsel_date": (QuestionType.DATE,),
+    "sources": (QuestionType.TABLE,),
+}
+ALWAYS_ASKED = ("official", "capacity", "date", "statement", "counsel_review")
+"""Procedural attestation questions every audit answers: required, never hidden, never
+not applicable (an official "nobody" would skip the check of the signer's name)."""
+SOURCE_COLUMNS = {"section": QuestionType.SINGLE_CHOICE, "official": QuestionType.SHORT_TEXT,
+                  "office": QuestionType.SHORT_TEXT}
+
+
+def check_attestation_map(checklist: Checklist, report: Report) -> None:
+    """The attestation map names questions of the right types, the procedural ones always
+    asked and answered, and sections that exist."""
+    mapping = checklist.attestation
+    if mapping is None:
+        return
+    where = {q.id: ("sections", si, "questions", qi)
+             for si, section in enumerate(checklist.sections)
+             for qi, q in enumerate(section.questions)}
+    questions = {q.id: q for q in checklist.questions()}
+    for field, kinds in ATTESTATION_TYPES.items():
+        question_id = getattr(mapping, field)
+        named = questions.get(question_id) if question_id else None
+        kind_text = " or ".join(k.value for k in kinds)
+        if question_id and (named is None or named.type not in kinds):
+            report(("attestation", field), f"attestation.{field} {question_id!r} is not "
+                   f"a {kind_text} question of this checklist",
+                   f"name a {kind_text} question, or leave it out")
+            continue
+        if named is None or field not in ALWAYS_ASKED:
+            continue
+        if named.allow_not_applicable or not named.required or named.visible_if is not None:
+            report(where[named.id], f"question {named.id!r} (attestation.{field}) must be "
+                   "required and always asked, and cannot be marked not applicable",
+                   "set allow_not_applicable: false and required: true, and remove "
+                   "visible_if")
+    statement = questions.get(mapping.statement or "")
+    if mapping.qualified is not None and (
+            statement is None or mapping.qualified not in {o.value for o in statement.options}):
+        report(("attestation", "qualified"), f"attestation.qualified {mapping.qualified!r} "
+               "is not an option of the attestation.statement question",
+               "name the option of the statement question that excepts matters")
+    section_ids = {section.id for section in checklist.sections}
+    for index, section_id in enumerate(mapping.legal_sections):
+        if section_id not in section_ids:
+            report(("attestation", "legal_sections", index), f"attestation.legal_sections "
+                   f"names unknown section {section_id!r}", "use a section id")
+    sources = questions.get(mapping.sources or "")
+    if sources is not None and sources.type == QuestionType.TABLE:
+        for column_id, kind in SOURCE_COLUMNS.items():
+            column = sources.column(column_id)
+            if column is None or column.type != kind:
+                report(where[sources.id], f"attestation.sources {sources.id!r} needs a "
+                       f"{kind.value} column {column_id!r}", f"add the column {column_id!r}")
+        column = sources.column("section")
+        if column is not None and {o.value for o in column.options} - section_ids:
+            report(where[sources.id], f"the section column of {sources.id!r} offers values "
+                   "that are not section ids", "offer only the checklist's section ids")
 
 
 def _check_checks(checklist: Checklist, questions: dict[str, Question], report: Report,

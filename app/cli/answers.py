@@ -11,6 +11,7 @@ import click
 
 from app.audit import UNCHECKED
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 from app.errors import UserFacingError
 
 EXPECT_HELP = ("Refuse the change unless the stored answer is VALUE (what you last saw; JSON "
@@ -35,7 +36,7 @@ def answer(ctx: Context, audit: str, question: str, value: str, note: str | None
     """Answer a question; VALUE is JSON when it parses as JSON, else text."""
     saved = ctx.service().set_answer(audit, question, _parse_value(value), note=note,
                                      reason=reason, expected=_expected(expected))
-    click.echo(f"saved {question} = {json.dumps(saved.value, ensure_ascii=False)}")
+    echo(f"saved {question} = {json.dumps(saved.value, ensure_ascii=False)}")
 
 
 @click.command("note")
@@ -49,7 +50,7 @@ def note(ctx: Context, audit: str, question: str, text: str, expected: str | Non
     """Set the note on a question (an empty TEXT removes it)."""
     ctx.service().set_note(audit, question, text,
                            expected=UNCHECKED if expected is None else expected)
-    click.echo(f"saved note on {question}")
+    echo(f"saved note on {question}")
 
 
 @click.command("not-applicable")
@@ -62,7 +63,7 @@ def not_applicable(ctx: Context, audit: str, question: str, reason: str,
                    expected: str | None) -> None:
     """Mark a question not applicable, with the reason."""
     ctx.service().set_not_applicable(audit, question, reason, expected=_expected(expected))
-    click.echo(f"marked {question} not applicable")
+    echo(f"marked {question} not applicable")
 
 
 @click.command("clear")
@@ -75,7 +76,7 @@ def clear(ctx: Context, audit: str, question: str, reason: str | None,
           expected: str | None) -> None:
     """Remove the answer to a question (its note stays)."""
     ctx.service().clear_answer(audit, question, reason, expected=_expected(expected))
-    click.echo(f"cleared {question}")
+    echo(f"cleared {question}")
 
 
 @click.command("confirm")
@@ -85,18 +86,18 @@ def clear(ctx: Context, audit: str, question: str, reason: str | None,
 def confirm(ctx: Context, audit: str, questions: tuple[str, ...]) -> None:
     """Confirm carried-forward answers as still true."""
     count = ctx.service().confirm(audit, list(questions))
-    click.echo(f"confirmed {count} answer(s)")
+    echo(f"confirmed {count} answer(s)")
 
 
 @click.command("import-answers")
 @click.argument("audit")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @pass_context
 def import_answers(ctx: Context, audit: str, file: Path) -> None:
     """Record answers from a YAML or JSON map of question id to value, all or nothing."""
     entries = _read_answer_file(file)
     changed = ctx.service().import_answers(audit, entries, source=str(file))
-    click.echo(f"imported {changed} change(s) from {file}")
+    echo(f"imported {changed} change(s) from {file}")
 
 
 def _parse_value(text: str) -> Any:
@@ -108,12 +109,9 @@ def _parse_value(text: str) -> Any:
 
 def _read_answer_file(file: Path) -> Any:
     from app.checklist.yaml_source import YamlProblem, parse_located_yaml
+    from app.inputs import InputKind, read_input_text
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserFacingError(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}"
-                              ) from None
+    text = read_input_text(file, InputKind.ANSWERS)
     try:
         return parse_located_yaml(text).data
     except YamlProblem as problem:

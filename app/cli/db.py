@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from app.cli.output import echo
+
 
 @click.group("db")
 def db_group() -> None:
@@ -21,4 +23,4 @@ def db_grants(schema: str) -> None:
     """
     from app.audit import grants_sql
 
-    click.echo(grants_sql(schema), nl=False)
+    echo(grants_sql(schema), nl=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 
 
 @click.group("evidence")
@@ -17,14 +18,14 @@ def evidence_group() -> None:
 @evidence_group.command("add")
 @click.argument("audit")
 @click.argument("question")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--effective", metavar="DATE", help="The date the evidence speaks for.")
 @pass_context
 def evidence_add(ctx: Context, audit: str, question: str, file: Path,
                  effective: str | None) -> None:
     """Attach FILE to QUESTION; it is stored by its SHA-256."""
     added = ctx.service().add_evidence(audit, question, file, effective)
-    click.echo(f"{added.sha256}  {added.name} ({added.size} bytes) -> {question}")
+    echo(f"{added.sha256}  {added.name} ({added.size} bytes) -> {question}")
 
 
 @evidence_group.command("withdraw")
@@ -39,8 +40,8 @@ def evidence_withdraw(ctx: Context, audit: str, sha256: str, reason: str,
     """Withdraw a file attached by mistake: its bytes are purged; the history keeps its
     hash, who withdrew it, when and why."""
     withdrawn = ctx.service().withdraw_evidence(audit, sha256, reason, question_id=question)
-    click.echo(f"withdrew {withdrawn.name} (SHA-256 {withdrawn.sha256}) from "
-               f"{withdrawn.question_id}")
+    echo(f"withdrew {withdrawn.name} (SHA-256 {withdrawn.sha256}) from "
+         f"{withdrawn.question_id}")
 
 
 @evidence_group.command("list")
@@ -49,5 +50,5 @@ def evidence_withdraw(ctx: Context, audit: str, sha256: str, reason: str,
 def evidence_list(ctx: Context, audit: str) -> None:
     """List the evidence of an audit with SHA-256 hashes."""
     for item in ctx.service().view(audit).evidence:
-        click.echo(f"{item.sha256}  {item.question_id}  {item.name}  {item.size} bytes  "
-                   f"effective {item.effective_date or '—'}")
+        echo(f"{item.sha256}  {item.question_id}  {item.name}  {item.size} bytes  "
+             f"effective {item.effective_date or '—'}")

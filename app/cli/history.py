@@ -7,6 +7,7 @@ import json
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 from app.errors import CheckFailed
 
 
@@ -32,8 +33,8 @@ def history_verify(ctx: Context, audit: str, head: str | None) -> None:
     if report.ok:
         anchored = (f"; it passes through the recorded head {head.strip()[:12]}" if head
                     else "; give --head HASH from an earlier export to catch a rewrite")
-        click.echo(f"history of {report.audit_id[:12]} intact: {report.events} events, "
-                   f"head {report.head}; answers and evidence match it{anchored}")
+        echo(f"history of {report.audit_id[:12]} intact: {report.events} events, "
+             f"head {report.head}; answers and evidence match it{anchored}")
         return
     raise CheckFailed(f"history of {report.audit_id[:12]} does NOT match:\n" +
                       "\n".join(f"  - {p}" for p in report.problems))
@@ -53,8 +54,8 @@ def history_show(ctx: Context, audit: str, question: str | None) -> None:
         subject = f" {event.question_id}" if event.question_id else ""
         reason = f"  ({event.reason})" if event.reason else ""
         value = f"  -> {_recorded(event.new)}" if question else ""
-        click.echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}"
-                   f"{value}")
+        echo(f"{event.seq:>5}  {event.at}  {event.actor}  {event.kind}{subject}{reason}"
+             f"{value}")
 
 
 @history_group.command("restore")
@@ -67,8 +68,8 @@ def history_restore(ctx: Context, audit: str, question: str, event: int, reason:
                     ) -> None:
     """Make QUESTION's answer what history EVENT recorded (a new event, with a reason)."""
     answer = ctx.service().restore_answer(audit, question, event, reason)
-    click.echo(f"{question}: restored the answer of event {event} "
-               f"({_recorded({'value': answer.value, 'na_reason': answer.na_reason})})")
+    echo(f"{question}: restored the answer of event {event} "
+         f"({_recorded({'value': answer.value, 'na_reason': answer.na_reason})})")
 
 
 def _recorded(snapshot: object) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 
 
 @click.group("logs")
@@ -17,7 +18,7 @@ def logs_group() -> None:
 
 @logs_group.command("import")
 @click.argument("audit")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--map", "pairs", multiple=True, metavar="FIELD=COLUMN",
               help="The log's column for a field (time, ori, message_key, destination, "
                    "result); repeat for each field whose column has another name.")
@@ -40,9 +41,9 @@ def logs_import(ctx: Context, audit: str, file: Path, pairs: tuple[str, ...],
                                             answered=answered, file_format=file_format,
                                             dry_run=dry_run)
     if as_json:
-        click.echo(json.dumps({**result.analysis.to_json(), "filled": result.filled,
-                               "not_filled": result.not_filled, "warnings": result.warnings,
-                               "evidence_sha256": result.evidence.sha256
-                               if result.evidence else None}, indent=2, ensure_ascii=False))
+        echo(json.dumps({**result.analysis.to_json(), "filled": result.filled,
+                         "not_filled": result.not_filled, "warnings": result.warnings,
+                         "evidence_sha256": result.evidence.sha256
+                         if result.evidence else None}, indent=2, ensure_ascii=False))
         return
-    click.echo(result.describe())
+    echo(result.describe())

@@ -23,9 +23,10 @@ from app.cli.answers import (
 from app.cli.context import Context, pass_context
 from app.cli.db import db_group
 from app.cli.evidence import evidence_group
-from app.cli.export import export_command
+from app.cli.export import export_command, import_table_command
 from app.cli.history import history_group
 from app.cli.logs import logs_group
+from app.cli.output import echo
 from app.cli.show import diff, review_command, show_audit
 from app.cli.sign import (
     extend_command,
@@ -65,12 +66,12 @@ def list_checklists() -> None:
 
     for loaded in bundled_checklists():
         meta = loaded.checklist
-        click.echo(f"{meta.id}\t{meta.version}\t{meta.title}")
+        echo(f"{meta.id}\t{meta.version}\t{meta.title}")
         for state in bundled_overlays(loaded):
             info = state.overlay
-            click.echo(f"  overlay {info.overlay}\t{info.version}\t"
-                       f"{','.join(info.jurisdictions).upper()}\t{info.status.value}\t"
-                       f"{info.title}")
+            echo(f"  overlay {info.overlay}\t{info.version}\t"
+                 f"{','.join(info.jurisdictions).upper()}\t{info.status.value}\t"
+                 f"{info.title}")
 
 
 @cli.group("checklist")
@@ -79,7 +80,7 @@ def checklist_group() -> None:
 
 
 @checklist_group.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 def validate_checklist(file: Path) -> None:
     """Check a checklist or state overlay file; every error names the file and line."""
     from app.checklist import LoadedChecklist
@@ -88,21 +89,21 @@ def validate_checklist(file: Path) -> None:
     loaded = validate_file(file)
     if not isinstance(loaded, LoadedChecklist):
         info = loaded.overlay
-        click.echo(f"{file}: valid overlay — {info.overlay} version {info.version} for "
-                   f"{', '.join(info.jurisdictions).upper()} ({info.status.value}), on "
-                   f"{info.base.checklist} version {info.base.version}; "
-                   f"{len(loaded.changes)} changes; SHA-256 {loaded.sha256}")
+        echo(f"{file}: valid overlay — {info.overlay} version {info.version} for "
+             f"{', '.join(info.jurisdictions).upper()} ({info.status.value}), on "
+             f"{info.base.checklist} version {info.base.version}; "
+             f"{len(loaded.changes)} changes; SHA-256 {loaded.sha256}")
         return
     meta = loaded.checklist
-    click.echo(f"{file}: valid — {meta.id} version {meta.version}, "
-               f"{len(meta.questions())} questions in {len(meta.sections)} sections, "
-               f"{len(meta.findings)} findings rules; SHA-256 {loaded.sha256}")
+    echo(f"{file}: valid — {meta.id} version {meta.version}, "
+         f"{len(meta.questions())} questions in {len(meta.sections)} sections, "
+         f"{len(meta.findings)} findings rules; SHA-256 {loaded.sha256}")
     cited = sum(len(q.citations) for q in meta.questions()) + sum(
         len(f.citations) for f in meta.findings)
     if cited and not meta.authorities:
-        click.echo(f"note: no `authorities` registry, so its {cited} citations are unsourced "
-                   "text; add a registry (docs/checklist-format.md) to have each one checked",
-                   err=True)
+        echo(f"note: no `authorities` registry, so its {cited} citations are unsourced "
+             "text; add a registry (docs/checklist-format.md) to have each one checked",
+             err=True)
 
 
 @cli.command("new")
@@ -126,7 +127,8 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
               from_audit: str | None, overlay_files: tuple[Path, ...],
               no_overlays: bool) -> None:
     """Create an audit; prints its id alone on stdout."""
-    from app.checklist.bundled import bundled_overlays, resolve_checklist
+    from app.audit import state_overlays
+    from app.checklist.bundled import resolve_checklist
     from app.checklist.overlay import load_overlay
 
     loaded = resolve_checklist(checklist_ref)
@@ -135,23 +137,23 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
     elif overlay_files:
         overlays = [load_overlay(path, loaded) for path in overlay_files]
     else:
-        overlays = [o for o in bundled_overlays(loaded) if o.applies_to(jurisdiction)]
+        overlays = state_overlays(loaded, jurisdiction)
     service = ctx.service()
     audit = service.create_audit(loaded, jurisdiction=jurisdiction, period_start=period_start,
                                  period_end=period_end, title=title, auditor=auditor,
                                  based_on=from_audit, overlays=overlays)
-    click.echo(audit.id)
+    echo(audit.id)
     for overlay in overlays:
         state = "" if overlay.overlay.approved else " (draft: the statement will be qualified)"
-        click.echo(f"state overlay applied: {overlay.overlay.overlay} version "
-                   f"{overlay.overlay.version}{state}", err=True)
+        echo(f"state overlay applied: {overlay.overlay.overlay} version "
+             f"{overlay.overlay.version}{state}", err=True)
     carried = service.view(audit.id).carry_report if from_audit else None
     if carried is not None:
-        click.echo(f"carried {len(carried.copied)} answer(s) and {carried.evidence} evidence "
-                   f"file(s) from {carried.from_audit[:12]}; confirm each with "
-                   "`nlets-audit confirm`", err=True)
+        echo(f"carried {len(carried.copied)} answer(s) and {carried.evidence} evidence "
+             f"file(s) from {carried.from_audit[:12]}; confirm each with "
+             "`nlets-audit confirm`", err=True)
         for question_id, reason in {**carried.dropped, **carried.not_copied}.items():
-            click.echo(f"  not carried: {question_id}: {reason}", err=True)
+            echo(f"  not carried: {question_id}: {reason}", err=True)
 
 
 @cli.command("list")
@@ -161,19 +163,19 @@ def list_audits(ctx: Context, as_json: bool) -> None:
     """List audits with status and progress."""
     summaries = ctx.service().list_audits()
     if as_json:
-        click.echo(json.dumps([{**asdict(s.audit), "progress": {
+        echo(json.dumps([{**asdict(s.audit), "progress": {
             "done": s.done, "total": s.total, "percent": round(s.percent, 1)},
             "findings": s.findings} for s in summaries], indent=2))
         return
     if not summaries:
-        click.echo("No audits yet. Create one with `nlets-audit new` or in the interface.")
+        echo("No audits yet. Create one with `nlets-audit new` or in the interface.")
         return
     for s in summaries:
         a = s.audit
-        click.echo(f"{a.id[:12]}  {a.jurisdiction}  {a.period_start}..{a.period_end}  "
-                   f"{a.checklist_id}@{a.checklist_version}  {a.status:<6} "
-                   f"{s.percent:5.1f}% ({s.done}/{s.total})  findings {s.findings}  "
-                   f"{a.title}")
+        echo(f"{a.id[:12]}  {a.jurisdiction}  {a.period_start}..{a.period_end}  "
+             f"{a.checklist_id}@{a.checklist_version}  {a.status:<6} "
+             f"{s.percent:5.1f}% ({s.done}/{s.total})  findings {s.findings}  "
+             f"{a.title}")
 
 
 @cli.command("delete")
@@ -190,13 +192,13 @@ def delete_command(ctx: Context, audit: str, yes: bool) -> None:
         if not click.confirm(f"Delete the draft {info.id[:12]} ({info.title})?", err=True):
             raise UserFacingError("nothing deleted")
     service.delete_draft(info.id)
-    click.echo(f"deleted draft {info.id}")
+    echo(f"deleted draft {info.id}")
 
 
 for _command in (show_audit, answer, note, not_applicable, clear, export_command,
                  review_command, confirm, diff, import_answers, evidence_group, history_group,
                  sign_command, verify_command, extend_command, test_certificate_command,
-                 logs_group, db_group):
+                 logs_group, db_group, import_table_command):
     cli.add_command(_command)
 
 
@@ -217,21 +219,22 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         return 2
     except click.ClickException as exc:
-        exc.show()
+        # Click's own message may quote what was typed: shown escaped, like all output.
+        echo(f"error: {exc.format_message()}", err=True)
         return 2
     except UserFacingError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        echo("interrupted", err=True)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("NLETS_AUDIT_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}. Nothing was lost; "
-                   "set NLETS_AUDIT_DEBUG=1 to see the details and report them.", err=True)
+        echo(f"internal error: {type(exc).__name__}: {exc}. Nothing was lost; "
+       "set NLETS_AUDIT_DEBUG=1 to see the details and report them.", err=True)
         return EXIT_INTERNAL
     return 0

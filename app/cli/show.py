@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 
 if TYPE_CHECKING:
     from app.audit import AuditDiff, AuditInfo, AuditView, Review
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def show_audit(ctx: Context, audit: str, as_json: bool) -> None:
     """Show an audit's answers, progress and findings."""
     view = ctx.service().view(audit)
-    click.echo(show_json(view) if as_json else show_text(view))
+    echo(show_json(view) if as_json else show_text(view))
 
 
 @click.command("review")
@@ -30,7 +31,7 @@ def show_audit(ctx: Context, audit: str, as_json: bool) -> None:
 @pass_context
 def review_command(ctx: Context, audit: str) -> None:
     """What stands between the audit and its signature, and what else to look at."""
-    click.echo(show_review(ctx.service().review(audit)))
+    echo(show_review(ctx.service().review(audit)))
 
 
 @click.command("diff")
@@ -40,8 +41,8 @@ def review_command(ctx: Context, audit: str) -> None:
 def diff(ctx: Context, audit: str, other: str) -> None:
     """Show what changed from AUDIT (the earlier) to OTHER (the later)."""
     service = ctx.service()
-    click.echo(show_diff(service.diff(audit, other), service.get_audit(audit),
-                         service.get_audit(other)))
+    echo(show_diff(service.diff(audit, other), service.get_audit(audit),
+                   service.get_audit(other)))
 
 
 def show_json(view: AuditView) -> str:

@@ -10,9 +10,11 @@ from pathlib import Path
 import click
 
 from app.cli.context import Context, pass_context
+from app.cli.output import echo
 from app.errors import CheckFailed, UserFacingError
 
-KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
+KEY_OPTIONS = ("--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | --key-id HEX] "
+               "[--cert LABEL | --cert-id HEX]")
 """How the key is named on the command line, added when the key options name no key."""
 
 
@@ -20,15 +22,25 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @click.argument("audit")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the signed attestation PDF (must not exist).")
-@click.option("--pkcs12", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--pkcs12", type=click.Path(path_type=Path),
               help="A PKCS#12 (.p12/.pfx) file with your key and certificate.")
 @click.option("--pkcs11-lib", type=click.Path(dir_okay=False, path_type=Path),
               help="The PKCS#11 library of your smart card or token.")
 @click.option("--token", help="The token label (with --pkcs11-lib).")
-@click.option("--key", "key_label", help="The key and certificate label (with --pkcs11-lib).")
-@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--key", "key_label",
+              help="The private key's label (with --pkcs11-lib; default: a PIV card's "
+                   "signing key, 'SIGN key').")
+@click.option("--key-id", metavar="HEX", help="The private key's ID, e.g. 02 (with "
+                                              "--pkcs11-lib).")
+@click.option("--cert", "cert_label",
+              help="The certificate's label (with --pkcs11-lib; default: the key's own "
+                   "certificate, by its ID).")
+@click.option("--cert-id", metavar="HEX", help="The certificate's ID (with --pkcs11-lib).")
+@click.option("--passphrase-file", type=click.Path(path_type=Path),
               help="Read the passphrase or PIN from this file instead of prompting.")
-@click.option("--title", "signer_title", help="Your title, printed in the signature block.")
+@click.option("--title", "signer_title",
+              help="Your title: must agree with the capacity the audit records (printed "
+                   "under your name), or is printed when the checklist records none.")
 @click.option("--tsa", metavar="URL",
               help="An RFC 3161 timestamp server: signature and document timestamps "
                    "(PAdES B-LTA), so the file stays verifiable after the certificate expires.")
@@ -40,6 +52,7 @@ KEY_OPTIONS = "--pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
 @pass_context
 def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
                  pkcs11_lib: Path | None, token: str | None, key_label: str | None,
+                 key_id: str | None, cert_label: str | None, cert_id: str | None,
                  passphrase_file: Path | None, signer_title: str | None, tsa: str | None,
                  trust: tuple[Path, ...], yes: bool) -> None:
     """Sign the attestation of a complete audit (PAdES) and lock the audit."""
@@ -53,7 +66,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
 
     try:
         source = key_source(pkcs12=pkcs12, pkcs11_lib=pkcs11_lib, token=token,
-                            key_label=key_label)
+                            key_label=key_label, cert_label=cert_label, key_id=key_id,
+                            cert_id=cert_id)
     except KeyChoiceError as exc:
         raise UserFacingError(f"{exc}; the options are {KEY_OPTIONS}") from None
     service = ctx.service()
@@ -61,8 +75,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
     if not review.ready:
         raise UserFacingError(review.refusal(service.resolve(audit)))
     statement = service.attestation_statement(audit).paragraphs()
-    click.echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
-    click.echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
+    echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
+    echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
     if not yes:
         if not sys.stdin.isatty():
             raise UserFacingError("confirm with --yes that you have read the statement "
@@ -73,11 +87,12 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
         key = load_signing_key(pkcs12=pkcs12, passphrase=_secret(passphrase_file, "passphrase"))
     else:
         key = load_signing_key(pkcs11_lib=pkcs11_lib, token=token, key_label=key_label,
+                               cert_label=cert_label, key_id=key_id, cert_id=cert_id,
                                pin=_secret(passphrase_file, "PIN"))
     signed = service.sign(audit, key, output, signer_title=signer_title, timestamp_url=tsa,
                           trust=trust)
-    click.echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
-               f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
+    echo(f"signed by {signed.signer}; wrote {signed.path} ({signed.pages} pages, "
+         f"SHA-256 {signed.pdf_sha256}); the audit is now read-only")
 
 
 TRUST_OPTION = click.option(
@@ -87,20 +102,28 @@ TRUST_OPTION = click.option(
 
 
 @click.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @TRUST_OPTION
 @click.option("--at", "at", metavar="TIME",
               help="Validate as of this ISO date or time instead of now.")
 @click.option("--offline", is_flag=True,
               help="Use only the validation data in the file and the trust store; never "
                    "ask a CRL or OCSP service.")
+@click.option("--attestation", type=click.Path(dir_okay=False, path_type=Path),
+              help="For a public report: the signed attestation it should derive from.")
 @pass_context
 def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | None,
-                   offline: bool) -> None:
-    """Say whether a signed attestation is VALID, who signed it and when (exit 1 if not)."""
-    from app.audit import verify_attestation
+                   offline: bool, attestation: Path | None) -> None:
+    """Say whether a signed attestation (or a sealed public report) is VALID, who signed it
+    and when (exit 1 if not)."""
+    from app.audit import is_public_report, verify_attestation
 
     service = ctx.service() if ctx.database_given() else None
+    if is_public_report(file):
+        from app.cli.public_report import verify_public
+
+        verify_public(file, list(trust), service, attestation, at=at, online=not offline)
+        return
     result = verify_attestation(file, list(trust), service, at=at, online=not offline)
     check = result.signature
     yes_no = {True: "yes", False: "NO"}
@@ -134,11 +157,11 @@ def verify_command(ctx: Context, file: Path, trust: tuple[Path, ...], at: str | 
     lines += [f"  database problem: {p}" for p in result.database_problems]
     if not result.valid:
         raise CheckFailed("\n".join(lines))
-    click.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 @click.command("extend")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Where to write the extended file (must not exist).")
 @click.option("--tsa", metavar="URL", required=True, help="An RFC 3161 timestamp server.")
@@ -153,7 +176,7 @@ def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...],
     from app.audit import extend_attestation
 
     result = extend_attestation(file, output, tsa, list(trust), at=at)
-    click.echo(f"extended {file} into {output}: {result}")
+    echo(f"extended {file} into {output}: {result}")
 
 
 @click.command("test-certificate")
@@ -162,7 +185,7 @@ def extend_command(file: Path, output: Path, tsa: str, trust: tuple[Path, ...],
 @click.option("--name", required=True, help="The name to put in the test certificate.")
 @click.option("--key-type", type=click.Choice(["ec", "rsa"]), default="ec",
               help="EC P-256 (default) or RSA-3072.")
-@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--passphrase-file", type=click.Path(path_type=Path),
               help="Read the new PKCS#12 passphrase from this file instead of prompting.")
 def test_certificate_command(out: Path, name: str, key_type: str,
                              passphrase_file: Path | None) -> None:
@@ -175,23 +198,21 @@ def test_certificate_command(out: Path, name: str, key_type: str,
     except OSError as exc:
         raise UserFacingError(f"cannot write the test certificate into {out}: "
                               f"{exc.strerror or exc}") from None
-    click.echo(f"*** {TEST_LABEL} ***\n"
-               "Anyone can make a certificate like this one: a signature made with it proves\n"
-               "nothing about who signed. Use it only to try the tool.\n"
-               f"  signing key and certificate: {made.signer_pkcs12}\n"
-               f"  test CA certificate: {made.ca_certificate}\n"
-               f"  test CA revocation list: {made.ca_crl}\n"
-               "Give both to sign and verify: --trust CA --trust CRL")
+    echo(f"*** {TEST_LABEL} ***\n"
+         "Anyone can make a certificate like this one: a signature made with it proves\n"
+         "nothing about who signed. Use it only to try the tool.\n"
+         f"  signing key and certificate: {made.signer_pkcs12}\n"
+         f"  test CA certificate: {made.ca_certificate}\n"
+         f"  test CA revocation list: {made.ca_crl}\n"
+         "Give both to sign and verify: --trust CA --trust CRL")
 
 
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
     """A passphrase or PIN from a file or a hidden prompt; never from an argument."""
     if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserFacingError(f"cannot read {path}: "
-                                  f"{getattr(exc, 'strerror', None) or exc}") from None
+        from app.inputs import InputKind, read_input_text
+
+        text = read_input_text(path, InputKind.PASSPHRASE)
         secret = text.splitlines()[0] if text else ""
     elif sys.stdin.isatty():
         secret = getpass.getpass(f"{what.capitalize()}: ")

@@ -31,6 +31,8 @@ class Signatory:
     name: str | None = None
     title: str | None = None
     date: str | None = None
+    signed: bool = False
+    """True in the rendering that is signed: the cover then says who signed, as what, when."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Statement:
     items: tuple[str, ...]
     qualified: bool = False
     """True when the official excepts matters from the statement."""
+    capacity: str | None = None
+    """The capacity the audit records for the official, which signing prints; None when the
+    checklist records none (then the title typed at signing is printed)."""
 
     def paragraphs(self) -> list[str]:
         """The statement as printed: the opening line, then "1. …", "2. …"."""

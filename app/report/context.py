@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState, Finding
@@ -124,6 +125,8 @@ class SectionBlock:
     hidden: int
     done: int
     total: int
+    not_asked: list[str] = field(default_factory=list)
+    """Number and prompt of each question not asked, given earlier answers."""
 
     @property
     def groups(self) -> list[QuestionGroup]:
@@ -201,6 +204,7 @@ class ReportContext:
     kind: str
     draft: bool
     draft_reasons: list[str]
+    document_title: str
     audit_id: str
     audit_short: str
     title: str
@@ -234,6 +238,8 @@ class ReportContext:
     statement_intro: str = ""
     statement_items: list[str] = field(default_factory=list)
     attestation_manifest_sha256: str = ""
+    attested: dict[str, Any] | None = None
+    """The signed attestation a public report derives from (see manifest.attested_block)."""
     logs: list[LogBlock] = field(default_factory=list)
     withheld_findings: int = 0
     """Public report: findings marked not public that were left out."""
@@ -259,10 +265,16 @@ def attestation_context(attestation: Attestation, manifest_sha256: str) -> Repor
 
 
 def transparency_context(attestation: Attestation, public_sha256: str,
-                         attestation_manifest_sha256: str) -> ReportContext:
-    """The context of the public report: structured answers only, no notes or evidence."""
+                         attestation_manifest_sha256: str,
+                         attested: dict[str, Any] | None = None) -> ReportContext:
+    """The context of the public report: structured answers only, no notes or evidence.
+
+    Query-log counts (by agency and month) are public figures; file names are not printed.
+    """
     context = _context(attestation, "transparency", public_sha256, public=True)
     context.attestation_manifest_sha256 = attestation_manifest_sha256
+    context.logs = log_blocks(attestation.logs)
+    context.attested = attested
     return context
 
 
@@ -275,17 +287,18 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
     sections = []
     for index, (section, progress) in enumerate(
             zip(checklist.sections, evaluation.progress.sections, strict=True), start=1):
-        blocks, hidden = [], 0
+        blocks, not_asked = [], []
         for question in section.questions:
             if not evaluation.visible.get(question.id, False):
-                hidden += 1
+                not_asked.append(f"{numbers[question.id]} {question.prompt}")
                 continue
             block = _question_block(view, question, numbers[question.id], public)
             if question.id in withheld_questions:
                 block.answer = AnswerBlock("withheld", reason="security")
             blocks.append(block)
         sections.append(SectionBlock(index, section.id, section.title, section.intro, blocks,
-                                     hidden, progress.done, progress.total))
+                                     len(not_asked), progress.done, progress.total,
+                                     not_asked))
     shown = [f for f in evaluation.findings if not public or f.public]
     ordered = sorted(shown, key=lambda f: f.severity.rank)
     finding_blocks = [_finding_block(f, index, view, numbers, public)
@@ -304,6 +317,8 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
         for key, label in REMEDY_LABELS.items()]
     return ReportContext(
         kind=kind, draft=not attestation.ready, draft_reasons=list(attestation.draft_reasons),
+        document_title=document_title(kind, jurisdiction_name(audit.jurisdiction),
+                                      audit.title, audit.period_start, audit.period_end),
         audit_id=audit.id, audit_short=audit.id[:12], title=audit.title,
         jurisdiction=audit.jurisdiction,
         jurisdiction_name=jurisdiction_name(audit.jurisdiction),
@@ -323,6 +338,29 @@ def _context(attestation: Attestation, kind: str, manifest_sha256: str, *,
         overlays=[_overlay_block(o) for o in view.overlays],
         changes=None, signatory=Signatory(name=audit.signed_by),
     )
+
+
+DOCUMENT_KINDS = {"attestation": "Attestation", "transparency": "Transparency report"}
+
+
+def document_title(kind: str, jurisdiction: str, title: str, period_start: str,
+                   period_end: str) -> str:
+    """The document's displayed title, stating each fact once.
+
+    The attestation is named by the audit's title; the jurisdiction and the period are
+    added only when that title does not already state them. The public report is named by
+    jurisdiction and period alone (the audit's title is internal wording).
+    """
+    period = f"{period_start} to {period_end}"
+    parts = [DOCUMENT_KINDS.get(kind, kind)]
+    text = " ".join((title or "").split()) if kind == "attestation" else ""
+    if jurisdiction.casefold() not in text.casefold():
+        parts.append(jurisdiction)
+    if text:
+        parts.append(text)
+    if not (period_start in text and period_end in text):
+        parts.append(period)
+    return " — ".join(parts)
 
 
 def _question_numbers(view: AuditView) -> dict[str, str]:

@@ -9,6 +9,7 @@ put a value into an attribute (a test scans them).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import fields
 from functools import lru_cache
@@ -64,6 +65,36 @@ def visible_text(value: Any) -> Markup:
     return Markup("").join(parts)
 
 
+# Identifiers: ORIs and ORI patterns (letters with digits, or ending in *), hashes, ids with
+# underscores. They are printed in a span that never breaks or hyphenates. Longer tokens
+# (over IDENTIFIER_LIMIT characters) are not identifiers and may break, so that no answer
+# can push text off the page.
+IDENTIFIER_LIMIT = 64
+_IDENTIFIER = re.compile(
+    rf"(?<![\w*])(?=[\w*]{{4,{IDENTIFIER_LIMIT}}}(?![\w*]))(?:"
+    r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,}\*?"  # ORIs, keys, hex
+    r"|[A-Za-z0-9]{2,}\*"  # ORI patterns such as dcice*
+    r"|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+"  # ids such as agency_access
+    r")(?![\w*])")
+
+
+def mark_identifiers(value: Any) -> Markup:
+    """`visible_text(value)` with each identifier in a `<span class="ident">`."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    parts, last = [], 0
+    for match in _IDENTIFIER.finditer(text):
+        parts.append(visible_text(text[last:match.start()]))
+        parts.append(Markup('<span class="ident">{}</span>').format(
+            visible_text(match.group(0))))
+        last = match.end()
+    parts.append(visible_text(text[last:]))
+    return Markup("").join(parts)
+
+
 def join_text(items: Any, separator: str = "") -> Markup:
     """Jinja's `join`, but each item passes through `visible_text` like any printed value."""
     return visible_text(separator).join(visible_text(item) for item in items)
@@ -82,6 +113,7 @@ def environment(folder: str | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["join"] = join_text
+    env.filters["ids"] = mark_identifiers
     return env
 
 
@@ -99,3 +131,13 @@ def attestation_html(context: ReportContext) -> str:
 def transparency_html(context: ReportContext) -> str:
     """The HTML of the public transparency report."""
     return render_template(TRANSPARENCY_TEMPLATE, context)
+
+
+PAGE_TEMPLATE = "transparency_page.html"
+WEB_STYLESHEET = "web.css"
+
+
+def transparency_page_html(context: ReportContext) -> str:
+    """The public report as one self-contained web page (stylesheet inlined, no script)."""
+    css = (templates_dir() / WEB_STYLESHEET).read_text(encoding="utf-8")
+    return render_template(PAGE_TEMPLATE, context, web_css=Markup(css))

@@ -149,11 +149,13 @@ def withheld_from_public(view: AuditView) -> tuple[list[Any], set[str]]:
 
 
 def build_public_data(attestation: Attestation, attestation_manifest_sha256: str,
-                      ) -> dict[str, Any]:
+                      signed_attestation_sha256: str | None = None) -> dict[str, Any]:
     """The public subset: structured answers of visible questions and findings.
 
     No notes, no not-applicable reasons, no evidence, no free-text answers or optional
-    free-text table columns, no recommendations, no people's names.
+    free-text table columns, no recommendations, no people's names (the seal's certificate
+    names the official). `attested` ties it to the signed attestation: that file's SHA-256,
+    the capacity and the date of the attestation; None while the audit is not attested.
     """
     view = attestation.view
     audit, checklist, evaluation = view.audit, view.checklist.checklist, view.evaluation
@@ -190,6 +192,7 @@ def build_public_data(attestation: Attestation, attestation_manifest_sha256: str
         "checklist": {"id": audit.checklist_id, "version": audit.checklist_version,
                       "title": checklist.title, "sha256": audit.checklist_sha256},
         "attestation_manifest_sha256": attestation_manifest_sha256,
+        "attested": attested_block(attestation, signed_attestation_sha256),
         "complete": attestation.ready,
         "answers": answers,
         "findings": [{
@@ -201,6 +204,16 @@ def build_public_data(attestation: Attestation, attestation_manifest_sha256: str
         } for finding in evaluation.findings if finding.public],
         "withheld_findings": len(withheld),
     }
+
+
+def attested_block(attestation: Attestation, signed_attestation_sha256: str | None,
+                   ) -> dict[str, Any] | None:
+    """What the public report says of the signed attestation it derives from."""
+    signatory = attestation.signatory
+    if signed_attestation_sha256 is None or not signatory.signed:
+        return None
+    return {"signed_pdf_sha256": signed_attestation_sha256, "capacity": signatory.title,
+            "date": signatory.date}
 
 
 def manifest_bytes(data: dict[str, Any]) -> bytes:
@@ -217,8 +230,9 @@ def encode_manifest(attestation: Attestation) -> ManifestBytes:
 
 
 def encode_public_data(attestation: Attestation, attestation_manifest_sha256: str,
-                       ) -> ManifestBytes:
+                       signed_attestation_sha256: str | None = None) -> ManifestBytes:
     """The public subset of an attestation as canonical bytes with their SHA-256."""
-    data = build_public_data(attestation, attestation_manifest_sha256)
+    data = build_public_data(attestation, attestation_manifest_sha256,
+                             signed_attestation_sha256)
     content = manifest_bytes(data)
     return ManifestBytes(data, content, hashlib.sha256(content).hexdigest())

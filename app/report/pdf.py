@@ -1,4 +1,12 @@
-"""The attestation and the transparency report as PDF/A-3b, rendered by WeasyPrint.
+"""The attestation and the transparency report as tagged PDF/A-3a and PDF/UA-1, by WeasyPrint.
+
+WeasyPrint's `pdf/a-3a` variant writes the structure tree (headings, lists, tables, figures
+with alternative text), the document language, DisplayDocTitle and the outline from the
+headings; `app.report.tagging` adds header scopes, turns the running header and footer into
+artifacts and adds the PDF/UA-1 claim to the XMP. WeasyPrint offers PDF/A-3a and PDF/UA-1
+only as separate variants, and PDF/A-3 (PDF 1.7, tagged at level a) meets what PDF/UA-1
+asks of the file's form, so one file claims both. No PDF/UA validator (veraPDF) is
+available here: the claim rests on the structure checks in tests/report.
 
 The attestation embeds the manifest (`manifest.json`, relationship Data) and prints its
 SHA-256; the transparency report embeds its public data (`transparency.json`). Drafts (any
@@ -32,7 +40,8 @@ from app.report.manifest import (
     encode_public_data,
 )
 
-PDF_VARIANT = "pdf/a-3b"
+PDF_VARIANT = "pdf/a-3a"
+CONFORMANCE = "PDF/A-3a and PDF/UA-1"
 SIGNATURE_BOX_ID = "signature-box"
 CREATOR = "nlets-audit"
 PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
@@ -98,28 +107,32 @@ def render_attestation(attestation: Attestation, *,
         html, attachment=manifest.content, attachment_name=MANIFEST_FILENAME,
         description=f"Manifest of audit {view.audit.id}: the data this attestation speaks "
                     f"for (SHA-256 {manifest.sha256})",
-        title=f"Attestation — {context.jurisdiction_name} — {view.audit.title}",
+        title=context.document_title,
         progress=progress)
     return RenderedReport("attestation", pdf, MANIFEST_FILENAME, manifest.content,
                           manifest.sha256, manifest.sha256, pages, context.draft, box, html,
                           warnings)
 
 
-def render_transparency(attestation: Attestation, *,
-                        progress: Progress | None = None) -> RenderedReport:
-    """The public transparency report: no notes, evidence or free text."""
+def render_transparency(attestation: Attestation, *, progress: Progress | None = None,
+                        signed_attestation_sha256: str | None = None) -> RenderedReport:
+    """The public transparency report: no notes, evidence or free text.
+
+    Given the SHA-256 of the signed attestation (at signing), it names that file, the
+    capacity and the date of the attestation, ready to be sealed with the same key.
+    """
     view = attestation.view
     _step(progress, "building the public data")
     manifest = encode_manifest(attestation)
-    public = encode_public_data(attestation, manifest.sha256)
-    context = transparency_context(attestation, public.sha256, manifest.sha256)
+    public = encode_public_data(attestation, manifest.sha256, signed_attestation_sha256)
+    context = transparency_context(attestation, public.sha256, manifest.sha256,
+                                   public.data["attested"])
     _step(progress, "writing the HTML")
     html = transparency_html(context)
     pdf, pages, _, warnings = html_to_pdf(
         html, attachment=public.content, attachment_name=PUBLIC_FILENAME,
         description=f"Public data of audit {view.audit.id} (SHA-256 {public.sha256})",
-        title=f"Transparency report — {context.jurisdiction_name} — "
-              f"{view.audit.period_start} to {view.audit.period_end}",
+        title=context.document_title,
         progress=progress)
     return RenderedReport("transparency", pdf, PUBLIC_FILENAME, public.content, public.sha256,
                           manifest.sha256, pages, not attestation.ready, None, html,
@@ -129,7 +142,9 @@ def render_transparency(attestation: Attestation, *,
 def html_to_pdf(html: str, *, attachment: bytes, attachment_name: str, description: str,
                 title: str, progress: Progress | None = None,
                 ) -> tuple[bytes, int, SignatureBox | None, tuple[str, ...]]:
-    """Render report HTML to PDF/A-3b with one JSON attachment (relationship Data).
+    """Render report HTML to tagged PDF/A-3a (and PDF/UA-1) with one JSON attachment.
+
+    The attachment's relationship is Data.
 
     Returns the PDF bytes, the page count, where the signature box is (if anywhere) and
     WeasyPrint's warnings (such as characters no installed font can draw).
@@ -178,10 +193,14 @@ def plain_text(text: str) -> str:
 def _finish(document: Any, pdf: Any) -> None:
     """Last touches before the file is written.
 
-    Drop Producer from the Info dictionary (see the module docstring), and list each
-    associated file once in the catalog's /AF (WeasyPrint 70 lists it twice).
+    Drop Producer from the Info dictionary (see the module docstring), list each
+    associated file once in the catalog's /AF (WeasyPrint 70 lists it twice) and finish the
+    tags (`app.report.tagging`).
     """
+    from app.report.tagging import finish_tags
+
     pdf.info.pop("Producer", None)
+    finish_tags(pdf)
     associated = pdf.catalog.get("AF")
     if associated:
         unique = list(dict.fromkeys(associated))

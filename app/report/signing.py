@@ -20,10 +20,13 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from app.errors import UserFacingError
+from app.inputs import InputKind, InputRefused, read_input
 from app.report.pdf import SignatureBox
 from app.report.verification import REQUIRED_KEY_USAGE, TrustAnchors, common_name
 
 SIGNATURE_FIELD = "Attestation"
+PUBLIC_REPORT_FIELD = "PublicReport"
+"""The signature field that seals the public transparency report."""
 STAMP_FONT = "DejaVuSans-1000upm.ttf"  # in templates/fonts, see its README
 
 
@@ -39,14 +42,37 @@ class Pkcs12Key:
     passphrase: bytes = field(repr=False)
 
 
+PIV_SIGN_KEY = "SIGN key"
+"""How OpenSC labels the private key of a PIV card's digital-signature slot 9C (ID 02)."""
+PIV_SIGN_CERTIFICATE = "Certificate for Digital Signature"
+"""How OpenSC labels the certificate of slot 9C."""
+
+
 @dataclass(frozen=True)
 class Pkcs11Key:
-    """A key on a PKCS#11 token (such as a PIV card), opened with its PIN."""
+    """A key on a PKCS#11 token (such as a PIV card), opened with its PIN.
+
+    The private key is found by `key_label` and/or `key_id` (OpenSC's PIV slot 9C, "SIGN
+    key", when neither is given); its certificate by `cert_label` and/or `cert_id`, else
+    by the key's ID, else by the key's label, else as OpenSC's "Certificate for Digital
+    Signature". A key marked CKA_ALWAYS_AUTHENTICATE (a PIV signing key) is given the PIN
+    again for each signature.
+    """
 
     library: Path
     token_label: str
-    key_label: str
-    pin: str = field(repr=False)
+    key_label: str | None = None
+    pin: str = field(default="", repr=False)
+    cert_label: str | None = None
+    key_id: bytes | None = None
+    cert_id: bytes | None = None
+
+    def describe(self) -> str:
+        """How the key is selected, in words (for messages)."""
+        parts = [f"labelled {self.key_label!r}" if self.key_label else "",
+                 f"with ID {self.key_id.hex()}" if self.key_id is not None else ""]
+        chosen = " and ".join(p for p in parts if p)
+        return chosen or f"labelled {PIV_SIGN_KEY!r} (a PIV card's signing slot 9C)"
 
 
 @dataclass(frozen=True)
@@ -134,13 +160,18 @@ def _check_certificate(signer: Any, trust: TrustAnchors, online: bool) -> None:
 
 def sign_pdf(pdf: bytes, key: Pkcs12Key | Pkcs11Key, *, box: SignatureBox | None = None,
              timestamp_url: str | None = None, font_file: Path | None = None,
-             trust: TrustAnchors | None = None) -> SignedDocument:
+             trust: TrustAnchors | None = None, field_name: str = SIGNATURE_FIELD,
+             reason: str = "Attestation") -> SignedDocument:
     """Certify `pdf` with a PAdES signature: B-B, with the chain's validation data embedded
-    when `trust` is given (B-LT with a timestamp server, plus a document timestamp: B-LTA)."""
+    when `trust` is given (B-LT with a timestamp server, plus a document timestamp: B-LTA),
+    in the signature field `field_name` with `reason` (the public report is sealed as
+    PUBLIC_REPORT_FIELD)."""
+    def sign(signer: Any) -> SignedDocument:
+        return _sign(pdf, signer, box, timestamp_url, font_file, trust, field_name, reason)
+
     if isinstance(key, Pkcs12Key):
-        return _sign(pdf, _pkcs12_signer(key), box, timestamp_url, font_file, trust)
-    return _with_pkcs11(key, lambda signer: _sign(pdf, signer, box, timestamp_url, font_file,
-                                                  trust))
+        return sign(_pkcs12_signer(key))
+    return _with_pkcs11(key, sign)
 
 
 def extend_signed_pdf(data: bytes, timestamp_url: str, trust: TrustAnchors, *,
@@ -174,6 +205,7 @@ def extend_signed_pdf(data: bytes, timestamp_url: str, trust: TrustAnchors, *,
 def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
     """Open a session on the token, call `use(signer)`, and close the session."""
     try:
+        from pkcs11 import Attribute
         from pkcs11.exceptions import PKCS11Error
         from pyhanko.sign import pkcs11
     except ImportError as exc:
@@ -187,12 +219,14 @@ def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
     except (OSError, RuntimeError) as exc:
         raise SigningError(f"cannot use the PKCS#11 library {key.library}: {exc}") from None
     try:
-        signer = pkcs11.PKCS11Signer(session, key_label=key.key_label,
-                                     cert_label=key.key_label)
-        if signer.signing_cert is not None and signer.signing_cert.public_key.algorithm == "ec":
+        private_key = _find_key(session, key)
+        certificate = _find_certificate(session, key, private_key)
+        signer = pkcs11.PKCS11Signer(
+            session, signing_cert=certificate, key_label=private_key[Attribute.LABEL],
+            key_id=private_key[Attribute.ID] or None,
             # PIV cards and SoftHSM sign EC keys only with raw ECDSA over a digest made here.
-            signer = pkcs11.PKCS11Signer(session, key_label=key.key_label,
-                                         cert_label=key.key_label, use_raw_mechanism=True)
+            use_raw_mechanism=certificate.public_key.algorithm == "ec",
+            base_sign_kwargs={"pin": key.pin} if _always_authenticate(private_key) else None)
         return use(signer)
     except PKCS11Error as exc:
         raise SigningError(_pkcs11_message(exc, key)) from None
@@ -202,8 +236,76 @@ def _with_pkcs11(key: Pkcs11Key, use: Any) -> Any:
 
 
 
+def _find_key(session: Any, key: Pkcs11Key) -> Any:
+    """The one private key `key` selects; refused naming the keys the token holds."""
+    from pkcs11 import Attribute, ObjectClass
+
+    query: dict[Any, Any] = {Attribute.CLASS: ObjectClass.PRIVATE_KEY}
+    if key.key_id is not None:
+        query[Attribute.ID] = key.key_id
+    if key.key_label or key.key_id is None:
+        query[Attribute.LABEL] = key.key_label or PIV_SIGN_KEY
+    found = list(session.get_objects(query))
+    if len(found) == 1:
+        return found[0]
+    held = _listing(session, ObjectClass.PRIVATE_KEY)
+    if found:
+        problem = f"holds {len(found)} private keys {key.describe()}"
+    else:
+        problem = f"has no private key {key.describe()}"
+    raise SigningError(f"token {key.token_label!r} {problem}; it holds {held or 'none'}. "
+                       "Choose the key by its label or ID. Nothing was signed")
+
+
+def _find_certificate(session: Any, key: Pkcs11Key, private_key: Any) -> Any:
+    """The certificate of the key: as selected, else by the key's ID or label."""
+    from asn1crypto import x509
+    from pkcs11 import Attribute, ObjectClass
+
+    base = {Attribute.CLASS: ObjectClass.CERTIFICATE}
+    if key.cert_label or key.cert_id is not None:
+        attempts = [{**base, **({Attribute.LABEL: key.cert_label} if key.cert_label else {}),
+                     **({Attribute.ID: key.cert_id} if key.cert_id is not None else {})}]
+    else:
+        attempts = []
+        if private_key[Attribute.ID]:
+            attempts.append({**base, Attribute.ID: private_key[Attribute.ID]})
+        attempts.append({**base, Attribute.LABEL: private_key[Attribute.LABEL]})
+        attempts.append({**base, Attribute.LABEL: PIV_SIGN_CERTIFICATE})
+    for query in attempts:
+        found = list(session.get_objects(query))
+        if len(found) == 1:
+            return x509.Certificate.load(found[0][Attribute.VALUE])
+        if len(found) > 1:
+            break
+    held = _listing(session, ObjectClass.CERTIFICATE)
+    raise SigningError(f"token {key.token_label!r} has no single certificate for the key "
+                       f"{private_key[Attribute.LABEL]!r}; it holds {held or 'none'}. Choose the "
+                       "certificate by its label or ID. Nothing was signed")
+
+
+def _listing(session: Any, kind: Any) -> str:
+    """The objects of one kind on the token, as "'label' (ID hex)"."""
+    from pkcs11 import Attribute
+
+    return ", ".join(f"{o[Attribute.LABEL]!r} (ID {o[Attribute.ID].hex() or 'none'})"
+                     for o in session.get_objects({Attribute.CLASS: kind}))
+
+
+def _always_authenticate(private_key: Any) -> bool:
+    """True when the key wants the PIN again for each signature (context-specific login)."""
+    from pkcs11 import Attribute
+    from pkcs11.exceptions import PKCS11Error
+
+    try:
+        return bool(private_key[Attribute.ALWAYS_AUTHENTICATE])
+    except PKCS11Error:
+        return False
+
+
 def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str | None,
-          font_file: Path | None, trust: TrustAnchors | None) -> SignedDocument:
+          font_file: Path | None, trust: TrustAnchors | None,
+          field_name: str = SIGNATURE_FIELD, reason: str = "Attestation") -> SignedDocument:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
@@ -220,9 +322,9 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
 
         timestamper = HTTPTimeStamper(timestamp_url)
     meta = signers.PdfSignatureMetadata(
-        field_name=SIGNATURE_FIELD, md_algorithm="sha256",
+        field_name=field_name, md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES, certify=True,
-        docmdp_permissions=MDPPerm.NO_CHANGES, reason="Attestation",
+        docmdp_permissions=MDPPerm.NO_CHANGES, reason=reason,
         embed_validation_info=trust is not None,
         validation_context=_validation_context(trust, True) if trust is not None else None,
         use_pades_lta=trust is not None and timestamper is not None,
@@ -235,7 +337,7 @@ def _sign(pdf: bytes, signer: Any, box: SignatureBox | None, timestamp_url: str 
             text_box_style=TextBoxStyle(font=_stamp_font(font_file)),
             border_width=1,
         )
-        field_spec = fields.SigFieldSpec(SIGNATURE_FIELD, on_page=box.page, box=box.box)
+        field_spec = fields.SigFieldSpec(field_name, on_page=box.page, box=box.box)
     output = BytesIO()
     try:
         signers.PdfSigner(meta, signer, timestamper=timestamper, stamp_style=style,
@@ -278,9 +380,9 @@ def _open_pkcs12(key: Pkcs12Key) -> Any:
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     try:
-        data = key.path.read_bytes()
-    except OSError as exc:
-        raise SigningError(f"cannot read {key.path}: {exc.strerror or exc}") from None
+        data = read_input(key.path, InputKind.KEY)
+    except InputRefused as exc:
+        raise SigningError(str(exc)) from None
     try:
         private_key, certificate, others = pkcs12.load_key_and_certificates(
             data, key.passphrase)
@@ -336,8 +438,7 @@ def _pkcs11_message(exc: Exception, key: Pkcs11Key) -> str:
     if kind in ("NoSuchToken", "TokenNotPresent"):
         return f"no token labelled {key.token_label!r} is present"
     if kind in ("NoSuchKey", "MultipleObjectsReturned"):
-        return f"token {key.token_label!r} has no single key and certificate labelled " \
-               f"{key.key_label!r}"
+        return f"token {key.token_label!r} has no single key {key.describe()}"
     return f"the token {key.token_label!r} refused: {kind} {exc}".strip()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import CheckFailed, UserFacingError
+from app.inputs import InputKind, read_input
 
 MANIFEST_NAME = "manifest.json"
 REQUIRED_KEY_USAGE = frozenset({"non_repudiation"})
@@ -80,11 +81,7 @@ def load_trust(paths: list[Path]) -> TrustAnchors:
     roots: list[Any] = []
     crls: list[Any] = []
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UserFacingError(f"cannot read trust file {path}: "
-                                  f"{exc.strerror or exc}") from None
+        data = read_input(path, InputKind.KEY)
         blocks = ([(kind, der) for kind, _, der in pem.unarmor(data, multiple=True)]
                   if pem.detect(data) else [("", data)])
         for kind, der in blocks:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from app.audit import AuditService
+from app.tui.safe_output import ControlCharacterFilter
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.home import HomeScreen
 
@@ -38,6 +40,11 @@ class AuditApp(App[None]):
         super().__init__()
         self.service = service
         """The audit service every screen reads and writes through."""
+        self._control_filter = ControlCharacterFilter()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the one that keeps control characters off the screen."""
+        return [*super().get_line_filters(), self._control_filter]
 
     def on_mount(self) -> None:
         """On SIGTERM or SIGHUP (a shutdown, an ssh drop) save what was typed and leave

@@ -173,3 +173,12 @@ def test_the_pdfs_print_overlay_changes_and_withhold_not_public_findings(
     public = text(render_transparency(attestation).pdf)
     assert "The message switch lacks the access controls" not in public
     assert "1 finding is withheld from this public report" in public
+
+
+@pytest.mark.parametrize("written", ["MD", "md", " Maryland "])
+def test_the_state_overlay_is_found_however_the_state_is_written(
+        flagship: LoadedChecklist, written: str) -> None:
+    from app.audit import state_overlays
+
+    assert [o.overlay.overlay for o in state_overlays(flagship, written)] == ["md-overlay"]
+    assert state_overlays(flagship, "Kansas") == []

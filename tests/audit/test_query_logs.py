@@ -102,6 +102,29 @@ def test_a_block_that_fails_is_a_critical_finding(service, audit, tmp_path):
     assert any("Queries answered after the block date = 1" in line for line in result.filled)
     findings = {f.rule_id: f for f in service.view(audit).evaluation.findings}
     assert findings["queries-after-block"].severity == "critical"
+    # the log shows the block failing: the finding says so, not "never verified"
+    assert findings["block-failed-in-logs"].severity == "critical"
+    assert "block-not-verified-in-logs" not in findings or "ice" not in " ".join(
+        findings["block-not-verified-in-logs"].concerns).lower()
+
+
+def test_before_any_log_a_block_is_never_verified(service, audit):
+    findings = {f.rule_id for f in service.view(audit).evaluation.findings}
+    assert "block-not-verified-in-logs" in findings
+    assert "block-failed-in-logs" not in findings
+
+
+def test_a_stated_federal_count_is_compared_with_the_log(service, audit, tmp_path):
+    service.import_answers(audit, {"logs_by_agency": "yes", "federal_query_count": 120_450})
+    result = service.import_query_log(audit, write_log(tmp_path, QUIET), dry_run=True)
+    [warning] = [w for w in result.warnings if "federal queries" in w]
+    assert "120,450 federal queries" in warning and "federal_query_count" in warning
+    counted = sum(count.queries for count in result.analysis.agencies) + sum(
+        item.queries for item in result.analysis.unmatched_oris if item.federal)
+    assert f"this log holds {counted:,}" in warning
+    service.set_answer(audit, "federal_query_count", counted)
+    again = service.import_query_log(audit, write_log(tmp_path, QUIET), dry_run=True)
+    assert not [w for w in again.warnings if "federal queries" in w]
 
 
 def test_a_dry_run_records_nothing(service, audit, tmp_path):
@@ -178,3 +201,70 @@ def test_the_attestation_shows_what_the_logs_show(service, audit, tmp_path):
     assert result.analysis.source_sha256 in text and result.evidence.sha256 in text
     assert "Block FAILS" in text
     assert "forged.csv" not in text
+
+
+def test_a_concurrent_edit_during_the_import_is_not_undone(service, audit, tmp_path,
+                                                          monkeypatch):
+    import app.logs
+
+    real = app.logs.analyse_log
+    edited = [{**AGENCIES[0], "mechanism": "switch_ori"}, *AGENCIES[1:]]
+
+    def analyse_while_someone_edits(*args, **kwargs):
+        # Another auditor saves the agencies table while the log is being counted.
+        service.set_answer(audit, "agency_access", edited)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app.logs, "analyse_log", analyse_while_someone_edits)
+    before = len(service.history(audit))
+    with pytest.raises(UserFacingError) as caught:
+        service.import_query_log(audit, write_log(tmp_path, QUIET))
+    assert "agency_access" in str(caught.value)
+    edited = [{**row, "oris": row["oris"].upper()} if "oris" in row else row for row in edited]
+    assert rows(service, audit) == edited  # the edit stands
+    history = service.history(audit)
+    assert len(history) == before + 1  # the edit alone: no answer, no evidence recorded
+    assert service.view(audit).evidence == []
+
+    monkeypatch.setattr(app.logs, "analyse_log", real)
+    service.import_query_log(audit, write_log(tmp_path, QUIET))  # read again: merged
+    ice = rows(service, audit)[0]
+    assert ice["mechanism"] == "switch_ori" and ice["verified_in_logs"] == "yes"
+    imported = [e for e in service.history(audit) if e.question_id == "agency_access"
+                and e.kind == "answer_imported"][-1]
+    assert imported.old == edited or (imported.old or {}).get("value") == edited
+
+
+def test_answers_and_evidence_of_an_import_are_one_transaction(service, audit, tmp_path,
+                                                               monkeypatch):
+    import app.audit.answers
+
+    def fail(*args, **kwargs):
+        raise UserFacingError("the disk is full")
+
+    monkeypatch.setattr(app.audit.answers, "attach_evidence", fail)
+    with pytest.raises(UserFacingError, match="disk is full"):
+        service.import_query_log(audit, write_log(tmp_path, QUIET))
+    assert "verified_in_logs" not in rows(service, audit)[0]  # the answers rolled back too
+
+
+def test_carried_verification_expires(service, audit, flagship, tmp_path):
+    service.import_query_log(audit, write_log(tmp_path, QUIET))
+    last_year = rows(service, audit)[0]
+    assert last_year["verified_in_logs"] == "yes" and last_year["queries_after_block"] == 0
+    assert service.view(audit).answers["logs_period_end"].value == "2025-12-31"
+
+    next_year = service.create_audit(flagship, jurisdiction="WA", period_start="2026-01-01",
+                                     period_end="2026-12-31", based_on=audit).id
+    view = service.view(next_year)
+    carried = view.answers["agency_access"].value
+    assert "verified_in_logs" not in carried[0] and "queries_after_block" not in carried[0]
+    assert carried[0]["oris"] == "WAICE0100, DCICE*"  # what the auditor stated is carried
+    assert "logs_period_start" not in view.answers and "logs_period_end" not in view.answers
+    # "Confirm all" confirms the table as it is now: without last year's verification.
+    service.confirm(next_year, ["agency_access"])
+    assert "verified_in_logs" not in rows(service, next_year)[0]
+    # This period's log fills them again.
+    service.import_query_log(next_year, write_log(tmp_path, [
+        "2026-03-02T10:00:00,WAICE0100,DQ,WA,refused"], "switch-2026.csv"))
+    assert rows(service, next_year)[0]["verified_in_logs"] == "yes"

@@ -136,7 +136,7 @@ def test_evidence_is_stored_by_content(service, audit_id, tmp_path):
     assert service.evidence_content(first.sha256) == path.read_bytes()
     assert [e.question_id for e in service.view(audit_id).evidence] == ["agencies",
                                                                         "review_date"]
-    with pytest.raises(UserFacingError, match="cannot read evidence file"):
+    with pytest.raises(UserFacingError, match="evidence file .*missing.pdf does not exist"):
         service.add_evidence(audit_id, "agencies", tmp_path / "missing.pdf")
     with pytest.raises(UserFacingError, match="effective date"):
         service.add_evidence(audit_id, "agencies", path, "June")

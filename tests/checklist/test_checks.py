@@ -131,3 +131,24 @@ def test_a_check_that_cannot_be_evaluated_is_refused_with_its_line(tmp_path, ext
         load_checklist(checked_checklist(tmp_path, extra))
     assert message in str(caught.value)
     assert "checked.yaml:" in str(caught.value)
+
+
+FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
+
+
+@pytest.mark.parametrize(("answers", "check_id"), [
+    ({"rand_log_obtained": "yes", "logs_by_agency": "yes", "federal_query_count": 1_234_567,
+      "immigration_query_count": 2_000_000}, "immigration-over-federal"),
+    ({"block_directive": "yes", "block_directive_date": "2025-03-01",
+      "agency_access": [{"agency": "ice_ero", "blocked": "yes",
+                         "blocked_since": "2025-02-01"}]}, "block-before-directive"),
+    ({"block_directive": "yes", "block_directive_date": "2026-03-01"},
+     "directive-after-period"),
+])
+def test_the_flagship_declares_the_cross_checks(service, answers, check_id):
+    flagship = load_checklist(FLAGSHIP)
+    audit = service.create_audit(flagship, jurisdiction="WA", period_start="2025-01-01",
+                                 period_end="2025-12-31").id
+    service.import_answers(audit, answers)
+    fired = {w.check_id for w in service.view(audit).evaluation.warnings}
+    assert check_id in fired

@@ -5,7 +5,8 @@ import ast
 from pathlib import Path
 
 CLI = Path(__file__).resolve().parents[2] / "app" / "cli"
-ALLOWED = ("app.audit", "app.checklist", "app.errors", "app.records", "app.cli")
+ALLOWED = ("app.audit", "app.checklist", "app.errors", "app.inputs", "app.safe_text",
+           "app.records", "app.cli")
 OPENS_THE_TUI = "app.tui.app"  # `nlets-audit` without a command opens the interface
 
 

@@ -282,8 +282,20 @@ case("db-directory", "databases",
      _db(lambda ctx: "sqlite:///" + ctx.folder_named("db.sqlite3")))
 case("db-fifo", "databases", _db(lambda ctx: "sqlite:///" + ctx.fifo("db.sqlite3")))
 case("db-dev-zero", "databases", _db(lambda ctx: "sqlite:////dev/zero"))
-case("db-missing-folder", "databases",
-     _db(lambda ctx: f"sqlite:///{ctx.folder}/no/such/folder/db.sqlite3"))
+def _corrupted_database(ctx: Context) -> str:
+    import sqlite3
+
+    path = ctx.folder / "db.sqlite3"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE t (x)")
+        con.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(2000)])
+    data = bytearray(path.read_bytes())
+    data[100:4096] = os.urandom(3996)  # the schema page, behind a valid header
+    path.write_bytes(bytes(data))
+    return f"sqlite:///{path}"
+
+
+case("db-corrupted-pages", "databases", _db(_corrupted_database))
 case("db-unknown-scheme", "databases", _db(lambda ctx: "mysql://localhost/audit"))
 case("db-garbage-url", "databases", _db(lambda ctx: "::::not a url"))
 case("db-postgres-unreachable", "databases",
@@ -292,18 +304,31 @@ case("db-postgres-unreachable", "databases",
 
 # ---- PDFs to verify: `verify FILE` ---------------------------------------------------
 
+def _blank_pdf() -> bytes:
+    """A well-formed PDF with one empty page tree and no signature."""
+    import io
+
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    out = io.BytesIO()
+    PdfFileWriter().write(out)
+    return out.getvalue()
+
+
 MINIMAL_PDF = (b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
                b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
                b"trailer<</Root 1 0 R>>\n%%EOF\n")
+# A file that starts like a PDF but is damaged is a check that failed (exit 1).
 PDFS: dict[str, tuple[bytes | str, int]] = {
     "empty.pdf": ("", 2),
     "text.pdf": ("not a pdf at all\n", 2),
     "random.pdf": (os.urandom(4096), 2),
-    "header-only.pdf": (b"%PDF-1.7\n", 2),
-    "truncated.pdf": (MINIMAL_PDF[:60], 2),
-    "unsigned.pdf": (MINIMAL_PDF, 1),
+    "header-only.pdf": (b"%PDF-1.7\n", 1),
+    "truncated.pdf": (MINIMAL_PDF[:60], 1),
+    "no-xref.pdf": (MINIMAL_PDF, 1),
+    "unsigned.pdf": (_blank_pdf(), 1),
     "deep-nesting.pdf": (b"%PDF-1.7\n1 0 obj" + b"[" * 100_000 + b"]" * 100_000
-                         + b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n", 2),
+                         + b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n", 1),
 }
 for _name, (_content, _code) in PDFS.items():
     case(f"verify-{_name}", "pdfs",

@@ -109,3 +109,85 @@ def printed_hashes(text: str) -> set[str]:
 
 def _resolve(value: Any) -> Any:
     return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+
+
+def xmp_parts(pdf: bytes) -> dict[str, str]:
+    """Every pdfaid and pdfuaid property claimed in the XMP, as {"pdfaid:part": "3", ...}."""
+    catalog = reader(pdf).trailer["/Root"]
+    data = catalog["/Metadata"].get_object().get_data()
+    root = ET.fromstring(data.decode("utf-8").split("?>", 1)[1].rsplit("<?xpacket", 1)[0])
+    prefixes = {PDFAID: "pdfaid", PDFUAID: "pdfuaid"}
+    found = {}
+    for element in root.iter():
+        items = list(element.attrib.items())
+        if element.text and element.text.strip():
+            items.append((element.tag, element.text.strip()))
+        for key, value in items:
+            for namespace, prefix in prefixes.items():
+                if key.startswith("{" + namespace + "}"):
+                    found[f"{prefix}:{key.split('}', 1)[1]}"] = value
+    return found
+
+
+def structure(pdf: bytes) -> dict[str, Any]:
+    """The structure tree read back: tag counts, heading order, TH scopes, figure /Alt,
+    table cells' parents, and the marked-content ids the tree reaches per page."""
+    from collections import Counter
+
+    catalog = reader(pdf).trailer["/Root"]
+    tags: Counter[str] = Counter()
+    headings: list[str] = []
+    scopes: Counter[str] = Counter()
+    alts: list[str] = []
+    cells_outside_rows = 0
+    seen: set[int] = set()
+    stack = [(catalog["/StructTreeRoot"], None)]
+    while stack:
+        item, parent_tag = stack.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in seen:
+                continue
+            seen.add(item.idnum)
+        element = _resolve(item)
+        if not isinstance(element, dict):
+            continue
+        tag = str(element.get("/S", ""))
+        if tag:
+            tags[tag[1:]] += 1
+            if tag in ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6"):
+                headings.append(tag[1:])
+            if tag == "/TH":
+                scopes[str(_resolve(element.get("/A", {})).get("/Scope"))] += 1
+            if tag in ("/TH", "/TD") and parent_tag != "/TR":
+                cells_outside_rows += 1
+            if tag == "/Figure":
+                alts.append(str(element.get("/Alt", "")))
+        kids = element.get("/K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        # depth first, in document order
+        stack.extend((kid, tag or parent_tag) for kid in reversed(kids)
+                     if isinstance(kid, (IndirectObject, dict)))
+    return {"tags": dict(tags), "headings": headings, "scopes": dict(scopes), "alts": alts,
+            "cells_outside_rows": cells_outside_rows,
+            "lang": str(catalog.get("/Lang", "")),
+            "marked": bool(_resolve(catalog.get("/MarkInfo", {})).get("/Marked")),
+            "display_title": bool(_resolve(catalog.get("/ViewerPreferences", {}))
+                                  .get("/DisplayDocTitle"))}
+
+
+def outline_titles(pdf: bytes) -> list[str]:
+    """Every bookmark's title, nested ones included, in order."""
+    titles: list[str] = []
+
+    def visit(items: Any) -> None:
+        for item in items:
+            if isinstance(item, list):
+                visit(item)
+            else:
+                titles.append(str(item.title))
+
+    visit(reader(pdf).outline)
+    return titles

@@ -35,7 +35,7 @@ def test_export_pdf_json_and_transparency(db_url, cli_audit, tmp_path, capsys):
     service, audit_id = cli_audit
     assert main(["--db", db_url, "export", audit_id[:10], "-o", str(tmp_path / "a.pdf")]) == 0
     out = capsys.readouterr().out
-    assert "attestation PDF/A-3b" in out and str(tmp_path / "a.pdf") in out
+    assert "attestation PDF/A-3a" in out and str(tmp_path / "a.pdf") in out
     manifest = encode_manifest(service.attestation(audit_id))
     assert manifest.sha256 in out
     assert attachments((tmp_path / "a.pdf").read_bytes())["manifest.json"] == [
@@ -66,7 +66,7 @@ def test_export_says_when_the_audit_is_a_draft(db_url, sample_checklist,
 @pytest.mark.parametrize("args, message", [
     (["--format", "docx"], "Invalid value for '--format'"),
     (["-o", "{tmp}/missing-folder/a.pdf"], "does not exist"),
-    (["-o", "{tmp}"], "is a directory"),
+    (["-o", "{tmp}"], "is a folder"),
 ])
 def test_export_bad_input_exits_2(db_url, cli_audit, tmp_path, capsys, args,
                                   message):

@@ -130,7 +130,8 @@ def test_raw_hostile_html_is_stopped_before_anything_is_fetched_or_embedded(tmp_
 
 
 def test_templates_render_with_only_the_bundled_stylesheet(tmp_path):
-    html = "<html><head><link rel=stylesheet href=report.css></head><body><p>Plain</p>"
+    html = ("<html lang=en><head><link rel=stylesheet href=report.css></head>"
+            "<body><p>Plain</p>")
     pdf, pages, box, warnings = html_to_pdf(html, attachment=b"{}",
                                             attachment_name="manifest.json",
                                             description="d", title="t")
@@ -144,4 +145,5 @@ def test_templates_folder_is_found_and_holds_the_reports():
     names = {p.name for p in folder.iterdir()}
     assert {"attestation.html", "transparency.html", "base.html", "_macros.html",
             "report.css", "README.md"} <= names
-    assert len([n for n in names if n.endswith(".css")]) == 1
+    # one stylesheet for the PDFs, one inlined into the transparency web page
+    assert {n for n in names if n.endswith(".css")} == {"report.css", "web.css"}

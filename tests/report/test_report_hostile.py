@@ -45,21 +45,45 @@ def hostile(url: str) -> dict[str, str]:
     }
 
 
+def stored_raw(service, audit_id: str, question_id: str, **fields: str) -> None:
+    """Write text the input rules now refuse (control characters) straight into the stored
+    answer, as an older version or another tool could have: the reports must still print
+    it safely."""
+    from sqlmodel import select
+
+    from app.store.tables import AnswerRow
+
+    with service.store.session() as session:
+        row = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id,
+                                                   AnswerRow.question_id == question_id)).one()
+        for name, value in fields.items():
+            setattr(row, name, value)
+        session.add(row)
+
+
 def fill_hostile(service, checklist, tmp_path: Path, url: str) -> str:
     h = hostile(url)
-    audit_id = new_audit(service, checklist, title=f"{h['html']} {h['rtl']} \x07",
+    audit_id = new_audit(service, checklist, title=f"{h['html']} {h['rtl']}",
                          auditor=h["link"])
-    service.set_answer(audit_id, "connected", "yes",
-                       note=f"{CONTROLS}\n{LONG_WORD}")
+    from app.store.tables import AuditRow
+
+    with service.store.session() as session:
+        row = session.get(AuditRow, audit_id)
+        row.title = f"{row.title} \x07"
+        session.add(row)
+    service.set_answer(audit_id, "connected", "yes", note=LONG_WORD)
+    stored_raw(service, audit_id, "connected", note=f"{CONTROLS}\n{LONG_WORD}")
     service.set_answer(audit_id, "switch_vendor", f"{h['link']} {h['css_raw']}"[:500],
                        note=h["css_http"])
     service.set_answer(audit_id, "keys", ["dq"], note=h["css_file"])
     service.set_answer(audit_id, "reason_required", "never", note=h["attr"])
     service.set_not_applicable(audit_id, "review_date", f"{h['link']} {h['rtl']}")
     service.set_answer(audit_id, "query_count", 7, note=h["rtl"])
-    service.set_answer(audit_id, "description",
-                       "\n".join([h["html"], h["css_http"], h["css_raw"], h["css_file"],
-                                  LONG_WORD, h["rtl"], CONTROLS]))
+    description = "\n".join([h["html"], h["css_http"], h["css_raw"], h["css_file"],
+                             LONG_WORD, h["rtl"]])
+    service.set_answer(audit_id, "description", description)
+    stored_raw(service, audit_id, "description",
+               value_json=json.dumps(f"{description}\n{CONTROLS}", ensure_ascii=False))
     service.set_answer(audit_id, "agencies", [
         {"agency": "ice", "blocked": "yes", "method": h["css_http"][:400]},
         {"agency": "cbp", "blocked": "no", "method": LONG_CELL},
@@ -122,7 +146,7 @@ def test_the_manifest_keeps_the_exact_hostile_values(hostile_render):
     assert answers["connected"]["note"] == f"{CONTROLS}\n{LONG_WORD}"
     assert CONTROLS in answers["description"]["value"]
     assert manifest["audit"]["auditor"] == "<link rel=attachment href=file:///etc/passwd>"
-    assert xmp_pdfa(attestation.pdf) == {"part": "3", "conformance": "B"}
+    assert xmp_pdfa(attestation.pdf) == {"part": "3", "conformance": "A"}
     title = reader(attestation.pdf).metadata.title
     assert "U+0007" in title and "\x07" not in title
 
@@ -150,12 +174,15 @@ def test_every_word_box_lies_on_the_page(hostile_render, tmp_path):
     path.write_bytes(attestation.pdf)
     html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
-    page_width = float(re.search(r'<page width="([\d.]+)"', html).group(1))
-    right_margin = page_width - 20 / 25.4 * 72 + 2  # 20 mm margin, 2 pt tolerance
-    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', html)
-    assert len(boxes) > 100
-    outside = [(x_min, x_max) for x_min, x_max in boxes
-               if float(x_min) < 0 or float(x_max) > right_margin]
+    outside, count = [], 0
+    for page in html.split("<page ")[1:]:  # each page has its own width (some are landscape)
+        page_width = float(re.match(r'width="([\d.]+)"', page).group(1))
+        right_margin = page_width - 20 / 25.4 * 72 + 2  # 20 mm margin, 2 pt tolerance
+        boxes = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', page)
+        count += len(boxes)
+        outside += [(x_min, x_max) for x_min, x_max in boxes
+                    if float(x_min) < 0 or float(x_max) > right_margin]
+    assert count > 100
     assert not outside, outside[:5]
 
 

@@ -89,7 +89,7 @@ def test_manifest_attachment_matches_printed_hash_and_json_export(service, compl
 
 
 def test_pdf_a_3b_claimed_fonts_embedded_no_producer(attestation):
-    assert xmp_pdfa(attestation.pdf) == {"part": "3", "conformance": "B"}
+    assert xmp_pdfa(attestation.pdf) == {"part": "3", "conformance": "A"}
     used = fonts(attestation.pdf)
     assert used, "no fonts found"
     assert all(used.values()), f"fonts not embedded: {[n for n, e in used.items() if not e]}"
@@ -184,7 +184,7 @@ def test_transparency_report_is_the_public_subset(service, complete_audit):
         service.attestation(view)).sha256
     assert rendered.attachment_sha256[:16] in text
     assert public["attestation_manifest_sha256"] in printed_hashes(pages_text(rendered.pdf)[0])
-    assert xmp_pdfa(rendered.pdf) == {"part": "3", "conformance": "B"}
+    assert xmp_pdfa(rendered.pdf) == {"part": "3", "conformance": "A"}
     assert all(fonts(rendered.pdf).values())
     assert not any("DRAFT" in page for page in pages_text(rendered.pdf))
 
@@ -236,8 +236,8 @@ def test_poppler_sees_embedded_fonts_and_one_attachment(attestation, tmp_path):
 def test_the_attestation_statement_is_printed_as_the_signer_reads_it(service, complete_audit,
                                                                       attestation):
     paragraphs = service.attestation_statement(complete_audit).paragraphs()
-    assert paragraphs[0] == "I, the undersigned, attest on behalf of the State of Washington that:"
-    assert [p[:3] for p in paragraphs[1:]] == ["1. ", "2. ", "3. "]
+    assert paragraphs[0] == "I, the undersigned, attest that:"
+    assert [p[:3] for p in paragraphs[1:]] == ["1. ", "2. ", "3. ", "4. "]
     last_page = squash(pages_text(attestation.pdf)[-1])
     for paragraph in paragraphs:
         clause = paragraph.split(". ", 1)[1] if paragraph[0].isdigit() else paragraph

@@ -46,13 +46,11 @@ def test_a_pkcs11_key_names_library_token_and_label(library):
 
 
 @pytest.mark.parametrize(("given", "message"), [
-    ({}, "give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with the token label and "
-         "the key label"),
+    ({}, "give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with the token label"),
     ({"pkcs12": "  "}, "give the path of your PKCS#12 (.p12 or .pfx) file"),
-    ({"pkcs11_lib": "", "token": "piv", "key_label": ""},
-     "give the PKCS#11 library, the token label and the key label (missing: the library, "
-     "the key label)"),
-    ({"token": "piv"}, "(missing: the library, the key label)"),
+    ({"pkcs11_lib": "", "token": "", "key_label": "signer"},
+     "give the PKCS#11 library and the token label (missing: the library, the token label)"),
+    ({"token": "piv"}, "(missing: the library)"),
 ])
 def test_missing_inputs_say_what_to_give(given, message):
     with pytest.raises(UserFacingError) as refused:
@@ -98,3 +96,16 @@ def test_the_secret_never_appears_in_the_key_repr(certificate, library):
     shown = repr(load_signing_key(pkcs12=certificate.signer_pkcs12, passphrase="hunter2")) + \
         repr(load_signing_key(pkcs11_lib=library, token="piv", key_label="k", pin="97531"))
     assert "hunter2" not in shown and "97531" not in shown
+
+
+def test_a_pkcs11_key_needs_no_label_and_takes_ids_in_hex(library):
+    key = load_signing_key(pkcs11_lib=str(library), token="PIV_II", pin="246810")
+    assert key == Pkcs11Key(library, "PIV_II", None, "246810")
+    assert "SIGN key" in key.describe()
+    key = load_signing_key(pkcs11_lib=str(library), token="PIV_II", key_id="0x02",
+                           cert_id="02", cert_label=" Certificate for Digital Signature ",
+                           pin="246810")
+    assert key.key_id == b"\x02" and key.cert_id == b"\x02"
+    assert key.cert_label == "Certificate for Digital Signature" and key.key_label is None
+    with pytest.raises(UserFacingError, match="the key ID 'nine-c' is not hexadecimal"):
+        load_signing_key(pkcs11_lib=str(library), token="PIV_II", key_id="nine-c", pin="1")

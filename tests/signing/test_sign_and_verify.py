@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import shutil
 import subprocess
@@ -212,7 +213,7 @@ def test_signed_attestation_stays_pdfa(service, complete_audit, certificate, tmp
     output = tmp_path / "a.pdf"
     sign(service, complete_audit, certificate, output)
     data = output.read_bytes()
-    assert xmp_pdfa(data) == {"part": "3", "conformance": "B"}
+    assert xmp_pdfa(data) == {"part": "3", "conformance": "A"}
     embedded = fonts(data)
     assert embedded and all(embedded.values()), embedded  # the stamp font too
     xmp = reader(data).xmp_metadata
@@ -316,12 +317,14 @@ def test_the_key_must_be_the_named_officials(service, certificate, tmp_path):
     audit = service.create_audit(flagship, jurisdiction="CO", period_start="2025-01-01",
                                  period_end="2025-12-31").id
     compliant = root / "tests" / "fixtures" / "flagship-compliant.yaml"
-    service.import_answers(audit, yaml.safe_load(compliant.read_text(encoding="utf-8")))
+    answers = yaml.safe_load(compliant.read_text(encoding="utf-8"))
+    answers["attestation_date"] = dt.date.today().isoformat()
+    service.import_answers(audit, answers)
     assert service.review(audit).ready
     output = tmp_path / "signed.pdf"
     with pytest.raises(UserFacingError, match="names 'Jordan Example' as the attesting "
                                               "official"):
-        sign(service, audit, certificate, output)
+        service.sign(audit, Pkcs12Key(certificate.signer_pkcs12, PASSPHRASE.encode()), output)
     assert not output.exists() and service.get_audit(audit).status == "draft"
 
     service.import_answers(audit, {
@@ -329,12 +332,12 @@ def test_the_key_must_be_the_named_officials(service, certificate, tmp_path):
         "attestation_statement": "qualified",
         "attestation_exceptions": "The contractor's\nportal logs,\nnot yet received."})
     statement = " ".join(service.attestation_statement(audit).paragraphs())
-    assert "true and complete, except for the matters set out in the next clause" in statement
-    assert ("I do not attest to these matters: The contractor's portal logs, not yet "
-            "received.") in statement
-    sign(service, audit, certificate, output)
+    assert "Except for the matters I set out in this statement" in statement
+    assert ("The matters I except from this attestation, and why: The contractor's portal "
+            "logs, not yet received.") in statement
+    service.sign(audit, Pkcs12Key(certificate.signer_pkcs12, PASSPHRASE.encode()), output)
     text = " ".join(" ".join((page.extract_text() or "")
                              for page in PdfReader(output).pages).split())
-    assert "I do not attest to these matters: The contractor" in text
+    assert "The matters I except from this attestation, and why: The contractor" in text
     assert same_person("José Ñúñez-O'Brien", "Nunez-O Brien, Jose (TEST ONLY)")
     assert not same_person("Jordan Example", "Jane Roe")

@@ -5,7 +5,8 @@ import pytest
 
 from app.cli import main
 
-FLAGS = "; the options are --pkcs12 FILE, or --pkcs11-lib LIB --token LABEL --key LABEL"
+FLAGS = ("; the options are --pkcs12 FILE, or --pkcs11-lib LIB --token LABEL [--key LABEL | "
+         "--key-id HEX] [--cert LABEL | --cert-id HEX]")
 
 
 def sign(capsys, db_url, audit_id, output, *key_options):
@@ -15,10 +16,10 @@ def sign(capsys, db_url, audit_id, output, *key_options):
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ((), "give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with the token label and "
-         f"the key label{FLAGS}"),
-    (("--pkcs11-lib", "LIB"), "give the PKCS#11 library, the token label and the key label "
-                              f"(missing: the token label, the key label){FLAGS}"),
+    ((), f"give a PKCS#12 (.p12 or .pfx) file, or a PKCS#11 library with the token label"
+         f"{FLAGS}"),
+    (("--pkcs11-lib", "LIB"), "give the PKCS#11 library and the token label "
+                              f"(missing: the token label){FLAGS}"),
     (("--token", "piv", "--key", "signer"), "(missing: the library)"),
     (("--pkcs12", "me.p12", "--token", "piv"), "not both"),
 ])

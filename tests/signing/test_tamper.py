@@ -4,6 +4,7 @@ equal the signed manifest."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 from io import BytesIO
@@ -45,7 +46,9 @@ def signed(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory):
         service = AuditService(store, actor="test-auditor")
         audit = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="CO",
                                      period_start="2025-01-01", period_end="2025-12-31").id
-        service.import_answers(audit, yaml.safe_load(COMPLIANT.read_text(encoding="utf-8")))
+        answers = yaml.safe_load(COMPLIANT.read_text(encoding="utf-8"))
+        answers["attestation_date"] = dt.date.today().isoformat()  # signing is that day
+        service.import_answers(audit, answers)
         jordan = pki.issue("Jordan Example")
         from app.records import Signatory
         from app.report.pdf import render_attestation

@@ -65,5 +65,4 @@ async def test_half_a_token_names_what_is_missing(service: AuditService, audit: 
     shown = await _refusal(service, audit, tmp_path / "signed.pdf",
                            {"#pkcs11-lib": "", "#pkcs11-token": "piv", "#pkcs11-key": "",
                             "#secret": "1234"}, pkcs11=True)
-    assert shown == ("give the PKCS#11 library, the token label and the key label (missing: "
-                     "the library, the key label)")
+    assert shown == "give the PKCS#11 library and the token label (missing: the library)"

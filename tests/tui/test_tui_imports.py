@@ -5,7 +5,8 @@ import ast
 from pathlib import Path
 
 TUI = Path(__file__).resolve().parents[2] / "app" / "tui"
-ALLOWED = ("app.audit", "app.checklist", "app.errors", "app.records", "app.atomic", "app.tui")
+ALLOWED = ("app.audit", "app.checklist", "app.errors", "app.inputs", "app.safe_text",
+           "app.records", "app.atomic", "app.tui")
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

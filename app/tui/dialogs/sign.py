@@ -75,6 +75,8 @@ class SignDialog(JobDialog[str | None]):
         """Why this audit cannot be signed at all (already signed, unreadable), or None."""
         self.statement: list[str] = []
         """The statement the signer attests to, paragraph by paragraph."""
+        self.capacity: str | None = None
+        """The capacity the audit records, printed under the name; None when it records none."""
         self.result: SignedAudit | None = None
         """The signed audit, once signed."""
         self._assess()
@@ -91,7 +93,9 @@ class SignDialog(JobDialog[str | None]):
         if self.blockers:
             return
         try:
-            self.statement = self.service.attestation_statement(self.audit.id).paragraphs()
+            statement = self.service.attestation_statement(self.audit.id)
+            self.statement = statement.paragraphs()
+            self.capacity = statement.capacity
         except UserFacingError as exc:
             self.unavailable = str(exc)
 
@@ -131,13 +135,19 @@ class SignDialog(JobDialog[str | None]):
                         yield Input(self.settings.pkcs11_token, id="pkcs11-token",
                                     compact=True, placeholder="token label")
                         yield Input(self.settings.pkcs11_key, id="pkcs11-key", compact=True,
-                                    placeholder="key label")
+                                    placeholder="key label (blank: a PIV card's SIGN key)")
                 yield Label("Passphrase", id="secret-label", classes="field-label")
                 yield Input(id="secret", password=True, compact=True,
                             placeholder="never shown, never stored")
-                yield Label("Your title (printed under your name)", classes="field-label")
-                yield Input(self.settings.signer_title, id="signer-title", compact=True,
-                            placeholder="e.g. Chief of Staff, Office of the Governor")
+                if self.capacity is not None:
+                    yield Label("Your capacity (as the audit records it; printed under your "
+                                "name)", classes="field-label")
+                    yield Input(self.capacity, id="signer-title", compact=True,
+                                disabled=True)
+                else:
+                    yield Label("Your title (printed under your name)", classes="field-label")
+                    yield Input(self.settings.signer_title, id="signer-title", compact=True,
+                                placeholder="e.g. Chief of Staff, Office of the Governor")
                 yield Label("Signed file", classes="field-label")
                 folder = default_folder(self.settings.export_folder)
                 yield Input(str(folder / f"{file_stem(self.audit)}-signed.pdf"),
@@ -266,7 +276,8 @@ class SignDialog(JobDialog[str | None]):
         close.focus()
         pkcs11 = self._pkcs11()
         problem = remember(
-            signer_title=self._value("#signer-title"),
+            signer_title=(self.settings.signer_title if self.capacity is not None
+                          else self._value("#signer-title")),
             key_source="pkcs11" if pkcs11 else "pkcs12",
             pkcs12_path=self.settings.pkcs12_path if pkcs11 else self._value("#pkcs12-path"),
             pkcs11_library=self._value("#pkcs11-lib") if pkcs11 else self.settings.pkcs11_library,
