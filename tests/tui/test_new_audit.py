@@ -95,3 +95,22 @@ async def test_service_errors_shown_inline(service: AuditService) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, NewAuditDialog)
         assert service.list_audits() == []
+
+
+async def test_a_state_audit_gets_its_state_overlay(service: AuditService) -> None:
+    from app.checklist.bundled import data_dir
+
+    flagship = data_dir("checklists") / "nlets-dmv-data-sharing.yaml"
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await _open_dialog(app, pilot)
+        dialog.query_one("#checklist-path", Input).value = str(flagship)
+        dialog.query_one("#jurisdiction", Select).value = "MD"
+        dialog.query_one("#period-start", Input).value = "2025-01-01"
+        dialog.query_one("#period-end", Input).value = "2025-12-31"
+        await pilot.pause()
+        await pilot.click("#create")
+        await pilot.pause()
+        [summary] = service.list_audits()
+        view = service.view(summary.audit.id)
+        assert [o.overlay.overlay for o in view.overlays] == ["md-overlay"]

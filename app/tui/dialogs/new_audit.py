@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.widgets.select import NoSelection
 
-from app.audit import JURISDICTIONS, AuditInfo, AuditService, AuditView
+from app.audit import JURISDICTIONS, AuditInfo, AuditService, AuditView, state_overlays
 from app.checklist.bundled import bundled_checklists, resolve_checklist
 from app.checklist.loader import LoadedChecklist
 from app.errors import UserFacingError
@@ -220,7 +220,8 @@ class NewAuditDialog(ModalScreen[AuditInfo | None]):
                 period_end=self.query_one("#period-end", Input).value,
                 title=self.query_one("#title", Input).value or None,
                 auditor=auditor_identity(name, role),
-                based_on=self.previous.audit.id if self.previous is not None else None)
+                based_on=self.previous.audit.id if self.previous is not None else None,
+                overlays=state_overlays(checklist, str(jurisdiction)))
         except UserFacingError as exc:
             self._show_error(str(exc))
             return
