@@ -332,7 +332,7 @@ def is_public_report(path: Path) -> bool:
     from pypdf import PdfReader
 
     try:
-        names = set(PdfReader(BytesIO(path.read_bytes())).attachments)
+        names = set(PdfReader(BytesIO(read_input(path, InputKind.PDF))).attachments)
     except Exception:  # noqa: BLE001 - any unreadable file is simply not one
         return False
     return PUBLIC_DATA_NAME in names and "manifest.json" not in names
@@ -344,10 +344,7 @@ def verify_public_report(path: Path, trust: list[Path], service: AuditService | 
     """Check a public transparency report: sealed by a trusted signature over the whole
     file, naming the signed attestation it derives from; with `attestation`, that it is that
     file; with `service`, that it is the report recorded when the audit was signed."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_input(path, InputKind.PDF)
     problems: list[str] = []
     notes: list[str] = []
     signature, public = _public_seal(data, trust, problems, parse_moment(at), online)
@@ -447,10 +444,7 @@ def _compare_with_attestation(attestation: Path, trust: list[Path], signed_sha25
                               at: str | None, online: bool) -> list[str]:
     """Problems when the attestation file given is not the valid attestation the report
     derives from."""
-    try:
-        content = attestation.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"cannot read {attestation}: {exc.strerror or exc}") from None
+    content = read_input(attestation, InputKind.PDF)
     if hashlib.sha256(content).hexdigest() != signed_sha256:
         return [f"the report does not derive from the attestation given ({attestation}): it "
                 f"names the signed attestation with SHA-256 {signed_sha256}"]

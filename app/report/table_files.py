@@ -17,6 +17,7 @@ from typing import Any
 
 from app.checklist.model import Question, QuestionType
 from app.errors import UserFacingError
+from app.inputs import InputKind, read_input
 from app.records import Attestation
 
 MAX_TABLE_BYTES = 5 * 1024 * 1024
@@ -71,20 +72,15 @@ def read_table_file(question: Question, path: Path) -> tuple[list[dict[str, Any]
     The file has a header line of column ids (an XLSX sheet from our export has a line of
     column labels above it, which is skipped). Empty cells are left out of their row.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise TableFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if size > MAX_TABLE_BYTES:
-        raise TableFileError(f"{path}: the file is {size:,} bytes; a table file may be at "
-                             f"most {MAX_TABLE_BYTES:,}")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        lines = _csv_lines(path)
-    elif suffix == ".xlsx":
-        lines = _xlsx_lines(path, question)
-    else:
+    if suffix not in (".csv", ".xlsx"):
         raise TableFileError(f"{path}: give a .csv or .xlsx file (got {suffix or 'no suffix'})")
+    content = read_input(path, InputKind.ANSWERS)  # a regular file, read within its limit
+    if len(content) > MAX_TABLE_BYTES:
+        raise TableFileError(f"{path}: the file is {len(content):,} bytes; a table file may "
+                             f"be at most {MAX_TABLE_BYTES:,}")
+    lines = (_csv_lines(path, content) if suffix == ".csv"
+             else _xlsx_lines(path, content, question))
     ids = {c.id for c in question.columns}
     labels = {c.label.strip().casefold(): c.id for c in question.columns}
     start = 0
@@ -138,9 +134,9 @@ def _raw_cell(kind: QuestionType, raw: Any) -> Any:
     return raw
 
 
-def _csv_lines(path: Path) -> list[list[Any]]:
+def _csv_lines(path: Path, content: bytes) -> list[list[Any]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableFileError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as "
                              "UTF-8 CSV") from None
@@ -150,7 +146,7 @@ def _csv_lines(path: Path) -> list[list[Any]]:
         raise TableFileError(f"{path}: not a CSV file ({exc})") from None
 
 
-def _xlsx_lines(path: Path, question: Question) -> list[list[Any]]:
+def _xlsx_lines(path: Path, content: bytes, question: Question) -> list[list[Any]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -158,7 +154,7 @@ def _xlsx_lines(path: Path, question: Question) -> list[list[Any]]:
     from app.report.xlsx import table_sheet_name
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise TableFileError(f"{path}: not an XLSX workbook ({exc})") from None
     try:

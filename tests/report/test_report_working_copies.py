@@ -147,6 +147,15 @@ def test_a_bad_cell_is_refused_by_file_and_line(service, flagship, tmp_path, cap
     assert "Traceback" not in err and "bad.csv" in err
 
 
+def test_a_table_file_that_is_a_fifo_is_refused_at_once(service, flagship, tmp_path):
+    import os
+
+    fifo = tmp_path / "agencies.csv"
+    os.mkfifo(fifo)  # reading it would wait forever for a writer
+    with pytest.raises(UserFacingError, match="not a regular file|FIFO|pipe"):
+        service.import_table(flagship, TABLE, fifo)
+
+
 def test_a_question_that_is_not_a_table_is_refused(service, flagship, tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a\n1\n", encoding="utf-8")
