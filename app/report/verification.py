@@ -140,6 +140,11 @@ def _verify(reader: Any, signatures: list[Any], data: bytes, trust: TrustAnchors
     if attestation.sig_object_type != "/Sig":
         raise CheckFailed("the first signature in the file is a document timestamp, not a "
                           "signature: this is not a signed attestation")
+    damaged = _damaged_validation_data(reader, trust)
+    if damaged:
+        problems.append(f"{damaged} item(s) of the validation data embedded in the file are "
+                        "damaged (they no longer match their issuer's signature): the file "
+                        "was changed after signing")
     validator = _Validator(trust, dss, online)
     # Document timestamps, newest first: each is validated at the time of the next one.
     proven: dict[int, dt.datetime | None] = {}
@@ -167,6 +172,95 @@ def _verify(reader: Any, signatures: list[Any], data: bytes, trust: TrustAnchors
                                problems)
     entry = check.pop("entry")
     return SignatureCheck(**check, signatures=[entry, *entries])
+
+
+def _damaged_validation_data(reader: Any, trust: TrustAnchors) -> int:
+    """How many certificates, CRLs and OCSP responses in the file's DSS are not intact: each
+    must parse and carry a valid signature of an issuer found in the DSS or the trust roots."""
+    from cryptography import x509
+    from cryptography.x509 import ocsp
+
+    try:
+        store = reader.root.get("/DSS")
+        store = store.get_object() if store is not None else None
+    except Exception:  # noqa: BLE001 - an unreadable DSS is damaged validation data
+        return 1
+    if store is None:
+        return 0
+
+    def streams(key: str) -> list[bytes]:
+        found = []
+        for ref in store.get(key, []):
+            try:
+                found.append(bytes(ref.get_object().data))
+            except Exception:  # noqa: BLE001 - an unreadable entry counts as damaged
+                found.append(b"")
+        return found
+
+    damaged = 0
+    certificates: list[Any] = []
+    for der in streams("/Certs"):
+        try:
+            certificates.append(x509.load_der_x509_certificate(der))
+        except ValueError:
+            damaged += 1
+    issuers = list(certificates)
+    for root in trust.roots:
+        try:
+            issuers.append(x509.load_der_x509_certificate(root.dump()))
+        except (ValueError, AttributeError):
+            continue
+
+    def issued(item: Any, name: Any, check: Any) -> bool:
+        for issuer in issuers:
+            if issuer.subject != name:
+                continue
+            try:
+                check(item, issuer)
+                return True
+            except Exception:  # noqa: BLE001 - a wrong signature or a mismatched key
+                continue
+        return False
+
+    damaged += sum(not issued(cert, cert.issuer,
+                              lambda c, i: c.verify_directly_issued_by(i))
+                   for cert in certificates)
+    for der in streams("/CRLs"):
+        try:
+            crl = x509.load_der_x509_crl(der)
+        except ValueError:
+            damaged += 1
+            continue
+        if not any(i.subject == crl.issuer and crl.is_signature_valid(i.public_key())
+                   for i in issuers):
+            damaged += 1
+    for der in streams("/OCSPs"):
+        try:
+            response = ocsp.load_der_ocsp_response(der)
+            signers = [*response.certificates, *issuers]
+            if not any(_ocsp_signed_by(response, signer) for signer in signers):
+                damaged += 1
+        except ValueError:
+            damaged += 1
+    return damaged
+
+
+def _ocsp_signed_by(response: Any, signer: Any) -> bool:
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    key = signer.public_key()
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(response.signature, response.tbs_response_bytes,
+                       ec.ECDSA(response.signature_hash_algorithm))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(response.signature, response.tbs_response_bytes, padding.PKCS1v15(),
+                       response.signature_hash_algorithm)
+        else:
+            return False
+    except Exception:  # noqa: BLE001 - a wrong signature or an unusable key
+        return False
+    return True
 
 
 class _Validator:
