@@ -13,6 +13,11 @@ SHA-256; the transparency report embeds its public data (`transparency.json`). D
 audit not ready to sign) carry a DRAFT watermark on every page. WeasyPrint reads nothing but
 the bundled template assets (see `app.report.fetcher`).
 
+Every object is written at its own offset, with a classic cross-reference table, never in
+an object stream (streams themselves stay compressed). pyHanko resolves an object inside an
+object stream by re-reading the stream's whole index, so a tagged report whose thousands of
+structure elements share one object stream took minutes to sign-check and verify.
+
 The Info dictionary gets no Producer entry: pyHanko's later incremental signature writes
 its own Producer into both the XMP and the Info dictionary, and PDF/A needs the two to agree.
 
@@ -194,10 +199,18 @@ def _finish(document: Any, pdf: Any) -> None:
     """Last touches before the file is written.
 
     Drop Producer from the Info dictionary (see the module docstring), list each
-    associated file once in the catalog's /AF (WeasyPrint 70 lists it twice) and finish the
-    tags (`app.report.tagging`).
+    associated file once in the catalog's /AF (WeasyPrint 70 lists it twice), finish the
+    tags (`app.report.tagging`) and write no object stream (see the module docstring).
     """
     from app.report.tagging import finish_tags
+
+    write = pdf.write
+
+    def write_without_object_streams(output: Any, version: bytes, identifier: Any,
+                                     compress: bool) -> None:
+        write(output, version, identifier, False)
+
+    pdf.write = write_without_object_streams
 
     pdf.info.pop("Producer", None)
     finish_tags(pdf)

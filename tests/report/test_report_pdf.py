@@ -32,6 +32,13 @@ def attestation(service, complete_audit):
     return render_attestation(service.attestation(complete_audit))
 
 
+def test_no_object_is_hidden_in_an_object_stream(attestation):
+    # pyHanko reads an object inside an object stream by re-reading the stream's index, so a
+    # tagged attestation with its structure elements in one stream took minutes to verify.
+    assert reader(attestation.pdf).xref_objStm == {}
+    assert len(reader(attestation.pdf).xref[0]) > 100  # objects at their own offsets
+
+
 def test_every_answer_note_evidence_and_finding_is_in_the_text(service, complete_audit,
                                                                 attestation):
     view = service.view(complete_audit)
