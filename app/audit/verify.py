@@ -153,10 +153,13 @@ def _hash_printed(data: bytes, digest: str | None) -> bool | None:
     if digest is None:
         return None
     try:
-        text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages)
+        # The cover page prints it: reading on from there only when it is missing.
+        for page in PdfReader(BytesIO(data)).pages:
+            if digest in "".join((page.extract_text() or "").split()):
+                return True
     except Exception:  # noqa: BLE001 - unreadable text: the hash cannot be found
         return False
-    return digest in "".join(text.split())
+    return False
 
 
 def _compare_with_database(service: AuditService, audit_id: str, data: bytes,

@@ -336,11 +336,15 @@ class _Validator:
                                     match_all_key_usages=True)
         status = None
         used = None
+        # Once the signed bytes are known to be changed the file is not valid whatever
+        # follows them, so the costly review of later revisions is not run.
+        changed = _signed_bytes_changed(signature)
         for fetch, source in self.attempts(present=claimed is None and document_time is None):
             status = validate_pdf_signature(
                 signature, signer_validation_context=self.context(when, fetch),
                 ts_validation_context=self.context(timestamp_moment, fetch),
-                diff_policy=STRICT_DIFF_POLICY(), key_usage_settings=usage)
+                diff_policy=STRICT_DIFF_POLICY(), key_usage_settings=usage,
+                skip_diff=changed)
             timestamp_ok = claimed is None or _timestamp_ok(status)
             if status.trusted and timestamp_ok:
                 used = source
@@ -351,6 +355,19 @@ class _Validator:
         if claimed is not None and not _timestamp_ok(status):
             when = timestamp_moment
         return status, used, when
+
+
+def _signed_bytes_changed(signature: Any) -> bool:
+    """Whether the bytes the signature covers no longer hash to the digest it signed. False
+    when that cannot be told here (a damaged signature is left to the full validation)."""
+    from pyhanko.sign.general import find_unique_cms_attribute
+
+    try:
+        signed = find_unique_cms_attribute(signature.signer_info["signed_attrs"],
+                                           "message_digest").native
+        return bool(signature.compute_digest() != signed)
+    except Exception:  # noqa: BLE001 - undecidable here: the full validation decides
+        return False
 
 
 def STRICT_DIFF_POLICY() -> Any:  # noqa: N802 - a constant, built lazily (pyHanko is heavy)
