@@ -51,7 +51,8 @@ async def test_attach_evidence_shows_hash(service: AuditService, audit: AuditInf
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
-        assert "cannot read evidence file" in text_of(dialog.query_one("#evidence-error"))
+        error = text_of(dialog.query_one("#evidence-error"))
+        assert "missing.pdf does not exist" in error and "Fix:" in error
         # pasted from a file manager, in quotes
         dialog.query_one("#evidence-path", Input).value = f"'{extract}'"
         dialog.query_one("#evidence-date", Input).value = "2024-05-01"
