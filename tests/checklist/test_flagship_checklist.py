@@ -236,9 +236,11 @@ def test_an_untouched_table_is_conservative(checklist: Checklist) -> None:
         question = checklist.question(table_id)
         value = validate_value(question, question.default_rows)
         facts[table_id] = AnswerFacts(value, AnswerState.ANSWERED)
-    assert {"message-keys-unknown", "immigration-agency-not-blocked",
-            "delegated-agency-not-blocked", "dppa-use-unknown"} <= fired(
-        evaluate(checklist, facts))
+    found = fired(evaluate(checklist, facts))
+    assert {"message-keys-unknown", "immigration-agency-may-reach",
+            "delegated-agency-may-reach", "dppa-use-unknown"} <= found
+    # Unknown rows say "may reach", never that an agency "can".
+    assert not {"immigration-agency-not-blocked", "delegated-agency-not-blocked"} & found
 
 
 # ---- walking the answer sets ---------------------------------------------------------------
@@ -297,7 +299,7 @@ NONCOMPLIANT_FINDINGS = {
     "credential-promise-unkept",
     "credential-type-revealed",
     "decision-not-carried-out",
-    "delegated-agency-not-blocked",
+    "delegated-agency-may-reach",
     "dppa-mirror-not-compared",
     "dppa-use-not-excluding-immigration",
     "dppa-use-unknown",
@@ -412,7 +414,10 @@ TRIGGERS: dict[str, Callable[[Answers], None]] = {
     "agency-table-incomplete": _drop_agency("uscis"),
     "immigration-agency-not-blocked": _agency("ice_ero", blocked="no", driver_data="yes",
                                               decision=None),
+    "immigration-agency-may-reach": _agency("ice_ero", blocked="unknown", driver_data="yes",
+                                            decision=None),
     "delegated-agency-not-blocked": _agency("dea", blocked="no", driver_data="yes"),
+    "delegated-agency-may-reach": _agency("dea", blocked="no", driver_data="unknown"),
     "access-kept-without-conditions": _agency("fbi", blocked="no", driver_data="yes",
                                               decision="kept", decided_by="Governor",
                                               decided_on="2025-03-01"),
