@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Checkbox, Input, RadioSet
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet
 
 from app.audit import AuditInfo, AuditService
 from app.checklist import LoadedChecklist, load_checklist
@@ -182,6 +182,35 @@ async def test_export_json_in_a_worker(service: AuditService, audit: AuditInfo,
         await settle(pilot)
         assert not isinstance(app.screen, ExportDialog)
     assert load_settings().export_folder == str(tmp_path.resolve())
+
+
+async def test_export_offers_every_format_and_writes_a_workbook(
+        service: AuditService, audit: AuditInfo, tmp_path: Path, monkeypatch) -> None:
+    from openpyxl import load_workbook
+
+    from app.audit import FORMATS as SERVICE_FORMATS
+    from app.tui.dialogs.export import FORMATS as DIALOG_FORMATS
+
+    assert [fmt for fmt, _label, _end in DIALOG_FORMATS] == list(SERVICE_FORMATS)
+    monkeypatch.chdir(tmp_path)
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        labels = [str(button.label) for button in dialog.query(RadioButton)]
+        assert len(labels) == len(DIALOG_FORMATS) and "PDF/A-3a" in labels[0]
+        dialog.query_one(RadioSet).focus()
+        await pilot.press("down", "down", "down", "down", "enter")  # Working copy XLSX
+        await pilot.pause()
+        path = dialog.query_one("#export-path", Input)
+        assert path.value.endswith(".xlsx")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "working copy XLSX" in text_of(dialog.query_one("#export-result"))
+        assert load_workbook(path.value).sheetnames
 
 
 async def test_sign_refused_while_not_ready(service: AuditService, audit: AuditInfo) -> None:

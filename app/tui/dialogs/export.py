@@ -1,4 +1,5 @@
-"""Export an audit to a file (attestation PDF, manifest JSON or transparency report)."""
+"""Export an audit: the attestation PDF, the manifest JSON, the public report (PDF, or a
+web page with its open data), working copies (XLSX, CSV) and OSCAL assessment results."""
 
 from __future__ import annotations
 
@@ -27,11 +28,17 @@ from app.tui.dialogs.job import JobDialog, JobWidgets
 from app.tui.jobs import default_folder, file_stem
 
 FORMATS: list[tuple[str, str, str]] = [
-    ("pdf", "Attestation PDF (PDF/A-3b, with the manifest)", ".pdf"),
+    ("pdf", "Attestation PDF (PDF/A-3a, PDF/UA-1, with the manifest)", ".pdf"),
     ("json", "Manifest JSON (the machine-readable record)", ".json"),
-    ("transparency", "Transparency report PDF (public: no notes, no internal evidence)",
+    ("transparency", "Transparency report PDF (public: no notes or evidence)",
      "-transparency.pdf"),
+    ("transparency-web", "Transparency web page, open data CSV and JSON (folder)",
+     "-transparency-web"),
+    ("xlsx", "Working copy XLSX (sections, findings, evidence, history)", ".xlsx"),
+    ("csv", "Working copy CSV (long form, a file per table; folder)", "-csv"),
+    ("oscal-ar", "OSCAL assessment results JSON", "-oscal-ar.json"),
 ]
+"""Format, label, and the ending of the default file (or folder) name."""
 
 
 class ExportDialog(JobDialog[Path | None]):
