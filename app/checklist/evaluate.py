@@ -49,8 +49,17 @@ class Progress:
 
     @property
     def percent(self) -> float:
-        """Completion from 0 to 100; an audit with nothing required is complete."""
+        """Completion from 0 to 100; an audit with nothing required is complete.
+
+        Not for showing while answering: follow-up questions an answer reveals enlarge
+        `total`, so this falls as work is done. Show `done` and `to_do` instead."""
         return 100.0 if self.total == 0 else 100.0 * self.done / self.total
+
+    @property
+    def to_do(self) -> int:
+        """Required questions shown and not yet resolved (unanswered, or carried forward
+        and not yet confirmed)."""
+        return self.total - self.done
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ class Finding:
     public: bool = True
     """False: left out of the public report (which says how many were withheld)."""
     remedy: Remedy | None = None
+    rows: dict[str, list[int]] = field(default_factory=dict)
+    """The rows named in `concerns`, by position in their table (question id -> indices)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,16 @@ def evaluate(checklist: Checklist, answers: Mapping[str, AnswerFacts]) -> Evalua
                       check_warnings(checklist, effective))
 
 
+def newly_revealed(checklist: Checklist, before: Evaluation, after: Evaluation) -> list[str]:
+    """The required questions still to do that `after` shows and `before` did not: the
+    follow-ups an answer revealed, which is why the count of questions to do can grow while
+    the count answered never falls."""
+    unresolved = set(after.unanswered) | set(after.unconfirmed)
+    return [q.id for q in checklist.questions()
+            if q.required and q.id in unresolved and after.visible.get(q.id, True)
+            and not before.visible.get(q.id, True)]
+
+
 def visibility_inputs(checklist: Checklist, question_id: str) -> set[str]:
     """The questions whose answers decide whether `question_id` is shown: those its
     condition reads, and theirs in turn."""
@@ -189,14 +210,18 @@ def is_visible(checklist: Checklist, question_id: str,
 def _finding(checklist: Checklist, rule: FindingRule, effective: dict[str, Any]) -> Finding:
     found = comparisons(rule.when)
     questions = rule.questions or list(dict.fromkeys(c.question for _, c in found))
+    names, rows = _concerns(checklist, found, effective)
     return Finding(rule.id, rule.severity, rule.title, rule.detail, rule.recommendation,
-                   list(rule.citations), questions, _concerns(checklist, found, effective),
-                   public=rule.public, remedy=rule.remedy)
+                   list(rule.citations), questions, names,
+                   public=rule.public, remedy=rule.remedy, rows=rows)
 
 
-def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any]) -> list[str]:
-    """The table rows a finding is about, named by their first column."""
+def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any],
+              ) -> tuple[list[str], dict[str, list[int]]]:
+    """The table rows a finding is about, named by their first column, and where they
+    stand in their tables."""
     names: list[str] = []
+    rows: dict[str, list[int]] = {}
     for path, comparison in found:
         if (comparison.op != "any_row" or "not" in path
                 or not isinstance(effective.get(comparison.question), list)):
@@ -205,10 +230,15 @@ def _concerns(checklist: Checklist, found: list[Any], effective: dict[str, Any])
         if question is None or not question.columns:
             continue
         first = question.columns[0]
-        for row in effective[comparison.question]:
+        for index, row in enumerate(effective[comparison.question]):
             if comparison.operand.holds(row) and first.id in row:
                 names.append(format_value(first, row[first.id]))
-    return list(dict.fromkeys(names))
+                at = rows.setdefault(comparison.question, [])
+                if index not in at:
+                    at.append(index)
+    for at in rows.values():
+        at.sort()
+    return list(dict.fromkeys(names)), rows
 
 
 def check_warnings(checklist: Checklist, effective: Mapping[str, Any]) -> list[CheckWarning]:

@@ -1,6 +1,6 @@
 from app.checklist import load_checklist
 from app.checklist.conditions import describe
-from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate
+from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate, newly_revealed
 from tests.conftest import SAMPLE
 
 CHECKLIST = load_checklist(SAMPLE).checklist
@@ -46,6 +46,7 @@ def test_findings_fire_from_table_rows_and_compound_conditions():
     assert [f.rule_id for f in loud.findings] == ["agency-not-blocked", "no-reason"]
     assert loud.findings[0].questions == ["agencies"]
     assert loud.findings[0].concerns == ["cbp"]
+    assert loud.findings[0].rows == {"agencies": [1]}
 
 
 def test_other_rows_do_not_trigger_agency_rule():
@@ -59,3 +60,23 @@ def test_conditions_describe_themselves():
     rule = CHECKLIST.findings[0].when
     assert describe(rule) == ("agencies has some row where agency is one of ice, cbp and "
                               "blocked is not yes")
+
+
+def test_answering_never_lowers_the_answered_count_and_says_what_it_revealed():
+    """Follow-ups enlarge what is to do, so the percentage falls as one answers; the
+    counts do not mislead: answered only grows, and the growth of to do is the follow-ups
+    the answer revealed."""
+    earlier = dict(reason_required="always", review_date="2025-01-01", agencies=[])
+    before = evaluate(CHECKLIST, answered(**earlier))
+    after = evaluate(CHECKLIST, answered(connected="yes", **earlier))
+    assert after.progress.percent < before.progress.percent  # 75 % -> 67 %: the trap
+    assert (before.progress.done, after.progress.done) == (3, 4)
+    assert (before.progress.to_do, after.progress.to_do) == (1, 2)
+    assert newly_revealed(CHECKLIST, before, after) == ["switch_vendor", "keys"]
+    # once answered, a revealed follow-up is no longer new work
+    later = evaluate(CHECKLIST, answered(connected="yes", switch_vendor="V", **earlier))
+    assert newly_revealed(CHECKLIST, before, later) == ["keys"]
+    assert later.progress.done == 5
+    # answers that hide questions reveal nothing
+    hidden = evaluate(CHECKLIST, answered(connected="no", **earlier))
+    assert newly_revealed(CHECKLIST, after, hidden) == []
