@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from app.checklist.evaluate import Finding
 from app.checklist.model import Checklist, Severity
 
 SEVERITY_STYLE = {
@@ -21,3 +22,14 @@ def question_label(checklist: Checklist, question_id: str) -> Content:
             if question.id == question_id:
                 return Content.assemble((f"{section.title} · ", "dim"), question.prompt)
     return Content(question_id)
+
+
+def finding_line(finding: Finding, *, indent: str = "    ") -> Content:
+    """Severity and title; then, for a finding about table rows, the rows it concerns (by
+    their first column, as the command line and the PDF name them)."""
+    parts: list[Content | str | tuple[str, str]] = [
+        (f"{finding.severity.value.upper():<8} ", SEVERITY_STYLE[finding.severity]),
+        finding.title]
+    if finding.concerns:
+        parts += [f"\n{indent}", ("concerns: ", "dim"), "; ".join(finding.concerns)]
+    return Content.assemble(*parts)

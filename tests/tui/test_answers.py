@@ -88,7 +88,8 @@ async def test_every_question_type(service: AuditService, audit: AuditInfo) -> N
 
         # progress in the header and the section list follows the service
         view = service.view(audit.id)
-        assert screen.sub_title.startswith(f"{view.evaluation.progress.percent:.0f}%")
+        progress = view.evaluation.progress
+        assert screen.sub_title.startswith(f"{progress.done} answered · {progress.to_do} to do")
         basics = view.evaluation.progress.sections[0]
         assert f"{basics.done}/{basics.total}" in screen.query_one("#sections").get_option_at_index(
             0).prompt.plain

@@ -11,6 +11,7 @@ from app.tui.config import remember_position
 from app.tui.screens.audit_pane import AuditPane
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
+from app.tui.widgets.table import TableEditor
 
 
 class AuditNavigation(AuditPane):
@@ -101,11 +102,13 @@ class AuditNavigation(AuditPane):
         """Go to the previous question shown."""
         self._step(-1)
 
-    def jump_to(self, question_id: str) -> None:
-        """Open the section of `question_id` and go to its question."""
-        self.after_section_changes(lambda: self._jump(question_id))
+    def jump_to(self, question_id: str, *, row: int | None = None) -> None:
+        """Open the section of `question_id` and go to its question (for a table, with
+        the cursor on `row`, when given)."""
+        self.after_section_changes(lambda: self._jump(question_id, row=row))
 
-    async def _jump(self, question_id: str, *, quiet: bool = False) -> None:
+    async def _jump(self, question_id: str, *, quiet: bool = False,
+                    row: int | None = None) -> None:
         index = self.section_of(question_id)
         if index is None:
             self.notify(f"The checklist has no question {question_id!r}.", severity="warning")
@@ -124,6 +127,8 @@ class AuditNavigation(AuditPane):
             return
         if not self.focus_card(card):
             self.current_question = question_id
+        if row is not None and isinstance(card.editor, TableEditor):
+            card.editor.show_row(row)
         self.call_after_refresh(self.query_one("#questions", VerticalScroll).scroll_to_widget,
                                 card, animate=False, top=True)
 

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
 from app.audit import AuditService, AuditView
+from app.checklist.evaluate import Finding, newly_revealed
 from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.saving import AnswerSaver
@@ -66,6 +67,7 @@ class AuditPane(Screen[None]):
         self._leave_anyway = False
         self._section_lock = asyncio.Lock()
         self._wanted_section: int | None = None
+        self._revealed: set[str] = set()
 
     @property
     def sections(self) -> list[Section]:
@@ -130,6 +132,9 @@ class AuditPane(Screen[None]):
         section = self.sections[self.section_index]
         cards = [QuestionCard(question, self.view.answers.get(question.id), self.saver,
                               read_only=self.read_only) for question in section.questions]
+        raised = self._findings_by_question()
+        for card in cards:
+            card.show_findings(raised.get(card.question.id, []))
         container = self.query_one("#questions", VerticalScroll)
         container.display = False  # one layout when all is mounted, not one per frame
         for field in container.query("Input, TextArea"):
@@ -220,10 +225,26 @@ class AuditPane(Screen[None]):
         except UserFacingError as exc:
             self.notify(str(exc), title="Cannot read the audit", severity="error", markup=False)
 
+    def _findings_by_question(self) -> dict[str, list[Finding]]:
+        """The findings raised, under each question they are about."""
+        raised: dict[str, list[Finding]] = {}
+        for finding in self.view.evaluation.findings:
+            for question_id in dict.fromkeys(finding.questions):
+                raised.setdefault(question_id, []).append(finding)
+        return raised
+
+    def revealed(self) -> list[str]:
+        """Required questions revealed by answers given since the audit was opened, and
+        still to do."""
+        evaluation = self.view.evaluation
+        to_do = set(evaluation.unanswered) | set(evaluation.unconfirmed)
+        return [q for q in self._revealed if q in to_do and evaluation.visible.get(q)]
+
     def show_view(self) -> None:
         """Show visibility, progress, markers and findings as the service evaluated them."""
         evaluation = self.view.evaluation
         stale = {e.id for e in self.service.review(self.view).stale_evidence}
+        raised = self._findings_by_question()
         hidden = 0
         unconfirmed_shown = 0
         for card in self.cards():
@@ -231,12 +252,17 @@ class AuditPane(Screen[None]):
             hidden += not card.display
             card.sync(self.view.answers.get(card.question.id))
             card.show_evidence(self.view.evidence_for(card.question.id), stale)
+            card.show_findings(raised.get(card.question.id, []))
             unconfirmed_shown += card.display and card.carried
         sections = self.query_one(SectionList)
         sections.show_marks(evaluation, self.section_index)
         section = self.sections[self.section_index]
         marks = sections.marks[section.id]
-        counts = f"{marks.done}/{marks.total} required answered"
+        revealed = self.revealed()
+        here = {q.id for q in section.questions}
+        new_here = sum(q in here for q in revealed)
+        counts = (f"Required: {marks.done} answered · {marks.total - marks.done} to do"
+                  f"{f' ({new_here} newly revealed)' if new_here else ''}")
         extra = f" · {hidden} hidden by earlier answers" if hidden else ""
         carried = f" · {unconfirmed_shown} to confirm" if unconfirmed_shown else ""
         self.query_one("#section-title", Static).update(
@@ -254,7 +280,9 @@ class AuditPane(Screen[None]):
                          "confirms one, ctrl+t goes to the next")
         carry.display = bool(total_unconfirmed) and not self.read_only
         findings = len(evaluation.findings)
-        self.sub_title = (f"{evaluation.progress.percent:.0f}% complete · "
+        progress = evaluation.progress
+        self.sub_title = (f"{progress.done} answered · {progress.to_do} to do"
+                          f"{f' ({len(revealed)} newly revealed)' if revealed else ''} · "
                           f"{findings} finding{'s' if findings != 1 else ''}"
                           f"{f' · {total_unconfirmed} to confirm' if total_unconfirmed else ''}"
                           f"{' · signed, read-only' if self.read_only else ''}")
@@ -264,10 +292,13 @@ class AuditPane(Screen[None]):
         """After a save: refresh visibility, progress and markers. The service evaluates
         the view again with the saved answer; only other changes (evidence) read it back."""
         self._leave_anyway = False
+        before = self.view.evaluation
         if event.answer is None:
             self.reload()
         else:
             self.view = self.service.view_with(self.view, event.answer)
+        self._revealed.update(newly_revealed(self.view.checklist.checklist, before,
+                                             self.view.evaluation))
         self.show_view()
 
     def refused(self) -> list[QuestionCard]:

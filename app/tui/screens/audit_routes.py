@@ -42,7 +42,7 @@ class AuditRoutes(AuditNavigation):
         self.reload()
         self.show_view()
         if isinstance(outcome, ReviewOutcome) and outcome.jump:
-            self.jump_to(outcome.jump)
+            self.jump_to(outcome.jump, row=outcome.row)
 
     def action_diff(self) -> None:
         """Show what changed since the previous audit; a chosen entry comes back here."""

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static
 from app.audit import AuditService, AuditView, Review
 from app.checklist.model import Checklist, Severity
 from app.errors import UserFacingError
-from app.tui.labels import SEVERITY_STYLE, question_label
+from app.tui.labels import finding_line, question_label
 from app.tui.widgets.jumplist import JumpList
 
 
@@ -23,6 +23,8 @@ class ReviewOutcome:
 
     jump: str | None = None
     signed: bool = False
+    row: int | None = None
+    """For a table question, the row to put the cursor on."""
 
 
 def current_question(checklist: Checklist, old_id: str) -> str | None:
@@ -87,7 +89,7 @@ class ReviewScreen(Screen[ReviewOutcome]):
         checklist = view.checklist.checklist
         self.title = f"Review — {view.audit.title}"
         progress = view.evaluation.progress
-        self.sub_title = f"{progress.percent:.0f}% complete"
+        self.sub_title = f"{progress.done} answered · {progress.to_do} to do"
         verdict = self.query_one("#review-verdict", Static)
         if view.audit.read_only:
             verdict.update(Content.styled(
@@ -120,10 +122,10 @@ class ReviewScreen(Screen[ReviewOutcome]):
             for finding in found:
                 target = next((q for q in finding.questions
                                if view.evaluation.visible.get(q)), None)
-                items.item(Content.assemble((f"{severity.value.upper():<8} ",
-                                             SEVERITY_STYLE[severity]), finding.title,
+                rows = finding.rows.get(target or "")
+                items.item(Content.assemble(finding_line(finding),
                                             ("\n    " + finding.recommendation, "dim")),
-                           target)
+                           target, row=rows[0] if rows else None)
         if not review.findings:
             items.note("none")
         if review.stale_evidence:
@@ -149,7 +151,7 @@ class ReviewScreen(Screen[ReviewOutcome]):
     def on_jump_list_jump(self, event: JumpList.Jump) -> None:
         """Go back to the audit, at that question."""
         event.stop()
-        self.dismiss(ReviewOutcome(jump=event.question_id))
+        self.dismiss(ReviewOutcome(jump=event.question_id, row=event.row))
 
     def action_back(self) -> None:
         """Back to the audit."""

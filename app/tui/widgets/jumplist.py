@@ -19,20 +19,24 @@ class JumpList(OptionList):
     class Jump(Message):
         """The user chose an item that names a question."""
 
-        def __init__(self, question_id: str) -> None:
+        def __init__(self, question_id: str, row: int | None = None) -> None:
             super().__init__()
             self.question_id = question_id
             """The question to go to."""
+            self.row = row
+            """For a table question, the row to put the cursor on (None: none in particular)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._pending: list[Option | None] = []
         self._targets: dict[str, str | None] = {}
+        self._rows: dict[str, int] = {}
 
     def begin(self) -> None:
         """Start building the list afresh."""
         self._pending = []
         self._targets = {}
+        self._rows = {}
 
     def heading(self, text: str, count: int | None = None, *, style: str = "bold") -> None:
         """A heading line (with a count, when given); it cannot be selected."""
@@ -45,10 +49,14 @@ class JumpList(OptionList):
         """A dim line under a heading (such as "none"); it cannot be selected."""
         self._pending.append(Option(Content.styled(f"  {text}", "dim"), disabled=True))
 
-    def item(self, prompt: Content | str, question_id: str | None) -> None:
-        """An item; `question_id` is where Enter goes (None: nowhere to go)."""
+    def item(self, prompt: Content | str, question_id: str | None, *,
+             row: int | None = None) -> None:
+        """An item; `question_id` is where Enter goes (None: nowhere to go), and `row` the
+        row of its table to put the cursor on."""
         key = f"item-{len(self._targets)}"
         self._targets[key] = question_id
+        if row is not None:
+            self._rows[key] = row
         text = prompt if isinstance(prompt, Content) else Content(prompt)
         self._pending.append(Option(Content.assemble("  ", text), id=key))
 
@@ -79,4 +87,4 @@ class JumpList(OptionList):
             self.notify("This entry has no question in this audit to go to.",
                         severity="information")
             return
-        self.post_message(self.Jump(target))
+        self.post_message(self.Jump(target, self._rows.get(event.option.id or "")))

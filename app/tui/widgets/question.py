@@ -15,10 +15,11 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
 from app.audit import AnswerInfo, EvidenceInfo, StaleAnswer
-from app.checklist.evaluate import AnswerState
+from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
+from app.tui.labels import finding_line
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
@@ -71,6 +72,7 @@ class QuestionCard(Vertical):
         """True while the service refuses the value last typed (so it is not saved)."""
         self._evidence: list[EvidenceInfo] = []
         self._stale: set[int] = set()
+        self._findings: list[Finding] = []
         self._pending_value: Any = _NOTHING
         self._pending_note: str | None = None
         self._timer: Timer | None = None
@@ -99,6 +101,8 @@ class QuestionCard(Vertical):
         yield Static("", classes="q-na", markup=False)
         yield editor_for(question, self._shown_value(), self.commit_value)
         yield Static("", classes="q-status", markup=False)
+        if self._findings:  # most cards raise none: the line is mounted only when needed
+            yield Static(self._findings_text(), classes="q-findings", markup=False)
         yield Static("", classes="q-evidence", markup=False)
         with Horizontal(classes="q-tools"):
             yield Input(placeholder="Note (optional)", classes="q-note", compact=True,
@@ -176,6 +180,28 @@ class QuestionCard(Vertical):
         box.update("\n".join(lines))
         box.display = bool(lines)
         box.set_class(bool(self._stale & {e.id for e in self._evidence}), "-stale")
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """Show the findings the answers raise on this question (their severity, title and
+        the table rows they concern); nothing when there are none."""
+        if findings == self._findings:
+            return
+        self._findings = list(findings)
+        if not self.is_mounted:
+            return  # compose shows them
+        shown = self.query(".q-findings")
+        if shown:
+            line = shown.first(Static)
+            line.update(self._findings_text())
+            line.display = bool(self._findings)
+        elif self._findings and self.query(".q-status"):
+            self.mount(Static(self._findings_text(), classes="q-findings", markup=False),
+                       after=self.query_one(".q-status"))
+
+    def _findings_text(self) -> Content:
+        return Content("\n").join(
+            Content.assemble(("⚑ ", "bold $error"), finding_line(finding, indent="    "))
+            for finding in self._findings)
 
     def sync(self, answer: AnswerInfo | None, what: str | None = None) -> None:
         """Take the stored answer as the service now has it (a confirmation made elsewhere);

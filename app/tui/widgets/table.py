@@ -103,6 +103,14 @@ class TableEditor(AnswerEditor):
         self.query_one("#edit-row", Button).disabled = not body
         self.query_one("#delete-row", Button).disabled = not body
 
+    def show_row(self, index: int) -> None:
+        """Put the cursor on row `index` (the last row if there are fewer) and focus it."""
+        if self._rows:
+            self._cursor = min(index, len(self._rows) - 1)
+            table = self.query_one(DataTable)
+            table.move_cursor(row=self._cursor)
+            table.focus()
+
     def on_saved(self, value: Any | None) -> None:
         """Show the rows as the service stored them."""
         self.load(value)
