@@ -24,9 +24,8 @@ from app.tui.widgets.sections import SectionList
 
 FOLLOW_SECONDS = 3.0
 """How often an open audit looks for changes made elsewhere (its history head)."""
-WIDE_HEADER = 110
-"""Below this width the header names the audit by state and period, to leave room for the
-progress and findings."""
+HEADER_MARGIN = 19
+"""Columns of the header not available to the title and subtitle (icon, padding)."""
 
 
 def _shown_within(widget: Widget, card: Widget) -> bool:
@@ -68,6 +67,7 @@ class AuditPane(Screen[None]):
         self._section_lock = asyncio.Lock()
         self._wanted_section: int | None = None
         self._revealed: set[str] = set()
+        self._subtitles = ("", "")
 
     @property
     def sections(self) -> list[Section]:
@@ -105,9 +105,16 @@ class AuditPane(Screen[None]):
         self._fit_title(event.size.width)
 
     def _fit_title(self, width: int) -> None:
+        """The longest title and progress line that fit: the audit's title or its state and
+        period, the counts in words or as marks."""
         audit = self.view.audit
         short = f"{audit.jurisdiction.upper()} {audit.period_start}–{audit.period_end}"
-        self.title = audit.title if width >= WIDE_HEADER else short
+        long_sub, short_sub = self._subtitles
+        choices = [(audit.title, long_sub), (audit.title, short_sub), (short, long_sub),
+                   (short, short_sub)]
+        self.title, self.sub_title = next(
+            ((t, sub) for t, sub in choices if len(t) + 3 + len(sub) <= width - HEADER_MARGIN),
+            choices[-1])
 
     def cards(self) -> list[QuestionCard]:
         """The question cards of the open section."""
@@ -281,11 +288,17 @@ class AuditPane(Screen[None]):
         carry.display = bool(total_unconfirmed) and not self.read_only
         findings = len(evaluation.findings)
         progress = evaluation.progress
-        self.sub_title = (f"{progress.done} answered · {progress.to_do} to do"
-                          f"{f' ({len(revealed)} newly revealed)' if revealed else ''} · "
-                          f"{findings} finding{'s' if findings != 1 else ''}"
-                          f"{f' · {total_unconfirmed} to confirm' if total_unconfirmed else ''}"
-                          f"{' · signed, read-only' if self.read_only else ''}")
+        counts = f"{progress.done} answered · {progress.to_do} to do"
+        self._subtitles = (
+            f"{counts}{f' ({len(revealed)} newly revealed)' if revealed else ''} · "
+            f"{findings} finding{'s' if findings != 1 else ''}"
+            f"{f' · {total_unconfirmed} to confirm' if total_unconfirmed else ''}"
+            f"{' · signed, read-only' if self.read_only else ''}",
+            f"{counts}{f' (+{len(revealed)} new)' if revealed else ''}"
+            f"{f' · ⚑{findings}' if findings else ''}"
+            f"{f' ↻{total_unconfirmed}' if total_unconfirmed else ''}"
+            f"{' · read-only' if self.read_only else ''}")
+        self._fit_title(self.size.width)
         self.refresh_bindings()
 
     def on_question_card_saved(self, event: QuestionCard.Saved) -> None:
