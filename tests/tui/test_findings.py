@@ -130,5 +130,5 @@ async def test_answering_never_lowers_the_answered_count(service: AuditService,
         assert _answered(screen) == before + 1
         assert "3 to do (2 newly revealed)" in screen.sub_title
         counts = text_of(screen.query_one("#section-counts"))
-        assert counts.startswith("Required: 3 answered · 2 to do (2 newly revealed)")
+        assert counts.startswith("3 answered · 2 to do (2 newly revealed)")
         assert "%" not in screen.sub_title

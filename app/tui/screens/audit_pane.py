@@ -24,7 +24,7 @@ from app.tui.widgets.sections import SectionList
 
 FOLLOW_SECONDS = 3.0
 """How often an open audit looks for changes made elsewhere (its history head)."""
-HEADER_MARGIN = 19
+HEADER_MARGIN = 20
 """Columns of the header not available to the title and subtitle (icon, padding)."""
 
 
@@ -268,7 +268,7 @@ class AuditPane(Screen[None]):
         revealed = self.revealed()
         here = {q.id for q in section.questions}
         new_here = sum(q in here for q in revealed)
-        counts = (f"Required: {marks.done} answered · {marks.total - marks.done} to do"
+        counts = (f"{marks.done} answered · {marks.total - marks.done} to do"
                   f"{f' ({new_here} newly revealed)' if new_here else ''}")
         extra = f" · {hidden} hidden by earlier answers" if hidden else ""
         carried = f" · {unconfirmed_shown} to confirm" if unconfirmed_shown else ""
@@ -297,7 +297,7 @@ class AuditPane(Screen[None]):
             f"{counts}{f' (+{len(revealed)} new)' if revealed else ''}"
             f"{f' · ⚑{findings}' if findings else ''}"
             f"{f' ↻{total_unconfirmed}' if total_unconfirmed else ''}"
-            f"{' · read-only' if self.read_only else ''}")
+            f"{' · signed' if self.read_only else ''}")
         self._fit_title(self.size.width)
         self.refresh_bindings()
 
