@@ -202,6 +202,7 @@ async def test_withdraw_an_evidence_file(service: AuditService, audit: AuditInfo
         shown = text_of(review.query_one(".q-evidence"))
         assert "Withdrawn: driver-record.txt · by test-auditor" in shown
         assert wrong.sha256 in shown and "review-minutes.txt" in shown
+        assert "F7: open or withdraw a file" in shown
     assert [e.sha256 for e in service.view(audit.id).evidence] == [kept.sha256]
     with pytest.raises(UserFacingError, match="no evidence file"):
         service.evidence_content(wrong.sha256)  # the bytes are gone
@@ -224,6 +225,7 @@ async def test_open_a_text_file_in_place_and_a_signed_audit_refuses_withdrawal(
         screen = await open_first_audit(pilot)
         screen.jump_to("review_date")
         await settle(pilot)
+        assert "F7: open a file" in text_of(card(app, "review_date").query_one(".q-evidence"))
         await pilot.press("f7")
         await settle(pilot)
         dialog = app.screen
