@@ -296,3 +296,21 @@ def test_the_keys_help_names_the_history_and_evidence_keys() -> None:
     lines = keys_text().plain.splitlines()
     assert any(line.split()[:2] == ["f6", "History"] for line in lines if line.strip())
     assert any(line.split()[:2] == ["f7", "Evidence"] for line in lines if line.strip())
+
+
+async def test_typing_not_yet_saved_is_saved_before_the_history_opens(
+        service: AuditService, audit: AuditInfo) -> None:
+    service.set_answer(audit.id, "connected", "yes")
+    service.set_answer(audit.id, "switch_vendor", "Acme")
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_audit(pilot)
+        field = card(app, "switch_vendor").editor.query_one(Input)
+        await focus(pilot, field)
+        await type_text(pilot, " Ltd")
+        await pilot.press("f6")  # at once: no pause for the autosave
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryDialog)
+        newest = _entries(app.screen, "#history-list")[0]
+        assert "Acme Ltd" in newest and "(the answer now)" in newest
+    assert service.view(audit.id).answers["switch_vendor"].value == "Acme Ltd"

@@ -35,10 +35,9 @@ class ReasonDialog(ModalScreen[ResultType | None]):
 
     def __init__(self, title: str, submit: Callable[[str], ResultType], *,
                  reason: str = "", action: str = "Mark not applicable",
-                 help_text: str = NOT_APPLICABLE_HELP, danger: bool = False) -> None:
+                 help_text: str = NOT_APPLICABLE_HELP) -> None:
         super().__init__(classes="dialog-screen")
         self._help = help_text
-        self._danger = danger
         self._title = title
         self._submit = submit
         self._reason = reason
@@ -52,8 +51,7 @@ class ReasonDialog(ModalScreen[ResultType | None]):
             yield Input(self._reason, placeholder="Reason", id="reason")
             yield Static("", id="reason-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self._action, id="ok",
-                             variant="error" if self._danger else "primary")
+                yield Button(self._action, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
         yield Footer(show_command_palette=False)
 
