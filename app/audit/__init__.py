@@ -3,7 +3,7 @@
 Everything a caller needs is named here; callers never reach into the submodules.
 """
 
-from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, same_person
+from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, prepare_signing, same_person
 from app.audit.conflicts import UNCHECKED, StaleAnswer
 from app.audit.diff import AuditDiff
 from app.audit.export import FORMATS, ExportResult
@@ -91,6 +91,7 @@ __all__ = [
     "load_signing_key",
     "make_test_certificate",
     "open_store",
+    "prepare_signing",
     "query_log_map",
     "same_person",
     "state_overlays",

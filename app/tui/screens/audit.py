@@ -51,6 +51,10 @@ class AuditScreen(QuestionActions, AuditRoutes):
         Binding("f3", "evidence", "Attach evidence to the question", show=False),
         Binding("f4", "not_applicable", "Mark the question not applicable", show=False),
         Binding("f5", "clear", "Clear the question's answer (the note stays)", show=False),
+        Binding("f6", "history", "History of the question's answer: restore an earlier value",
+                show=False),
+        Binding("f7", "evidence_files", "Evidence files of the question: open or withdraw",
+                show=False),
         Binding("ctrl+l", "import_log", "Import a query log", show=False),
         Binding("ctrl+s", "save", "Save now", show=False),
         Binding("ctrl+q", "app.quit", "Save and quit", show=False, priority=True),
@@ -116,6 +120,10 @@ class AuditScreen(QuestionActions, AuditRoutes):
             ("Review", "What blocks signing, and the findings (ctrl+r)", self.action_review),
             ("Question help and sources", "The current question in full (F2)",
              self.action_question_help),
+            ("History of the question…", "Every earlier value, who, when and why; restore "
+             "one (F6)", self.action_history),
+            ("Evidence files of the question…", "Open an attached file, or withdraw one "
+             "attached by mistake (F7)", self.action_evidence_files),
             ("Export…", "Write the attestation PDF, the manifest JSON or the transparency "
              "report", self.action_export),
             ("Sign…", "Sign the attestation with your certificate", self.action_sign),

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
-from app.audit import AuditService, AuditView
+from app.audit import AuditService, AuditView, HistoryEvent
 from app.checklist.evaluate import Finding, newly_revealed
 from app.checklist.model import Section
 from app.errors import UserFacingError
@@ -68,6 +68,8 @@ class AuditPane(Screen[None]):
         self._wanted_section: int | None = None
         self._revealed: set[str] = set()
         self._subtitles = ("", "")
+        self.withdrawn: list[HistoryEvent] = []
+        """The evidence withdrawals of the audit, as the service last listed them."""
 
     @property
     def sections(self) -> list[Section]:
@@ -229,6 +231,7 @@ class AuditPane(Screen[None]):
         """Ask the service for the audit again."""
         try:
             self.view = self.service.view(self.audit_id)
+            self.withdrawn = self.service.withdrawn_evidence(self.audit_id)
         except UserFacingError as exc:
             self.notify(str(exc), title="Cannot read the audit", severity="error", markup=False)
 
@@ -258,7 +261,7 @@ class AuditPane(Screen[None]):
             card.display = evaluation.visible.get(card.question.id, True)
             hidden += not card.display
             card.sync(self.view.answers.get(card.question.id))
-            card.show_evidence(self.view.evidence_for(card.question.id), stale)
+            card.show_evidence(self.view.evidence_for(card.question.id), stale, self.withdrawn)
             card.show_findings(raised.get(card.question.id, []))
             unconfirmed_shown += card.display and card.carried
         sections = self.query_one(SectionList)

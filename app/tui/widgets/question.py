@@ -14,16 +14,17 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
-from app.audit import AnswerInfo, EvidenceInfo, StaleAnswer
+from app.audit import AnswerInfo, EvidenceInfo, HistoryEvent, StaleAnswer
 from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
-from app.tui.labels import finding_line
+from app.safe_text import terminal_safe_line
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
 from app.tui.widgets.factory import editor_for
+from app.tui.widgets.findings import FindingsLine
 from app.tui.widgets.requests import (
     AskDialog,
     ConfirmRequest,
@@ -73,6 +74,7 @@ class QuestionCard(Vertical):
         self._evidence: list[EvidenceInfo] = []
         self._stale: set[int] = set()
         self._findings: list[Finding] = []
+        self._withdrawn: list[HistoryEvent] = []
         self._pending_value: Any = _NOTHING
         self._pending_note: str | None = None
         self._timer: Timer | None = None
@@ -102,7 +104,7 @@ class QuestionCard(Vertical):
         yield editor_for(question, self._shown_value(), self.commit_value)
         yield Static("", classes="q-status", markup=False)
         if self._findings:  # most cards raise none: the line is mounted only when needed
-            yield Static(self._findings_text(), classes="q-findings", markup=False)
+            yield FindingsLine(self._findings)
         yield Static("", classes="q-evidence", markup=False)
         with Horizontal(classes="q-tools"):
             yield Input(placeholder="Note (optional)", classes="q-note", compact=True,
@@ -165,9 +167,13 @@ class QuestionCard(Vertical):
         for button in self.query(".q-confirm"):
             button.display = self.carried and not self.read_only
 
-    def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int]) -> None:
-        """List the evidence attached to the question, with each file's SHA-256."""
+    def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int],
+                      withdrawn: list[HistoryEvent] | None = None) -> None:
+        """List the evidence attached to the question, with each file's SHA-256, and the
+        files withdrawn from it (their hash, who, when and why, as the history keeps them)."""
         self._evidence, self._stale = list(evidence), set(stale)
+        if withdrawn is not None:
+            self._withdrawn = [e for e in withdrawn if e.question_id == self.question.id]
         if not self.is_mounted or not self.query(".q-evidence"):
             return  # not composed yet, or being removed: on_mount shows it
         lines = []
@@ -176,6 +182,16 @@ class QuestionCard(Vertical):
             flag = " · STALE: dated before the audit period" if item.id in self._stale else ""
             lines.append(f"Evidence: {item.name} · {item.size:,} bytes{date}{flag}\n"
                          f"  SHA-256 {item.sha256}")
+        for event in self._withdrawn:
+            old = event.old if isinstance(event.old, dict) else {}
+            lines.append(terminal_safe_line(
+                f"Withdrawn: {old.get('name', '?')} · by {event.actor} on "
+                f"{local_time(event.at)}: {event.reason or '—'}") + "\n"
+                         f"  SHA-256 {old.get('sha256', '?')} (bytes purged)")
+        if self._evidence and not self.read_only:
+            lines.append("  F7: open or withdraw a file")
+        elif self._evidence:
+            lines.append("  F7: open a file")
         box = self.query_one(".q-evidence", Static)
         box.update("\n".join(lines))
         box.display = bool(lines)
@@ -184,24 +200,10 @@ class QuestionCard(Vertical):
     def show_findings(self, findings: list[Finding]) -> None:
         """Show the findings the answers raise on this question (their severity, title and
         the table rows they concern); nothing when there are none."""
-        if findings == self._findings:
-            return
-        self._findings = list(findings)
-        if not self.is_mounted:
-            return  # compose shows them
-        shown = self.query(".q-findings")
-        if shown:
-            line = shown.first(Static)
-            line.update(self._findings_text())
-            line.display = bool(self._findings)
-        elif self._findings and self.query(".q-status"):
-            self.mount(Static(self._findings_text(), classes="q-findings", markup=False),
-                       after=self.query_one(".q-status"))
-
-    def _findings_text(self) -> Content:
-        return Content("\n").join(
-            Content.assemble(("⚑ ", "bold $error"), finding_line(finding, indent="    "))
-            for finding in self._findings)
+        if findings != self._findings:
+            self._findings = list(findings)
+            if self.is_mounted and self.query(".q-status"):  # else compose shows them
+                FindingsLine.show_in(self, self._findings, after=self.query_one(".q-status"))
 
     def sync(self, answer: AnswerInfo | None, what: str | None = None) -> None:
         """Take the stored answer as the service now has it (a confirmation made elsewhere);
@@ -373,6 +375,12 @@ class QuestionCard(Vertical):
         self._show_mark()
         self._show_status(f"changed {local_time(answer.updated_at)} by {answer.updated_by}"
                           if answer else "")
+
+    def restored(self, info: AnswerInfo) -> None:
+        """Show an earlier value the service has just restored, and say so."""
+        self._pending_value = _NOTHING
+        self.editor.load(info.value if info.state != AnswerState.NOT_APPLICABLE else None)
+        self._after_save(info, "restored")
 
     def _after_save(self, info: AnswerInfo, what: str) -> None:
         self.answer = info
