@@ -19,6 +19,7 @@ from app.tui.saving import local_time
 from app.tui.screens.audit_actions import QuestionActions
 from app.tui.screens.audit_pane import FOLLOW_SECONDS
 from app.tui.screens.audit_routes import AuditRoutes
+from app.tui.screens.question_search import QuestionSearch
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
 """A command palette entry: title, help, callback."""
@@ -32,6 +33,8 @@ class AuditScreen(QuestionActions, AuditRoutes):
     the progress and markers of every section, the findings count. Keys are ctrl and
     function keys, so that they work while typing in a field.
     """
+
+    COMMANDS = {QuestionSearch}
 
     BINDINGS = [
         Binding("escape", "back", "Audits"),

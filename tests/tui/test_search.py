@@ -1,0 +1,67 @@
+"""Finding your way: the palette finds questions, a "to do only" view per section, next to
+do wraps, and the focused card is wholly in view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+
+from app.audit import AuditService
+from app.checklist import load_checklist
+from app.tui.app import AuditApp
+
+from .helpers import open_first_audit, settle, type_text
+
+FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
+
+
+async def palette_search(pilot: Pilot, text: str) -> list[str]:
+    """Open the palette, type `text`, and return the prompts it lists."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await type_text(pilot, text)
+    await pilot.pause(0.6)
+    await settle(pilot)
+    options = pilot.app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_palette_finds_questions_by_word_id_citation_and_answer(
+        service: AuditService) -> None:
+    flagship = load_checklist(FLAGSHIP)
+    audit = service.create_audit(flagship, jurisdiction="WA", period_start="2025-01-01",
+                                 period_end="2025-12-31")
+    service.set_answer(audit.id, "nlets_connected", "yes")
+    service.set_answer(audit.id, "orion_maintainer", "The Zanzibar records unit")
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first_audit(pilot)
+        assert screen.section_index == 0
+        listed = await palette_search(pilot, "ORION")
+        maintainer = flagship.checklist.question("orion_maintainer")
+        assert maintainer is not None
+        assert any(maintainer.prompt in prompt for prompt in listed)
+        await pilot.press("escape")
+        await settle(pilot)
+        # "287": the 287(g) agreements question by its prompt, others by their citation
+        listed = await palette_search(pilot, "287")
+        agreements = flagship.checklist.question("agreements_287g")
+        assert agreements is not None and any(agreements.prompt in p for p in listed)
+        assert len(listed) > 1
+        await pilot.press("escape")
+        await settle(pilot)
+        # by the current answer; Enter opens its section and focuses its card
+        listed = await palette_search(pilot, "zanzibar")
+        assert len(listed) == 1 and maintainer.prompt in listed[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, CommandPalette)
+        target = screen.section_of("orion_maintainer")
+        assert target is not None and target != 0 and screen.section_index == target
+        assert screen.current_question == "orion_maintainer"
+        found = screen.card("orion_maintainer")
+        assert found is not None and app.focused is not None
+        assert found in app.focused.ancestors
