@@ -131,14 +131,15 @@ def next_to_do(view: AuditView, current: str | None) -> str | None:
     """The question "next to do" goes to from `current`: the next required unanswered or
     unconfirmed question after it in its section, else from the start of its section
     (wrapping within it), else in the following sections and on around the audit. None
-    when nothing is left; `current` itself when it alone is left."""
+    when nothing is left; `current` itself only when it alone is left."""
     evaluation = view.evaluation
     todo = set(evaluation.unanswered) | set(evaluation.unconfirmed)
     sections = [[q.id for q in section.questions] for section in view.checklist.checklist.sections]
     here = next((i for i, ids in enumerate(sections) if current in ids), 0)
     own = sections[here]
     at = own.index(current) + 1 if current in own else 0
-    order = own[at:] + own[:at]
+    order = own[at:] + own[:max(at - 1, 0)]
     for ids in sections[here + 1:] + sections[:here]:
         order += ids
+    order += own[at - 1:at]  # `current` itself, last
     return next((question_id for question_id in order if question_id in todo), None)

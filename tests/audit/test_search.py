@@ -105,6 +105,8 @@ def test_next_to_do_wraps_in_the_section_then_around(service: AuditService,
     # past the last to-do of its section, back to the section's first, not to the next
     assert next_to_do(view, "review_date") == "reason_required"
     assert next_to_do(view, "description") == "reason_required"
+    # the current question itself comes last of all, after the other sections
+    assert next_to_do(view, "agencies") == "reason_required"
     service.set_answer(audit.id, "reason_required", "always")
     service.set_answer(audit.id, "review_date", "2025-03-01")
     view = service.view(audit.id)

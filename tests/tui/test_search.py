@@ -7,12 +7,13 @@ from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Input
 
-from app.audit import AuditService
+from app.audit import AuditInfo, AuditService
 from app.checklist import load_checklist
 from app.tui.app import AuditApp
 
-from .helpers import open_first_audit, settle, type_text
+from .helpers import card, focus, open_first_audit, settle, type_text
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
 
@@ -65,3 +66,28 @@ async def test_palette_finds_questions_by_word_id_citation_and_answer(
         found = screen.card("orion_maintainer")
         assert found is not None and app.focused is not None
         assert found in app.focused.ancestors
+
+
+async def test_next_to_do_wraps_within_the_section_then_around(
+        service: AuditService, audit: AuditInfo) -> None:
+    service.set_answer(audit.id, "connected", "no")
+    # to do: reason_required and review_date in section 1, agencies in section 2
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        await focus(pilot, card(app, "review_date").query_one(Input))
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        # past the section's last to-do: back to its first one, not on to section 2
+        assert screen.section_index == 0 and screen.current_question == "reason_required"
+        service.set_answer(audit.id, "reason_required", "always")
+        service.set_answer(audit.id, "review_date", "2025-03-01")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert screen.section_index == 1 and screen.current_question == "agencies"
+        # from the end of the audit around to its start
+        service.clear_answer(audit.id, "review_date", "wrong date")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert screen.section_index == 0 and screen.current_question == "review_date"
+        assert app.focused is not None and card(app, "review_date") in app.focused.ancestors

@@ -7,6 +7,7 @@ from textual.events import DescendantFocus
 from textual.widget import Widget
 from textual.widgets import OptionList
 
+from app.audit import next_to_do
 from app.tui.config import remember_position
 from app.tui.screens.audit_pane import AuditPane
 from app.tui.widgets.question import QuestionCard
@@ -128,18 +129,15 @@ class AuditNavigation(AuditPane):
                                 card, animate=False, top=True)
 
     def action_next_todo(self) -> None:
-        """Go to the next required unanswered or carried unconfirmed question."""
+        """Go to the next required unanswered or carried unconfirmed question: on in the
+        open section, then from its start (wrapping within it), then around the audit."""
         self.flush_all()
         self.reload()
-        evaluation = self.view.evaluation
-        todo = set(evaluation.unanswered) | set(evaluation.unconfirmed)
-        if not todo:
+        question_id = next_to_do(self.view, self.current_question)
+        if question_id is None:
             self.notify("Nothing left to do: every required question is answered and every "
                         "carried answer confirmed. ctrl+r opens the review.")
             return
-        order = [q.id for q in self.view.checklist.checklist.questions()]
-        start = order.index(self.current_question) + 1 if self.current_question in order else 0
-        for question_id in order[start:] + order[:start]:
-            if question_id in todo:
-                self.jump_to(question_id)
-                return
+        if question_id == self.current_question:
+            self.notify("This is the only question left to do.")
+        self.jump_to(question_id)
