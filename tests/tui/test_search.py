@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from app.audit import AuditInfo, AuditService
 from app.checklist import load_checklist
 from app.tui.app import AuditApp
+from app.tui.screens.audit import AuditScreen
 
 from .helpers import card, focus, open_first_audit, settle, type_text
 
@@ -91,3 +93,45 @@ async def test_next_to_do_wraps_within_the_section_then_around(
         await settle(pilot)
         assert screen.section_index == 0 and screen.current_question == "review_date"
         assert app.focused is not None and card(app, "review_date") in app.focused.ancestors
+
+
+def wholly_shown(screen: AuditScreen) -> tuple[str, bool]:
+    """The focused card, and whether it is wholly in the question pane (a card taller than
+    the pane counts as shown from its top, or when the focused field is wholly shown)."""
+    found = screen.focused_card()
+    assert found is not None
+    view = screen.query_one("#questions", VerticalScroll).scrollable_content_region
+    box = found.region
+    if box.height > view.height:
+        field = screen.app.focused
+        assert field is not None
+        return found.question.id, (view.y <= box.y < view.bottom
+                                   or view.contains_region(field.region))
+    return found.question.id, view.contains_region(box)
+
+
+async def test_the_focused_card_is_wholly_in_view(service: AuditService) -> None:
+    flagship = load_checklist(FLAGSHIP)
+    audit = service.create_audit(flagship, jurisdiction="WA", period_start="2025-01-01",
+                                 period_end="2025-12-31")
+    service.set_answer(audit.id, "nlets_connected", "yes")
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        seen = []
+        for key in ["tab"] * 8 + ["shift+tab"] * 8 + ["ctrl+down"] * 8 + ["ctrl+up"] * 4:
+            await pilot.press(key)
+            await settle(pilot)
+            if screen.focused_card() is not None and app.focused is not None \
+                    and screen.focused_card() in app.focused.ancestors:
+                seen.append((key, *wholly_shown(screen)))
+        # into the previous section, at its last card (mounted just before it is focused)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+up")
+        await settle(pilot)
+        last = [c for c in screen.cards() if c.display][-1]
+        assert screen.section_index == 0 and screen.focused_card() is last
+        seen.append(("ctrl+up", *wholly_shown(screen)))
+        assert len({question for _, question, _ in seen}) > 4
+        assert [s for s in seen if not s[2]] == []

@@ -63,6 +63,24 @@ class AuditNavigation(AuditPane):
             self.current_question = node.question.id
             # as you move, not only on a clean exit: a killed program reopens here
             remember_position(self.audit_id, node.question.id)  # a convenience only
+        if isinstance(node, QuestionCard):
+            # after Textual's own scroll, which shows the field alone
+            self.call_after_refresh(self._show_whole_card, node, event.widget)
+
+    def _show_whole_card(self, card: QuestionCard, field: Widget) -> None:
+        """Bring the whole card of the focused field into view (prompt to note row); of a
+        card taller than the pane its top, if the field stays in view, else the field."""
+        if self.focused is not field or not card.is_mounted:
+            return
+        pane = self.query_one("#questions", VerticalScroll)
+        view = pane.scrollable_content_region
+        box = card.region.grow(card.styles.margin)
+        if box.height <= view.height:
+            pane.scroll_to_widget(card, animate=False)
+        elif field.region.bottom - (box.y - view.y) <= view.bottom:
+            pane.scroll_to_widget(card, animate=False, top=True)
+        elif not view.contains_region(field.region):
+            pane.scroll_to_widget(field, animate=False, top=True)
 
     def focused_card(self) -> QuestionCard | None:
         """The card of the question that has (or last had) the focus, in this section."""
