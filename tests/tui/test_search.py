@@ -8,14 +8,16 @@ from pathlib import Path
 from textual.command import CommandList, CommandPalette
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from app.audit import AuditInfo, AuditService
 from app.checklist import load_checklist
 from app.tui.app import AuditApp
 from app.tui.screens.audit import AuditScreen
+from app.tui.screens.keys import keys_text
+from app.tui.widgets.sections import SectionList
 
-from .helpers import card, focus, open_first_audit, settle, type_text
+from .helpers import card, focus, open_first_audit, settle, text_of, type_text
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
 
@@ -135,3 +137,62 @@ async def test_the_focused_card_is_wholly_in_view(service: AuditService) -> None
         seen.append(("ctrl+up", *wholly_shown(screen)))
         assert len({question for _, question, _ in seen}) > 4
         assert [s for s in seen if not s[2]] == []
+
+
+def shown(screen: AuditScreen) -> list[str]:
+    return [c.question.id for c in screen.cards() if c.display]
+
+
+async def test_to_do_only_hides_answered_questions(service: AuditService,
+                                                   audit: AuditInfo) -> None:
+    service.import_answers(audit.id, {"connected": "no", "reason_required": "always"})
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        everything = shown(screen)
+        assert everything == ["connected", "reason_required", "review_date", "query_count",
+                              "description"]
+        counts = screen.query_one("#section-counts", Static)
+        assert "To do only" not in text_of(counts)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert shown(screen) == ["review_date", "query_count", "description"]
+        assert "To do only (F6: all)" in text_of(counts)
+        assert "2 answered not shown" in text_of(counts)
+        assert app.focused is not None and card(app, "review_date") in app.focused.ancestors
+        # answering keeps the card in place until the section is opened again
+        await type_text(pilot, "2025-03-01")
+        await pilot.press("tab")
+        await settle(pilot)
+        assert service.view(audit.id).answers["review_date"].value == "2025-03-01"
+        assert "review_date" in shown(screen)
+        await pilot.press("ctrl+n", "ctrl+pageup")  # section 2 and back
+        await settle(pilot)
+        assert screen.section_index == 0
+        assert shown(screen) == ["query_count", "description"]
+        # a question asked for by name is shown though answered
+        screen.jump_to("connected")
+        await settle(pilot)
+        assert "connected" in shown(screen) and screen.current_question == "connected"
+        # F6 again: every question
+        await pilot.press("f6")
+        await settle(pilot)
+        assert shown(screen) == everything
+        assert "To do only" not in text_of(counts)
+
+
+async def test_to_do_only_with_nothing_left(service: AuditService, audit: AuditInfo) -> None:
+    service.import_answers(audit.id, {"connected": "no", "reason_required": "always",
+                                      "review_date": "2025-03-01", "query_count": 0,
+                                      "description": "none"})
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert shown(screen) == []
+        assert "nothing left to do here" in text_of(screen.query_one("#section-counts",
+                                                                      Static))
+        assert isinstance(app.focused, SectionList)
+        # the help lists the key
+        assert "To do only" in keys_text().plain

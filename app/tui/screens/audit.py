@@ -39,6 +39,7 @@ class AuditScreen(QuestionActions, AuditRoutes):
     BINDINGS = [
         Binding("escape", "back", "Audits"),
         Binding("ctrl+t", "next_todo", "Next to do"),
+        Binding("f6", "todo_only", "To do only / all questions", show=False),
         Binding("ctrl+o", "confirm", "Confirm carried"),
         Binding("ctrl+r", "review", "Review"),
         Binding("f1", "app.keys_help", "Keys"),
@@ -116,6 +117,8 @@ class AuditScreen(QuestionActions, AuditRoutes):
         entries: list[PaletteEntry] = [
             ("Next to do", "Go to the next required unanswered or unconfirmed question "
              "(ctrl+t)", self.action_next_todo),
+            ("To do only / all questions", "Show only the questions still to do in each "
+             "section, or all again (F6)", self.action_todo_only),
             ("Review", "What blocks signing, and the findings (ctrl+r)", self.action_review),
             ("Question help and sources", "The current question in full (F2)",
              self.action_question_help),

@@ -134,6 +134,10 @@ class AuditNavigation(AuditPane):
         card = self.card(question_id)
         if card is None:
             return
+        if not card.display and self.todo_only and self.view.evaluation.visible.get(
+                question_id, True):
+            self._kept.add(question_id)  # asked for by name: shown, though answered
+            self.show_view()
         if not card.display:
             if quiet:  # a remembered place that later answers hid: start the section
                 self.focus_first_question()
@@ -159,3 +163,17 @@ class AuditNavigation(AuditPane):
         if question_id == self.current_question:
             self.notify("This is the only question left to do.")
         self.jump_to(question_id)
+
+    def action_todo_only(self) -> None:
+        """Show only the questions still to do in each section, or all of them again."""
+        self.flush_all()
+        self.todo_only = not self.todo_only
+        self._kept = set()
+        self.reload()
+        self.show_view()
+        current = self.focused_card()
+        if self.todo_only and current is None:
+            self.focus_first_question()
+        if self.todo_only and not any(card.display for card in self.cards()):
+            self.query_one(SectionList).focus()
+            self.notify("Nothing left to do in this section. F6 shows every question again.")

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
-from app.audit import AuditService, AuditView
+from app.audit import AuditService, AuditView, questions_to_do
 from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.saving import AnswerSaver
@@ -66,6 +66,9 @@ class AuditPane(Screen[None]):
         self._leave_anyway = False
         self._section_lock = asyncio.Lock()
         self._wanted_section: int | None = None
+        self.todo_only = False
+        """True while each section shows only the questions still to do."""
+        self._kept: set[str] = set()
 
     @property
     def sections(self) -> list[Section]:
@@ -127,6 +130,7 @@ class AuditPane(Screen[None]):
         self.flush_all()
         self.reload()
         self.section_index = max(0, min(index, len(self.sections) - 1))
+        self._kept = set()
         section = self.sections[self.section_index]
         cards = [QuestionCard(question, self.view.answers.get(question.id), self.saver,
                               read_only=self.read_only) for question in section.questions]
@@ -224,11 +228,19 @@ class AuditPane(Screen[None]):
         """Show visibility, progress, markers and findings as the service evaluated them."""
         evaluation = self.view.evaluation
         stale = {e.id for e in self.service.review(self.view).stale_evidence}
+        if self.todo_only:
+            # what was to do stays shown until the section is opened again, so that a
+            # card does not vanish under the cursor as it is answered
+            self._kept |= questions_to_do(self.view)
         hidden = 0
+        done = 0
         unconfirmed_shown = 0
         for card in self.cards():
             card.display = evaluation.visible.get(card.question.id, True)
             hidden += not card.display
+            if card.display and self.todo_only and card.question.id not in self._kept:
+                card.display = False
+                done += 1
             card.sync(self.view.answers.get(card.question.id))
             card.show_evidence(self.view.evidence_for(card.question.id), stale)
             unconfirmed_shown += card.display and card.carried
@@ -239,6 +251,10 @@ class AuditPane(Screen[None]):
         counts = f"{marks.done}/{marks.total} required answered"
         extra = f" · {hidden} hidden by earlier answers" if hidden else ""
         carried = f" · {unconfirmed_shown} to confirm" if unconfirmed_shown else ""
+        if self.todo_only:
+            left = any(card.display for card in self.cards())
+            counts = (f"To do only (F6: all) · {counts} · {done} answered not shown" if left
+                      else f"To do only (F6: all) · nothing left to do here · {counts}")
         self.query_one("#section-title", Static).update(
             f"Section {self.section_index + 1} of {len(self.sections)}: {section.title}"
             "   (* required)")
