@@ -11,8 +11,8 @@ from textual.widgets import Footer, Static
 
 EXTRA: dict[str, list[tuple[str, str]]] = {
     "Everywhere": [
-        ("ctrl+p", "command palette: actions, sections, and questions by words of the "
-                   "prompt, id, citation or answer"),
+        ("ctrl+p", "command palette: actions, sections, questions"),
+        ("", "(by words of a prompt, id, citation, answer)"),
         ("ctrl+k / ctrl+u", "in a text field: delete to the end / the start"),
         ("tab / shift+tab", "next / previous field"),
         ("f1", "this help"),
