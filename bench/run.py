@@ -33,6 +33,8 @@ GOALS: list[tuple[str, str, object]] = [
     ("sign_first_rsa", "first signature RSA ≤ 0.8 s", lambda p, f: p <= 0.8),
     ("sign_warm_rsa", "warm signature RSA ≤ 0.8 s", lambda p, f: p <= 0.8),
     ("switch", "section switch (no goal; CPU ratio to the bare floor)", None),
+    ("verify_first", "verify, first in a fresh process (no goal; CPU ratio to pyHanko alone)",
+     None),
     ("switch_editors", "no long-text editor outlives its card", None),
     ("switch_memory", "no memory growth over 100 section switches (≤ 1 MB, the bare app's "
      "beside it)", lambda p, f: p <= 1_000_000),
