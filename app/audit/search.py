@@ -93,8 +93,8 @@ def search_questions(entries: list[SearchEntry], query: str) -> list[SearchHit]:
     words = query.casefold().split()
     if not words:
         return []
-    hits = []
-    for entry in entries:
+    hits: list[tuple[int, SearchHit]] = []
+    for order, entry in enumerate(entries):
         folded = [(field, text, text.casefold()) for field, text in entry.fields]
         weights = []
         for word in words:
@@ -108,8 +108,8 @@ def search_questions(entries: list[SearchEntry], query: str) -> list[SearchHit]:
             score = sum(weights) / len(weights)
             if any(low == " ".join(words) for field, _, low in folded if field == SearchField.ID):
                 score = 1.0
-            hits.append(SearchHit(entry, score if entry.visible else score / 2, where))
-    return sorted(hits, key=lambda hit: (-hit.score, entries.index(hit.entry)))
+            hits.append((order, SearchHit(entry, score if entry.visible else score / 2, where)))
+    return [hit for _, hit in sorted(hits, key=lambda pair: (-pair[1].score, pair[0]))]
 
 
 def questions_to_do(view: AuditView) -> set[str]:
