@@ -56,6 +56,11 @@ warm = [timed(step) for _ in range({WARM})]
 print("RESULT " + json.dumps({{"first": first, "warm": warm}}))
 """
 
+PREPARED = PRODUCT.replace("first = timed(step)",
+                           "app.audit.prepare_signing()\nfirst = timed(step)")
+"""The product in a process that ran `prepare_signing` first, as the interface's sign dialog
+does while the signer fills it in."""
+
 FLOOR = _CHILD_HEAD + f"""
 def step():
     from io import BytesIO
@@ -112,10 +117,16 @@ def main() -> None:
             made = make_test_certificate(folder / key_type, "Bench Signer",
                                          PASSPHRASE.encode(), key_type=key_type)
             args = [str(pdf_path), str(made.signer_pkcs12), PASSPHRASE, box]
-            product, floor = [], []
+            product, floor, prepared = [], [], []
             for _ in range(PROCESSES):  # alternated, so neither side gets the quieter moment
                 product.append(run_child(PRODUCT, args, env))
                 floor.append(run_child(FLOOR, args, env))
+                prepared.append(run_child(PREPARED, args, env))
+            figure(f"sign_first_prepared_{key_type}",
+                   f"sign, first after prepare_signing (the sign dialog), {label} (CPU)",
+                   statistics.median(r["first"][0] for r in prepared),
+                   statistics.median(r["first"][0] for r in floor),
+                   "pyHanko alone, first in a fresh process", unit="s")
             for index, what in ((0, "CPU"), (1, "wall")):
                 first = statistics.median(r["first"][index] for r in product)
                 first_floor = statistics.median(r["first"][index] for r in floor)

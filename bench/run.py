@@ -29,8 +29,12 @@ GOALS: list[tuple[str, str, object]] = [
      None),
     ("save_refresh", "save + the screen's refresh now, view_with (no goal)", None),
     ("sign_first_ec", "first signature EC ≤ 0.3 s", lambda p, f: p <= 0.3),
+    ("sign_first_prepared_ec", "first signature EC after the sign dialog's preparation "
+     "≤ 0.3 s", lambda p, f: p <= 0.3),
     ("sign_warm_ec", "warm signature EC ≤ 0.3 s", lambda p, f: p <= 0.3),
     ("sign_first_rsa", "first signature RSA ≤ 0.8 s", lambda p, f: p <= 0.8),
+    ("sign_first_prepared_rsa", "first signature RSA after the sign dialog's preparation "
+     "≤ 0.8 s", lambda p, f: p <= 0.8),
     ("sign_warm_rsa", "warm signature RSA ≤ 0.8 s", lambda p, f: p <= 0.8),
     ("switch", "section switch (no goal; CPU ratio to the bare floor)", None),
     ("verify_first", "verify, first in a fresh process (no goal; CPU ratio to pyHanko alone)",

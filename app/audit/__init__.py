@@ -3,7 +3,7 @@
 Everything a caller needs is named here; callers never reach into the submodules.
 """
 
-from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, same_person
+from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, prepare_signing, same_person
 from app.audit.conflicts import UNCHECKED, StaleAnswer
 from app.audit.diff import AuditDiff
 from app.audit.export import FORMATS, ExportResult
@@ -104,6 +104,7 @@ __all__ = [
     "make_test_certificate",
     "next_to_do",
     "open_store",
+    "prepare_signing",
     "query_log_map",
     "questions_to_do",
     "same_person",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -67,6 +68,15 @@ class SignatureFacts:
         if self.public_pdf_sha256:
             event["public_report_sha256"] = self.public_pdf_sha256
         return event
+
+
+def prepare_signing() -> None:
+    """Load the renderer and the signing library ahead of a signature (safe in a worker
+    thread; a failure here is left for the signature itself to report)."""
+    from app.report.signing import warm_up
+
+    with contextlib.suppress(Exception):
+        warm_up()
 
 
 def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *,

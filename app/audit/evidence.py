@@ -6,7 +6,7 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import convert
 from app.audit.clock import utc_now
@@ -15,10 +15,10 @@ from app.audit.history import append_event
 from app.audit.inputs import LINE_LIMIT, REASON_LIMIT, checked_date, limited
 from app.errors import UserFacingError
 from app.inputs import InputKind, read_input
-from app.records import EventKind, EvidenceInfo
+from app.records import EventKind, EvidenceInfo, HistoryEvent
 from app.store.database import StoreError
 from app.store.locks import retry_conflicts
-from app.store.tables import AuditRow, EvidenceBlobRow, EvidenceRow
+from app.store.tables import AuditRow, EvidenceBlobRow, EvidenceRow, HistoryEventRow
 
 
 class EvidenceOps(ServiceCore):
@@ -94,6 +94,17 @@ class EvidenceOps(ServiceCore):
                          old=old, new={"sha256": evidence.sha256, "purged": not still_held},
                          reason=why)
         return info
+
+    def withdrawn_evidence(self, ref: str) -> list[HistoryEvent]:
+        """The withdrawals of the audit's evidence files, oldest first: each event names the
+        question, the file (its hash and name, in `old`), who withdrew it, when and why."""
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            return [convert.history_event(e) for e in session.exec(
+                select(HistoryEventRow).where(
+                    HistoryEventRow.audit_id == audit_id,
+                    HistoryEventRow.kind == EventKind.EVIDENCE_WITHDRAWN.value)
+                .order_by(col(HistoryEventRow.seq))).all()]
 
     def evidence_content(self, sha256: str) -> bytes:
         """The bytes of a stored evidence file."""

@@ -442,6 +442,18 @@ def _pkcs11_message(exc: Exception, key: Pkcs11Key) -> str:
     return f"the token {key.token_label!r} refused: {kind} {exc}".strip()
 
 
+def warm_up() -> None:
+    """Import what rendering and signing need, so that the first signature of a process does
+    not wait for them (the interface calls this in a worker while the signer fills in the
+    sign dialog)."""
+    import weasyprint  # noqa: F401 - the final attestation's renderer
+    from pyhanko.pdf_utils import incremental_writer, reader  # noqa: F401
+    from pyhanko.pdf_utils.font import opentype  # noqa: F401
+    from pyhanko.sign import fields, general, signers, timestamps, validation  # noqa: F401
+    from pyhanko.stamp import TextStampStyle  # noqa: F401
+    from pyhanko_certvalidator import CertificateValidator  # noqa: F401
+
+
 @cache
 def _stamp_font(font_file: Path | None) -> Any:
     """The stamp's embedded font at 1000 units per em, so that its widths are right: the

@@ -114,6 +114,7 @@ def verify_signed_pdf(data: bytes, trust: TrustAnchors, *, at: dt.datetime | Non
         raise CheckFailed(f"the file is damaged: it cannot be read as a PDF ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - any parser failure on a damaged file
         raise CheckFailed(f"the file is damaged: {type(exc).__name__}: {exc}") from None
+    _refuse_costly_object_streams(reader)
     if not signatures:
         raise CheckFailed("the PDF carries no signature: it is not a signed attestation")
     try:
@@ -123,6 +124,29 @@ def verify_signed_pdf(data: bytes, trust: TrustAnchors, *, at: dt.datetime | Non
     except Exception as exc:  # noqa: BLE001 - a damaged signature must not become exit 3
         raise CheckFailed(f"the signature cannot be checked, the file is damaged: "
                           f"{type(exc).__name__}: {exc}") from None
+
+
+OBJECT_STREAM_BUDGET = 1_000_000
+"""The most work the object streams of a file may ask of the validator, as the sum over
+the streams of their object counts squared: pyHanko reads an object in an object stream by
+re-reading the stream's index, so one stream of n objects costs about n² steps (one of
+4,700 objects took two minutes). nlets-audit writes no object streams; a million (about
+five seconds) leaves room for other tools' small ones."""
+
+
+def _refuse_costly_object_streams(reader: Any) -> None:
+    counts: dict[int, int] = {}
+    xrefs = reader.xrefs
+    for revision in range(xrefs.total_revisions):
+        for entry in xrefs.get_xref_data(revision).xrefs_in_objstm.values():
+            counts[entry.obj_stream_id] = counts.get(entry.obj_stream_id, 0) + 1
+    work = sum(count * count for count in counts.values())
+    if work > OBJECT_STREAM_BUDGET:
+        largest = max(counts.values())
+        raise CheckFailed(f"the file keeps {sum(counts.values()):,} objects in object streams "
+                          f"(the largest holds {largest:,}), more than can be checked in "
+                          "bounded time; nlets-audit writes none, so this is not a file it "
+                          "signed as it was written")
 
 
 def _verify(reader: Any, signatures: list[Any], data: bytes, trust: TrustAnchors,

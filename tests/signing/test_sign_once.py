@@ -65,3 +65,17 @@ def test_a_wrong_passphrase_is_refused_each_time(certificate):
     for _ in range(2):
         with pytest.raises(signing.SigningError, match="passphrase does not open"):
             signing.describe_key(key)
+
+
+def test_prepare_signing_loads_the_renderer_and_pyhanko_ahead_of_a_signature():
+    import subprocess
+    import sys
+
+    probe = ("import sys, app.audit\n"
+             "before = {m for m in ('weasyprint', 'pyhanko.sign.signers') if m in sys.modules}\n"
+             "app.audit.prepare_signing()\n"
+             "after = {m for m in ('weasyprint', 'pyhanko.sign.signers') if m in sys.modules}\n"
+             "print(sorted(before), sorted(after))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["[]", "['pyhanko.sign.signers',", "'weasyprint']"]

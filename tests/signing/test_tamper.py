@@ -280,3 +280,26 @@ def test_a_draft_rewrite_between_two_exports_is_caught(capsys, db_url, service, 
     code, _, err = cli(capsys, "--db", db_url, "history", "verify", complete_audit, "--head",
                        head)
     assert code == 1 and f"the head {head[:12]} recorded earlier is not in this history" in err
+
+
+def _pdf_with_an_object_stream(objects: int) -> bytes:
+    import pydyf
+
+    pdf = pydyf.PDF()
+    for number in range(objects):
+        pdf.add_object(pydyf.Dictionary({"Index": number}))
+    output = BytesIO()
+    pdf.write(output, compress=True)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(("objects", "refused"), [(100, False), (1_500, True)])
+def test_a_file_whose_object_streams_would_take_minutes_is_refused_at_once(
+        capsys, pki, tmp_path, objects, refused):
+    path = tmp_path / "streams.pdf"
+    path.write_bytes(_pdf_with_an_object_stream(objects))
+    code, _, err = verify(capsys, pki, path)
+    assert code == 1
+    assert ("objects in object streams" in err) is refused, err
+    if not refused:
+        assert "carries no signature" in err

@@ -154,10 +154,10 @@ async def test_to_do_only_hides_answered_questions(service: AuditService,
                               "description"]
         counts = screen.query_one("#section-counts", Static)
         assert "To do only" not in text_of(counts)
-        await pilot.press("f6")
+        await pilot.press("f8")
         await settle(pilot)
         assert shown(screen) == ["review_date", "query_count", "description"]
-        assert "To do only (F6: all)" in text_of(counts)
+        assert "To do only (F8: all)" in text_of(counts)
         assert "2 answered not shown" in text_of(counts)
         assert app.focused is not None and card(app, "review_date") in app.focused.ancestors
         # answering keeps the card in place until the section is opened again
@@ -174,8 +174,8 @@ async def test_to_do_only_hides_answered_questions(service: AuditService,
         screen.jump_to("connected")
         await settle(pilot)
         assert "connected" in shown(screen) and screen.current_question == "connected"
-        # F6 again: every question
-        await pilot.press("f6")
+        # F8 again: every question
+        await pilot.press("f8")
         await settle(pilot)
         assert shown(screen) == everything
         assert "To do only" not in text_of(counts)
@@ -188,7 +188,7 @@ async def test_to_do_only_with_nothing_left(service: AuditService, audit: AuditI
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_audit(pilot)
-        await pilot.press("f6")
+        await pilot.press("f8")
         await settle(pilot)
         assert shown(screen) == []
         assert "nothing left to do here" in text_of(screen.query_one("#section-counts",

@@ -124,6 +124,48 @@ def fill(**values: str) -> Callable[[Pilot], Awaitable[None]]:
     return set_values
 
 
+def attach(question_id: str, name: str, content: bytes) -> Callable[[Pilot], Awaitable[None]]:
+    """Attach an evidence file to a question of the open audit, and show it."""
+    async def add(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, AuditScreen)
+        screen.service.add_evidence_content(screen.audit_id, question_id, name, content)
+        screen.reload()
+        screen.show_view()
+    return add
+
+
+def withdraw(name: str, reason: str) -> Callable[[Pilot], Awaitable[None]]:
+    """Withdraw an evidence file of the open audit by its name, and show it withdrawn."""
+    async def remove(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, AuditScreen)
+        item = next(e for e in screen.view.evidence if e.name == name)
+        screen.service.withdraw_evidence(screen.audit_id, item.sha256, reason)
+        screen.reload()
+        screen.show_view()
+    return remove
+
+
+def answer(question_id: str, value: str, reason: str) -> Callable[[Pilot], Awaitable[None]]:
+    """Change an answer of the open audit through the service, and show the screen again."""
+    async def change(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, AuditScreen)
+        screen.service.set_answer(screen.audit_id, question_id, value, reason=reason)
+        screen.reload()
+        screen.show_view()
+    return change
+
+
+HISTORY_STEPS = (focus_question("connected"),
+                 answer("connected", "unknown", "the switch ACL export was incomplete"))
+MINUTES = b"ORION review, 30 June 2024\nPresent: J. Roe (auditor), WSP ACCESS staff\n" * 3
+EVIDENCE_STEPS = (focus_question("review_date"),
+                  attach("review_date", "wrong-driver-record.pdf", b"%PDF-1.4 personal data"),
+                  withdraw("wrong-driver-record.pdf", "attached by mistake: a driver's record"),
+                  attach("review_date", "review-minutes.txt", MINUTES))
+
 CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "home": steps(),
     "audit_carried": steps("enter"),
@@ -141,8 +183,14 @@ CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "table_row": steps(row(1), "enter", "ctrl+n", "e"),
     "keys_help": steps("f1"),
     "question_help": steps("enter", focus_question("keys"), "f2"),
-    "audit_todo_only": steps("enter", "f6"),
+    "audit_todo_only": steps("enter", "f8"),
     "question_search": steps("enter", "ctrl+p", "n e t w o r k"),
+    "history": steps("enter", *HISTORY_STEPS, "f6"),
+    "history_restore": steps("enter", *HISTORY_STEPS, "f6", "down ctrl+s"),
+    "evidence_card": steps("enter", *EVIDENCE_STEPS),
+    "evidence_files": steps("enter", *EVIDENCE_STEPS, "f7"),
+    "evidence_withdraw": steps("enter", *EVIDENCE_STEPS, "f7", "delete"),
+    "evidence_text": steps("enter", *EVIDENCE_STEPS, "f7", "enter"),
 }
 
 

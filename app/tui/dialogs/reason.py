@@ -1,4 +1,5 @@
-"""A dialog asking why a question does not apply."""
+"""A dialog asking for a reason: why a question does not apply, why an earlier value is
+restored, why an evidence file is withdrawn."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from app.tui.dialogs import show_message
 
 ResultType = TypeVar("ResultType")
 
+NOT_APPLICABLE_HELP = "Why does this question not apply? The reason is kept with the audit."
+"""What the dialog asks by default."""
+
 
 class ReasonDialog(ModalScreen[ResultType | None]):
     """Ask for a reason and pass it to `submit`; returns what `submit` returned.
@@ -30,8 +34,10 @@ class ReasonDialog(ModalScreen[ResultType | None]):
     AUTO_FOCUS = "#reason"
 
     def __init__(self, title: str, submit: Callable[[str], ResultType], *,
-                 reason: str = "", action: str = "Mark not applicable") -> None:
+                 reason: str = "", action: str = "Mark not applicable",
+                 help_text: str = NOT_APPLICABLE_HELP) -> None:
         super().__init__(classes="dialog-screen")
+        self._help = help_text
         self._title = title
         self._submit = submit
         self._reason = reason
@@ -41,8 +47,7 @@ class ReasonDialog(ModalScreen[ResultType | None]):
         """The question, the reason field, an error line and the buttons."""
         with Vertical(classes="dialog"):
             yield Static(self._title, classes="dialog-title", markup=False)
-            yield Static("Why does this question not apply? The reason is kept with the audit.",
-                         classes="field-help")
+            yield Static(self._help, classes="field-help", markup=False)
             yield Input(self._reason, placeholder="Reason", id="reason")
             yield Static("", id="reason-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):

@@ -34,6 +34,7 @@ from app.audit import (
     SignedAudit,
     SigningKey,
     load_signing_key,
+    prepare_signing,
 )
 from app.errors import UserFacingError
 from app.tui.config import load_settings, remember
@@ -193,6 +194,9 @@ class SignDialog(JobDialog[str | None]):
             return
         self.hide_job_status()
         show_message(self.query_one("#sign-result", Static), "")
+        # While the signer fills in the dialog, so that signing does not wait for imports.
+        self.run_worker(prepare_signing, thread=True, group="prepare-signing",
+                        exit_on_error=False)
         self._show_key_source()
         self.query_one("#key-source", RadioSet).focus(scroll_visible=False)
 

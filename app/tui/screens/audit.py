@@ -39,7 +39,7 @@ class AuditScreen(QuestionActions, AuditRoutes):
     BINDINGS = [
         Binding("escape", "back", "Audits"),
         Binding("ctrl+t", "next_todo", "Next to do"),
-        Binding("f6", "todo_only", "To do only / all questions", show=False),
+        Binding("f8", "todo_only", "To do only / all questions", show=False),
         Binding("ctrl+o", "confirm", "Confirm carried"),
         Binding("ctrl+r", "review", "Review"),
         Binding("f1", "app.keys_help", "Keys"),
@@ -55,6 +55,10 @@ class AuditScreen(QuestionActions, AuditRoutes):
         Binding("f3", "evidence", "Attach evidence to the question", show=False),
         Binding("f4", "not_applicable", "Mark the question not applicable", show=False),
         Binding("f5", "clear", "Clear the question's answer (the note stays)", show=False),
+        Binding("f6", "history", "History of the question's answer: restore an earlier value",
+                show=False),
+        Binding("f7", "evidence_files", "Evidence files of the question: open or withdraw",
+                show=False),
         Binding("ctrl+l", "import_log", "Import a query log", show=False),
         Binding("ctrl+s", "save", "Save now", show=False),
         Binding("ctrl+q", "app.quit", "Save and quit", show=False, priority=True),
@@ -118,10 +122,14 @@ class AuditScreen(QuestionActions, AuditRoutes):
             ("Next to do", "Go to the next required unanswered or unconfirmed question "
              "(ctrl+t)", self.action_next_todo),
             ("To do only / all questions", "Show only the questions still to do in each "
-             "section, or all again (F6)", self.action_todo_only),
+             "section, or all again (F8)", self.action_todo_only),
             ("Review", "What blocks signing, and the findings (ctrl+r)", self.action_review),
             ("Question help and sources", "The current question in full (F2)",
              self.action_question_help),
+            ("History of the question…", "Every earlier value, who, when and why; restore "
+             "one (F6)", self.action_history),
+            ("Evidence files of the question…", "Open an attached file, or withdraw one "
+             "attached by mistake (F7)", self.action_evidence_files),
             ("Export…", "Write the attestation PDF, the manifest JSON or the transparency "
              "report", self.action_export),
             ("Sign…", "Sign the attestation with your certificate", self.action_sign),

@@ -1,11 +1,12 @@
 """What the question keys do to the current question: confirm, clear, evidence, not
-applicable, help; and saving everything typed."""
+applicable, help, history; and saving everything typed."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.widgets import Button
 
+from app.audit import AnswerInfo
 from app.errors import UserFacingError
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.screens.audit_navigation import AuditNavigation
@@ -84,6 +85,50 @@ class QuestionActions(AuditNavigation):
         card = self._card_for_action()
         if card is not None:
             card.attach_evidence()
+
+    def action_history(self) -> None:
+        """Show every earlier value of the current question; restore one with a reason."""
+        from app.tui.dialogs.history import HistoryDialog
+
+        card = self._card_for_action()
+        if card is None:
+            return
+        card.flush()
+        question_id = card.question.id
+        try:
+            events = self.service.answer_history(self.audit_id, question_id)
+        except UserFacingError as exc:
+            self.notify(str(exc), title="Cannot read the history", severity="error",
+                        markup=False)
+            return
+
+        def restore(seq: int, reason: str) -> AnswerInfo:
+            return self.service.restore_answer(self.audit_id, question_id, seq, reason)
+
+        def done(info: AnswerInfo | None) -> None:
+            if info is not None and card.is_mounted:
+                card.restored(info)
+
+        self.app.push_screen(HistoryDialog(card.question, events, card.answer, restore,
+                                           read_only=self.read_only), done)
+
+    def action_evidence_files(self) -> None:
+        """Open or withdraw the current question's evidence files."""
+        from app.tui.dialogs.evidence_files import EvidenceFilesDialog
+
+        card = self._card_for_action()
+        if card is None:
+            return
+
+        def done(withdrew: bool | None) -> None:
+            if withdrew:
+                self.reload()
+                self.show_view()
+
+        self.app.push_screen(EvidenceFilesDialog(
+            self.service, self.audit_id, card.question,
+            self.view.evidence_for(card.question.id), self.withdrawn,
+            read_only=self.read_only), done)
 
     def action_not_applicable(self) -> None:
         """Mark the current question not applicable (asks for the reason)."""

@@ -176,4 +176,4 @@ class AuditNavigation(AuditPane):
             self.focus_first_question()
         if self.todo_only and not any(card.display for card in self.cards()):
             self.query_one(SectionList).focus()
-            self.notify("Nothing left to do in this section. F6 shows every question again.")
+            self.notify("Nothing left to do in this section. F8 shows every question again.")

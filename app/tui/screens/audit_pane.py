@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
-from app.audit import AuditService, AuditView, questions_to_do
+from app.audit import AuditService, AuditView, HistoryEvent, questions_to_do
 from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.saving import AnswerSaver
@@ -69,6 +69,8 @@ class AuditPane(Screen[None]):
         self.todo_only = False
         """True while each section shows only the questions still to do."""
         self._kept: set[str] = set()
+        self.withdrawn: list[HistoryEvent] = []
+        """The evidence withdrawals of the audit, as the service last listed them."""
 
     @property
     def sections(self) -> list[Section]:
@@ -221,6 +223,7 @@ class AuditPane(Screen[None]):
         """Ask the service for the audit again."""
         try:
             self.view = self.service.view(self.audit_id)
+            self.withdrawn = self.service.withdrawn_evidence(self.audit_id)
         except UserFacingError as exc:
             self.notify(str(exc), title="Cannot read the audit", severity="error", markup=False)
 
@@ -242,7 +245,7 @@ class AuditPane(Screen[None]):
                 card.display = False
                 done += 1
             card.sync(self.view.answers.get(card.question.id))
-            card.show_evidence(self.view.evidence_for(card.question.id), stale)
+            card.show_evidence(self.view.evidence_for(card.question.id), stale, self.withdrawn)
             unconfirmed_shown += card.display and card.carried
         sections = self.query_one(SectionList)
         sections.show_marks(evaluation, self.section_index)
@@ -253,8 +256,8 @@ class AuditPane(Screen[None]):
         carried = f" · {unconfirmed_shown} to confirm" if unconfirmed_shown else ""
         if self.todo_only:
             left = any(card.display for card in self.cards())
-            counts = (f"To do only (F6: all) · {counts} · {done} answered not shown" if left
-                      else f"To do only (F6: all) · nothing left to do here · {counts}")
+            counts = (f"To do only (F8: all) · {counts} · {done} answered not shown" if left
+                      else f"To do only (F8: all) · nothing left to do here · {counts}")
         self.query_one("#section-title", Static).update(
             f"Section {self.section_index + 1} of {len(self.sections)}: {section.title}"
             "   (* required)")

@@ -14,11 +14,12 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
-from app.audit import AnswerInfo, EvidenceInfo, StaleAnswer
+from app.audit import AnswerInfo, EvidenceInfo, HistoryEvent, StaleAnswer
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
+from app.safe_text import terminal_safe_line
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
@@ -71,6 +72,7 @@ class QuestionCard(Vertical):
         """True while the service refuses the value last typed (so it is not saved)."""
         self._evidence: list[EvidenceInfo] = []
         self._stale: set[int] = set()
+        self._withdrawn: list[HistoryEvent] = []
         self._pending_value: Any = _NOTHING
         self._pending_note: str | None = None
         self._timer: Timer | None = None
@@ -161,9 +163,13 @@ class QuestionCard(Vertical):
         for button in self.query(".q-confirm"):
             button.display = self.carried and not self.read_only
 
-    def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int]) -> None:
-        """List the evidence attached to the question, with each file's SHA-256."""
+    def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int],
+                      withdrawn: list[HistoryEvent] | None = None) -> None:
+        """List the evidence attached to the question, with each file's SHA-256, and the
+        files withdrawn from it (their hash, who, when and why, as the history keeps them)."""
         self._evidence, self._stale = list(evidence), set(stale)
+        if withdrawn is not None:
+            self._withdrawn = [e for e in withdrawn if e.question_id == self.question.id]
         if not self.is_mounted or not self.query(".q-evidence"):
             return  # not composed yet, or being removed: on_mount shows it
         lines = []
@@ -172,6 +178,16 @@ class QuestionCard(Vertical):
             flag = " · STALE: dated before the audit period" if item.id in self._stale else ""
             lines.append(f"Evidence: {item.name} · {item.size:,} bytes{date}{flag}\n"
                          f"  SHA-256 {item.sha256}")
+        for event in self._withdrawn:
+            old = event.old if isinstance(event.old, dict) else {}
+            lines.append(terminal_safe_line(
+                f"Withdrawn: {old.get('name', '?')} · by {event.actor} on "
+                f"{local_time(event.at)}: {event.reason or '—'}") + "\n"
+                         f"  SHA-256 {old.get('sha256', '?')} (bytes purged)")
+        if self._evidence and not self.read_only:
+            lines.append("  F7: open or withdraw a file")
+        elif self._evidence:
+            lines.append("  F7: open a file")
         box = self.query_one(".q-evidence", Static)
         box.update("\n".join(lines))
         box.display = bool(lines)
@@ -347,6 +363,12 @@ class QuestionCard(Vertical):
         self._show_mark()
         self._show_status(f"changed {local_time(answer.updated_at)} by {answer.updated_by}"
                           if answer else "")
+
+    def restored(self, info: AnswerInfo) -> None:
+        """Show an earlier value the service has just restored, and say so."""
+        self._pending_value = _NOTHING
+        self.editor.load(info.value if info.state != AnswerState.NOT_APPLICABLE else None)
+        self._after_save(info, "restored")
 
     def _after_save(self, info: AnswerInfo, what: str) -> None:
         self.answer = info
