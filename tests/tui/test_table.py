@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
 from textual.widgets import DataTable, Input, Select
 
 from app.audit import AuditInfo, AuditService
+from app.checklist import load_checklist
 from app.tui.app import AuditApp
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.table_row import RowDialog
@@ -160,3 +165,57 @@ async def test_clearing_a_table_asks_first(service: AuditService, audit: AuditIn
         assert editor.query_one("#use-defaults").display
         assert editor.rows == [{"agency": "ice", "blocked": "unknown"},
                                {"agency": "cbp", "blocked": "unknown"}]
+
+
+FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
+COMPLIANT = Path(__file__).resolve().parents[1] / "fixtures" / "flagship-compliant.yaml"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_agencies_blocked_column_is_reachable_and_editable_by_cell(
+        service: AuditService, size: tuple[int, int]) -> None:
+    loaded = load_checklist(FLAGSHIP)
+    checklist = loaded.checklist
+    created = service.create_audit(loaded, jurisdiction="CO", period_start="2025-01-01",
+                                   period_end="2025-12-31")
+    service.import_answers(created.id, yaml.safe_load(COMPLIANT.read_text(encoding="utf-8")))
+    question = checklist.question("agency_access")
+    blocked = [column.id for column in question.columns].index("blocked")
+    app = AuditApp(service)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_first_audit(pilot)
+        for _ in range(len(checklist.sections)):
+            if screen.card("agency_access") is not None:
+                break
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        editor = card(app, "agency_access").editor
+        assert isinstance(editor, TableEditor)
+        table = editor.query_one(DataTable)
+        await focus(pilot, table)
+        assert table.fixed_columns == 1
+        for _ in range(blocked):
+            await pilot.press("right")  # one column per press
+        await pilot.pause()
+        assert table.cursor_coordinate.column == blocked
+        # the cell is on screen: the grid scrolled to it, the first column still frozen
+        column_x = sum(c.get_render_width(table) for c in table.ordered_columns[:blocked])
+        first_width = table.ordered_columns[0].get_render_width(table)
+        assert first_width <= column_x - table.scroll_x < table.scrollable_content_region.width
+        row = service.view(created.id).answers["agency_access"].value[0]
+        detail = text_of(editor.query_one(".table-row-detail"))
+        rows = service.view(created.id).answers["agency_access"].value
+        assert detail.startswith(f"Row 1 of {len(rows)} · ")
+        assert f"▸{question.columns[blocked].label}: " in detail
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RowDialog)
+        assert app.focused is dialog.query_one(f"#col-{blocked}")
+        field = dialog.query_one(f"#col-{blocked}", Select)
+        field.value = "unknown" if row["blocked"] != "unknown" else "no"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, RowDialog)
+    saved = service.view(created.id).answers["agency_access"].value[0]
+    assert saved["blocked"] == field.value and saved["agency"] == row["agency"]

@@ -43,7 +43,8 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
     AUTO_FOCUS = ""
 
     def __init__(self, question: Question, row: dict[str, Any] | None,
-                 submit: Callable[[dict[str, Any]], object], *, title: str) -> None:
+                 submit: Callable[[dict[str, Any]], object], *, title: str,
+                 column: int = 0) -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
         """The table question whose row is edited."""
@@ -51,6 +52,7 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
         """The row as it was when the dialog opened (empty for a new row)."""
         self._submit = submit
         self._title = title
+        self._column = column
         self._opened_with: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
@@ -93,8 +95,10 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
         self.dismiss(row)
 
     def on_mount(self) -> None:
-        """Focus the first field (keeping its label in view); no message yet."""
-        self.query_one("#col-0").focus(scroll_visible=False)
+        """Focus the field of the chosen column (keeping its label in view); no message
+        yet."""
+        fields = self.query(f"#col-{self._column}")
+        (fields.first() if fields else self.query_one("#col-0")).focus(scroll_visible=False)
         show_message(self.query_one("#row-error", Static), "")
         self._opened_with = self.value()
 

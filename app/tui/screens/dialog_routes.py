@@ -30,7 +30,8 @@ def open_dialog(screen: Screen[Any], request: DialogRequest) -> None:
                                                  danger=request.danger), request.done)
         case RowRequest():
             screen.app.push_screen(RowDialog(request.question, request.row, request.submit,
-                                             title=request.title), request.done)
+                                             title=request.title, column=request.column),
+                                   request.done)
         case ReasonRequest():
             dialog: ModalScreen[Any] = ReasonDialog(request.title, request.submit,
                                                     reason=request.reason)

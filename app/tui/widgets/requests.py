@@ -39,6 +39,8 @@ class RowRequest:
     title: str
     done: Callable[[dict[str, Any] | None], None]
     """Receives the row saved, or None when the dialog was cancelled."""
+    column: int = 0
+    """The column whose field gets the focus (the cell the table cursor was on)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The editor for table questions: rows shown in a DataTable, edited one row at a time."""
+"""The editor for table questions: a grid with a cell cursor and the first column frozen,
+the whole current row spelled out under it, rows edited in a dialog opened at the cell."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from app.tui.widgets.requests import AskDialog, ConfirmRequest, RowRequest
 Commit = Callable[[Any | None], object]
 """Saves a whole table value at once, raising `UserFacingError` when it is refused."""
 
+FROZEN_COLUMN_WIDTH = 18
+"""The most cells the frozen first column of a table takes."""
+
 DEFAULT_ROWS_HINT = ("Suggested rows from the checklist, not saved yet. Adding, editing or "
                      "deleting a row saves the table as shown; “Use these rows” saves them "
                      "as they are.")
@@ -28,8 +32,9 @@ DEFAULT_ROWS_HINT = ("Suggested rows from the checklist, not saved yet. Adding, 
 class TableEditor(AnswerEditor):
     """Rows of a table question; a row is added or edited in a dialog, one field per column.
 
-    Keys while the table has focus: a add, e or enter edit the selected row, d or delete
-    delete it. Deleting the last row removes the answer.
+    Keys while the table has focus: arrows move from cell to cell, a adds a row, e or
+    enter edits the row at the cell (its field focused), d or delete deletes it. Deleting
+    the last row removes the answer.
     """
 
     BINDINGS = [
@@ -53,8 +58,10 @@ class TableEditor(AnswerEditor):
 
     def compose(self) -> ComposeResult:
         """The table, a hint line and the row buttons."""
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(cursor_type="cell", zebra_stripes=True,
+                                           fixed_columns=1)
         yield table
+        yield Static("", classes="table-row-detail", markup=False)
         yield Static("", classes="table-hint", markup=False)
         with Horizontal(classes="table-buttons"):
             yield Button("Add row", id="add-row", compact=True)
@@ -85,12 +92,18 @@ class TableEditor(AnswerEditor):
         header, *body = format_table(self.question, self._rows)
         required = {c.label for c in self.question.columns if c.required}
         table.clear(columns=True)
-        table.add_columns(*[Text(f"{label} *" if label in required else label)
-                            for label in header])
+        labels = [Text(f"{label} *" if label in required else label) for label in header]
+        # The frozen first column is kept narrow so the columns beside it stay in view; the
+        # row's detail line below spells out what it cuts.
+        first = max([labels[0].cell_len, *(len(cells[0]) for cells in body)])
+        table.add_column(labels[0], width=min(first, FROZEN_COLUMN_WIDTH))
+        for label in labels[1:]:
+            table.add_column(label)
         for index, cells in enumerate(body):
             table.add_row(*[Text(cell) for cell in cells], key=str(index))
         if cursor is not None and body:
             table.move_cursor(row=min(cursor, len(body) - 1))
+        self._show_detail()
         hint = self.query_one(".table-hint", Static)
         if self._unsaved_defaults:
             hint.update(DEFAULT_ROWS_HINT)
@@ -102,6 +115,25 @@ class TableEditor(AnswerEditor):
         self.query_one("#use-defaults", Button).display = self._unsaved_defaults
         self.query_one("#edit-row", Button).disabled = not body
         self.query_one("#delete-row", Button).disabled = not body
+
+    def _show_detail(self) -> None:
+        """The whole row under the cursor, column by column, the cell's column marked."""
+        detail = self.query_one(".table-row-detail", Static)
+        index = self._selected()
+        if index is None:
+            detail.display = False
+            return
+        header, cells = format_table(self.question, [self._rows[index]])
+        column = self.query_one(DataTable).cursor_column
+        parts = [f"{'▸' if number == column else ''}{label}: {cell or '—'}"
+                 for number, (label, cell) in enumerate(zip(header, cells, strict=True))]
+        detail.update(f"Row {index + 1} of {len(self._rows)} · " + " · ".join(parts))
+        detail.display = True
+
+    @on(DataTable.CellHighlighted)
+    def _cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        self._show_detail()
 
     def on_saved(self, value: Any | None) -> None:
         """Show the rows as the service stored them."""
@@ -140,7 +172,8 @@ class TableEditor(AnswerEditor):
         self.post_message(AskDialog(RowRequest(
             self.question, rows[index], submit,
             title=f"Edit row {index + 1} — {self.question.prompt}",
-            done=lambda result: self._after_dialog(index if result is not None else None))))
+            done=lambda result: self._after_dialog(index if result is not None else None),
+            column=max(self.query_one(DataTable).cursor_column, 0))))
 
     def action_delete_row(self) -> None:
         """Delete the selected row, after confirmation if it is saved, and save the table
@@ -173,8 +206,8 @@ class TableEditor(AnswerEditor):
             self._show_rows(cursor)
         self.query_one(DataTable).focus()
 
-    @on(DataTable.RowSelected)
-    def _edit_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.CellSelected)
+    def _edit_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         self.action_edit_row()
 
