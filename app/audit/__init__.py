@@ -17,6 +17,15 @@ from app.audit.keys import (
 from app.audit.overlays import state_overlays
 from app.audit.query_logs import LogImport, query_log_map
 from app.audit.review import Review
+from app.audit.search import (
+    SearchEntry,
+    SearchField,
+    SearchHit,
+    next_to_do,
+    questions_to_do,
+    search_index,
+    search_questions,
+)
 from app.audit.service import AuditService
 from app.audit.verify import (
     AttestationCheck,
@@ -78,6 +87,9 @@ __all__ = [
     "LogImport",
     "PublicReportCheck",
     "Review",
+    "SearchEntry",
+    "SearchField",
+    "SearchHit",
     "Signatory",
     "StaleAnswer",
     "SignedAudit",
@@ -90,10 +102,14 @@ __all__ = [
     "key_source",
     "load_signing_key",
     "make_test_certificate",
+    "next_to_do",
     "open_store",
     "prepare_signing",
     "query_log_map",
+    "questions_to_do",
     "same_person",
+    "search_index",
+    "search_questions",
     "state_overlays",
     "verify_attestation",
     "verify_public_report",

@@ -183,6 +183,8 @@ CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "table_row": steps(row(1), "enter", "ctrl+n", "e"),
     "keys_help": steps("f1"),
     "question_help": steps("enter", focus_question("keys"), "f2"),
+    "audit_todo_only": steps("enter", "f8"),
+    "question_search": steps("enter", "ctrl+p", "n e t w o r k"),
     "history": steps("enter", *HISTORY_STEPS, "f6"),
     "history_restore": steps("enter", *HISTORY_STEPS, "f6", "down ctrl+s"),
     "evidence_card": steps("enter", *EVIDENCE_STEPS),

@@ -19,6 +19,7 @@ from app.tui.saving import local_time
 from app.tui.screens.audit_actions import QuestionActions
 from app.tui.screens.audit_pane import FOLLOW_SECONDS
 from app.tui.screens.audit_routes import AuditRoutes
+from app.tui.screens.question_search import QuestionSearch
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
 """A command palette entry: title, help, callback."""
@@ -33,9 +34,12 @@ class AuditScreen(QuestionActions, AuditRoutes):
     function keys, so that they work while typing in a field.
     """
 
+    COMMANDS = {QuestionSearch}
+
     BINDINGS = [
         Binding("escape", "back", "Audits"),
         Binding("ctrl+t", "next_todo", "Next to do"),
+        Binding("f8", "todo_only", "To do only / all questions", show=False),
         Binding("ctrl+o", "confirm", "Confirm carried"),
         Binding("ctrl+r", "review", "Review"),
         Binding("f1", "app.keys_help", "Keys"),
@@ -117,6 +121,8 @@ class AuditScreen(QuestionActions, AuditRoutes):
         entries: list[PaletteEntry] = [
             ("Next to do", "Go to the next required unanswered or unconfirmed question "
              "(ctrl+t)", self.action_next_todo),
+            ("To do only / all questions", "Show only the questions still to do in each "
+             "section, or all again (F8)", self.action_todo_only),
             ("Review", "What blocks signing, and the findings (ctrl+r)", self.action_review),
             ("Question help and sources", "The current question in full (F2)",
              self.action_question_help),

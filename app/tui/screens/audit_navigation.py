@@ -7,6 +7,7 @@ from textual.events import DescendantFocus
 from textual.widget import Widget
 from textual.widgets import OptionList
 
+from app.audit import next_to_do
 from app.tui.config import remember_position
 from app.tui.screens.audit_pane import AuditPane
 from app.tui.widgets.question import QuestionCard
@@ -63,6 +64,24 @@ class AuditNavigation(AuditPane):
             self.current_question = node.question.id
             # as you move, not only on a clean exit: a killed program reopens here
             remember_position(self.audit_id, node.question.id)  # a convenience only
+        if isinstance(node, QuestionCard):
+            # after Textual's own scroll, which shows the field alone
+            self.call_after_refresh(self._show_whole_card, node, event.widget)
+
+    def _show_whole_card(self, card: QuestionCard, field: Widget) -> None:
+        """Bring the whole card of the focused field into view (prompt to note row); of a
+        card taller than the pane its top, if the field stays in view, else the field."""
+        if self.focused is not field or not card.is_mounted:
+            return
+        pane = self.query_one("#questions", VerticalScroll)
+        view = pane.scrollable_content_region
+        box = card.region.grow(card.styles.margin)
+        if box.height <= view.height:
+            pane.scroll_to_widget(card, animate=False)
+        elif field.region.bottom - (box.y - view.y) <= view.bottom:
+            pane.scroll_to_widget(card, animate=False, top=True)
+        elif not view.contains_region(field.region):
+            pane.scroll_to_widget(field, animate=False, top=True)
 
     def focused_card(self) -> QuestionCard | None:
         """The card of the question that has (or last had) the focus, in this section."""
@@ -118,6 +137,10 @@ class AuditNavigation(AuditPane):
         card = self.card(question_id)
         if card is None:
             return
+        if not card.display and self.todo_only and self.view.evaluation.visible.get(
+                question_id, True):
+            self._kept.add(question_id)  # asked for by name: shown, though answered
+            self.show_view()
         if not card.display:
             if quiet:  # a remembered place that later answers hid: start the section
                 self.focus_first_question()
@@ -133,18 +156,29 @@ class AuditNavigation(AuditPane):
                                 card, animate=False, top=True)
 
     def action_next_todo(self) -> None:
-        """Go to the next required unanswered or carried unconfirmed question."""
+        """Go to the next required unanswered or carried unconfirmed question: on in the
+        open section, then from its start (wrapping within it), then around the audit."""
         self.flush_all()
         self.reload()
-        evaluation = self.view.evaluation
-        todo = set(evaluation.unanswered) | set(evaluation.unconfirmed)
-        if not todo:
+        question_id = next_to_do(self.view, self.current_question)
+        if question_id is None:
             self.notify("Nothing left to do: every required question is answered and every "
                         "carried answer confirmed. ctrl+r opens the review.")
             return
-        order = [q.id for q in self.view.checklist.checklist.questions()]
-        start = order.index(self.current_question) + 1 if self.current_question in order else 0
-        for question_id in order[start:] + order[:start]:
-            if question_id in todo:
-                self.jump_to(question_id)
-                return
+        if question_id == self.current_question:
+            self.notify("This is the only question left to do.")
+        self.jump_to(question_id)
+
+    def action_todo_only(self) -> None:
+        """Show only the questions still to do in each section, or all of them again."""
+        self.flush_all()
+        self.todo_only = not self.todo_only
+        self._kept = set()
+        self.reload()
+        self.show_view()
+        current = self.focused_card()
+        if self.todo_only and current is None:
+            self.focus_first_question()
+        if self.todo_only and not any(card.display for card in self.cards()):
+            self.query_one(SectionList).focus()
+            self.notify("Nothing left to do in this section. F8 shows every question again.")

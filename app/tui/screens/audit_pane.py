@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
-from app.audit import AuditService, AuditView, HistoryEvent
+from app.audit import AuditService, AuditView, HistoryEvent, questions_to_do
 from app.checklist.evaluate import Finding, newly_revealed
 from app.checklist.model import Section
 from app.errors import UserFacingError
@@ -68,6 +68,9 @@ class AuditPane(Screen[None]):
         self._wanted_section: int | None = None
         self._revealed: set[str] = set()
         self._subtitles = ("", "")
+        self.todo_only = False
+        """True while each section shows only the questions still to do."""
+        self._kept: set[str] = set()
         self.withdrawn: list[HistoryEvent] = []
         """The evidence withdrawals of the audit, as the service last listed them."""
 
@@ -138,6 +141,7 @@ class AuditPane(Screen[None]):
         self.flush_all()
         self.reload()
         self.section_index = max(0, min(index, len(self.sections) - 1))
+        self._kept = set()
         section = self.sections[self.section_index]
         cards = [QuestionCard(question, self.view.answers.get(question.id), self.saver,
                               read_only=self.read_only) for question in section.questions]
@@ -255,11 +259,19 @@ class AuditPane(Screen[None]):
         evaluation = self.view.evaluation
         stale = {e.id for e in self.service.review(self.view).stale_evidence}
         raised = self._findings_by_question()
+        if self.todo_only:
+            # what was to do stays shown until the section is opened again, so that a
+            # card does not vanish under the cursor as it is answered
+            self._kept |= questions_to_do(self.view)
         hidden = 0
+        done = 0
         unconfirmed_shown = 0
         for card in self.cards():
             card.display = evaluation.visible.get(card.question.id, True)
             hidden += not card.display
+            if card.display and self.todo_only and card.question.id not in self._kept:
+                card.display = False
+                done += 1
             card.sync(self.view.answers.get(card.question.id))
             card.show_evidence(self.view.evidence_for(card.question.id), stale, self.withdrawn)
             card.show_findings(raised.get(card.question.id, []))
@@ -275,6 +287,10 @@ class AuditPane(Screen[None]):
                   f"{f' ({new_here} newly revealed)' if new_here else ''}")
         extra = f" · {hidden} hidden by earlier answers" if hidden else ""
         carried = f" · {unconfirmed_shown} to confirm" if unconfirmed_shown else ""
+        if self.todo_only:
+            left = any(card.display for card in self.cards())
+            counts = (f"To do only (F8: all) · {counts} · {done} answered not shown" if left
+                      else f"To do only (F8: all) · nothing left to do here · {counts}")
         self.query_one("#section-title", Static).update(
             f"Section {self.section_index + 1} of {len(self.sections)}: {section.title}"
             "   (* required)")

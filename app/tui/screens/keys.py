@@ -11,7 +11,8 @@ from textual.widgets import Footer, Static
 
 EXTRA: dict[str, list[tuple[str, str]]] = {
     "Everywhere": [
-        ("ctrl+p", "command palette: actions and sections by name"),
+        ("ctrl+p", "command palette: actions, sections, questions"),
+        ("", "(by words of a prompt, id, citation, answer)"),
         ("ctrl+k / ctrl+u", "in a text field: delete to the end / the start"),
         ("tab / shift+tab", "next / previous field"),
         ("f1", "this help"),
