@@ -38,7 +38,7 @@ async def test_lists_audits(service: AuditService, sample: LoadedChecklist) -> N
         rows = {str(key.value): [str(c) for c in table.get_row(key)]
                 for key in table.rows}
         assert rows[first.id][:6] == [first.id[:8], "WA", "2024-01-01 – 2024-12-31", "draft",
-                                      "25% (1/4)", "0"]
+                                      "1 done · 3 to do", "0"]
         assert rows[second.id][1] == "OR"
         assert rows[second.id][6] == "sample@1"
         # the most recently changed audit comes first; its title shows below the table

@@ -20,7 +20,8 @@ def audit_line(summary: AuditSummary) -> Content:
     return Content.assemble(
         (audit.title, "bold"), "\n",
         (f"  {audit.jurisdiction} · {audit.period_start} – {audit.period_end} · "
-         f"{audit.status} · {summary.percent:.0f}% · {audit.checklist_id} "
+         f"{audit.status} · {summary.done} done, {summary.total - summary.done} to do · "
+         f"{audit.checklist_id} "
          f"v{audit.checklist_version}", "dim"))
 
 

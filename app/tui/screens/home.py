@@ -31,7 +31,7 @@ def summary_cells(summary: AuditSummary) -> list[Text]:
     audit = summary.audit
     return [Text(text) for text in (
         audit.id[:8], audit.jurisdiction, f"{audit.period_start} – {audit.period_end}",
-        audit.status, f"{summary.percent:.0f}% ({summary.done}/{summary.total})",
+        audit.status, f"{summary.done} done · {summary.total - summary.done} to do",
         str(summary.findings), f"{audit.checklist_id}@{audit.checklist_version}",
         local_time(audit.updated_at))]
 
