@@ -136,10 +136,13 @@ five seconds) leaves room for other tools' small ones."""
 
 def _refuse_costly_object_streams(reader: Any) -> None:
     counts: dict[int, int] = {}
-    xrefs = reader.xrefs
-    for revision in range(xrefs.total_revisions):
-        for entry in xrefs.get_xref_data(revision).xrefs_in_objstm.values():
-            counts[entry.obj_stream_id] = counts.get(entry.obj_stream_id, 0) + 1
+    try:
+        xrefs = reader.xrefs
+        for revision in range(xrefs.total_revisions):
+            for entry in xrefs.get_xref_data(revision).xrefs_in_objstm.values():
+                counts[entry.obj_stream_id] = counts.get(entry.obj_stream_id, 0) + 1
+    except Exception:  # noqa: BLE001 - pyHanko's xref bookkeeping is internal: never a crash
+        return
     work = sum(count * count for count in counts.values())
     if work > OBJECT_STREAM_BUDGET:
         largest = max(counts.values())
