@@ -4,6 +4,9 @@
 # make bench the benchmarks, each with a baseline measured in the same run
 
 PYTHON ?= python3
+# The suite runs in this many processes (pytest-xdist), each test file whole in one of them
+# so that a file's shared fixtures are made once.
+TEST_WORKERS ?= 2
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
@@ -29,7 +32,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from app.audit import AuditService
 from app.checklist import LoadedChecklist, load_checklist
 from app.store import Store, open_store
+from app.store.grants import ROLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "sample-checklist.yaml"
@@ -62,8 +63,32 @@ def pg_admin() -> Iterator[Engine]:
             connection.execute(text("SELECT 1"))
     except OperationalError as exc:
         pytest.fail(f"{PG_ENV} names a server that does not answer: {exc.orig}")
+    make_office_roles(engine)
     yield engine
     engine.dispose()
+
+
+OFFICE_ROLES_LOCK = 727_001
+"""The advisory lock key under which test processes create the office's group roles."""
+
+
+def make_office_roles(admin: Engine) -> None:
+    """Create the office's group roles once on the server, before any test runs its grants.
+
+    Roles belong to the whole server, not to a test's schema: when parallel test processes
+    ran `CREATE ROLE` for a role neither had yet, one of them would fail on the unique index
+    of role names (an error the grants' `duplicate_object` handler does not catch). Made
+    here under an advisory lock, every later `CREATE ROLE` finds the role and moves on.
+    """
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": OFFICE_ROLES_LOCK})
+        try:
+            for entry in ROLES:
+                connection.execute(text(f"DO $$ BEGIN CREATE ROLE {entry.role.value} NOLOGIN; "
+                                        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                               {"key": OFFICE_ROLES_LOCK})
 
 
 def pg_schema_url(admin: Engine, schema: str, **query: str) -> str:
