@@ -3,15 +3,26 @@ services on 127.0.0.1), for signing tests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
+from app.audit import AuditService
+from app.checklist import load_checklist
+from app.records import Signatory
+from app.report.pdf import RenderedReport, render_attestation
+from app.report.signing import Pkcs12Key
+from app.store import open_store
 from tests.signing.pki import Issued, TestPKI
 
 PASSPHRASE = "correct horse battery staple"
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "checklists" / "nlets-dmv-data-sharing.yaml"
+COMPLIANT = ROOT / "tests" / "fixtures" / "flagship-compliant.yaml"
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,58 @@ def as_certificate(pki: TestPKI, issued: Issued) -> Certificate:
 def certificate(pki: TestPKI) -> Certificate:
     """Jane Roe's EC P-256 signing certificate, issued by the test root."""
     return as_certificate(pki, pki.issue("Jane Roe"))
+
+
+@pytest.fixture(scope="session")
+def jordan(pki: TestPKI) -> Certificate:
+    """A certificate of the official the compliant fixture names, from the test PKI."""
+    return as_certificate(pki, pki.issue("Jordan Example"))
+
+
+def compliant_answers() -> dict:
+    """The compliant flagship answers, attested today (a signature is dated the day made)."""
+    answers = yaml.safe_load(COMPLIANT.read_text(encoding="utf-8"))
+    answers["attestation_date"] = dt.date.today().isoformat()
+    return answers
+
+
+@dataclass(frozen=True)
+class SignedFlagship:
+    """A complete flagship audit naming Jordan Example and signed by him: the signed file's
+    bytes, its unsigned final rendering, and its SQLite database's bytes (tests write copies
+    of both into their own folders, so that no change leaks from one test to the next)."""
+
+    pdf: bytes
+    rendering: RenderedReport
+    database: bytes
+    audit: str
+
+
+@pytest.fixture(scope="session")
+def signed_flagship(pki: TestPKI, jordan: Certificate,
+                    tmp_path_factory: pytest.TempPathFactory) -> SignedFlagship:
+    """The flagship audit rendered and signed once per test process (each rendering and
+    signature of it takes seconds)."""
+    folder = tmp_path_factory.mktemp("signed-flagship")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NLETS_AUDIT_HOME", str(folder / "home"))
+        path = folder / "audit.sqlite3"
+        store = open_store(f"sqlite:///{path}")
+        try:
+            service = AuditService(store, actor="test-auditor")
+            audit = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="CO",
+                                         period_start="2025-01-01",
+                                         period_end="2025-12-31").id
+            service.import_answers(audit, compliant_answers())
+            rendering = render_attestation(service.attestation(audit, signatory=Signatory(
+                name="Jordan Example", title="Governor's counsel", date="2026-01-30")))
+            output = folder / "signed.pdf"
+            service.sign(audit, Pkcs12Key(jordan.signer_pkcs12, PASSPHRASE.encode()), output,
+                         trust=[pki.root_pem])
+        finally:
+            store.close()
+    assert not path.with_name(path.name + "-wal").exists(), "the database was left open"
+    return SignedFlagship(output.read_bytes(), rendering, path.read_bytes(), audit)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from app.audit import same_person
@@ -15,17 +14,7 @@ from app.checklist import load_checklist
 from app.checklist.errors import ChecklistError
 from app.errors import UserFacingError
 from app.report.signing import Pkcs12Key
-from tests.signing.conftest import PASSPHRASE, as_certificate
-
-ROOT = Path(__file__).resolve().parents[2]
-FLAGSHIP = ROOT / "checklists" / "nlets-dmv-data-sharing.yaml"
-COMPLIANT = ROOT / "tests" / "fixtures" / "flagship-compliant.yaml"
-
-
-@pytest.fixture(scope="session")
-def jordan(pki):
-    """A certificate of the official the compliant fixture names, from the test PKI."""
-    return as_certificate(pki, pki.issue("Jordan Example"))
+from tests.signing.conftest import FLAGSHIP, PASSPHRASE, SignedFlagship, compliant_answers
 
 
 def jordan_key(certificate) -> Pkcs12Key:
@@ -41,9 +30,7 @@ def flagship_audit(service) -> str:
     """A complete flagship audit attested today by Jordan Example, Governor's counsel."""
     audit = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="CO",
                                  period_start="2025-01-01", period_end="2025-12-31").id
-    answers = yaml.safe_load(COMPLIANT.read_text(encoding="utf-8"))
-    answers["attestation_date"] = today()
-    service.import_answers(audit, answers)
+    service.import_answers(audit, compliant_answers())
     assert service.review(audit).ready, service.review(audit).blockers
     return audit
 
@@ -63,7 +50,16 @@ def option_label(question_id: str, value: str) -> str:
     return question.label_for(value)
 
 
-def test_the_printed_statement_is_the_one_chosen(service, flagship_audit, jordan, tmp_path):
+@pytest.fixture
+def signed_output(signed_flagship: SignedFlagship, tmp_path: Path) -> Path:
+    """The session's signed flagship audit (the same answers as `flagship_audit`, signed by
+    Jordan Example today), copied into this test's folder."""
+    output = tmp_path / "signed.pdf"
+    output.write_bytes(signed_flagship.pdf)
+    return output
+
+
+def test_the_printed_statement_is_the_one_chosen(service, flagship_audit, signed_output):
     statement = service.attestation_statement(flagship_audit)
     text = " ".join(statement.paragraphs())
     chosen = option_label("attestation_statement", "full")
@@ -71,9 +67,7 @@ def test_the_printed_statement_is_the_one_chosen(service, flagship_audit, jordan
     assert "on behalf of" not in text
     assert "true and complete" not in text
     assert statement.intro.startswith("I, Jordan Example, in my capacity as Governor's counsel")
-    output = tmp_path / "signed.pdf"
-    service.sign(flagship_audit, jordan_key(jordan), output)
-    printed = squash(pdf_text(output))
+    printed = squash(pdf_text(signed_output))
     assert squash(chosen) in printed
     assert squash("on behalf of the State") not in printed
 
@@ -142,10 +136,8 @@ def test_the_signed_file_has_one_capacity(service, flagship_audit, jordan, tmp_p
     assert squash("Chief of Staff") not in text
 
 
-def test_the_signed_cover_names_signer_capacity_and_date(service, flagship_audit, jordan,
-                                                         tmp_path):
-    output = tmp_path / "signed.pdf"
-    service.sign(flagship_audit, jordan_key(jordan), output)
+def test_the_signed_cover_names_signer_capacity_and_date(signed_output):
+    output = signed_output
     first = squash(PdfReader(output).pages[0].extract_text())
     assert squash(f"Signed by Jordan Example, Governor's counsel, on {today()}") in first
     assert squash("ready for the attesting official's signature") not in squash(

@@ -4,23 +4,18 @@ equal the signed manifest."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import sqlite3
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-import yaml
 
-from app.audit import AuditService
 from app.audit.history import GENESIS, event_hash
-from app.checklist import load_checklist
 from app.cli import main
 from app.report.signing import Pkcs12Key
-from app.store import open_store
 from app.store.tables import HistoryEventRow
-from tests.signing.conftest import PASSPHRASE
+from tests.signing.conftest import PASSPHRASE, SignedFlagship
 from tests.signing.pki import TestPKI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,33 +29,18 @@ def cli(capsys, *args):
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def signed(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory):
-    """A flagship audit naming Jordan Example, signed by Jordan Example (once per module):
-    the signed file, the unsigned final rendering, and the database URL."""
-    folder = tmp_path_factory.mktemp("signed")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NLETS_AUDIT_HOME", str(folder / "home"))
-        url = f"sqlite:///{folder / 'audit.sqlite3'}"
-        store = open_store(url)
-        service = AuditService(store, actor="test-auditor")
-        audit = service.create_audit(load_checklist(FLAGSHIP), jurisdiction="CO",
-                                     period_start="2025-01-01", period_end="2025-12-31").id
-        answers = yaml.safe_load(COMPLIANT.read_text(encoding="utf-8"))
-        answers["attestation_date"] = dt.date.today().isoformat()  # signing is that day
-        service.import_answers(audit, answers)
-        jordan = pki.issue("Jordan Example")
-        from app.records import Signatory
-        from app.report.pdf import render_attestation
-
-        rendering = render_attestation(service.attestation(audit, signatory=Signatory(
-            name="Jordan Example", title="Governor's counsel", date="2026-01-30")))
-        output = folder / "signed.pdf"
-        service.sign(audit, Pkcs12Key(jordan.pkcs12, PASSPHRASE.encode()), output,
-                     trust=[pki.root_pem])
-        store.close()
-    return {"pdf": output, "rendering": rendering, "url": url, "audit": audit,
-            "folder": folder}
+@pytest.fixture
+def signed(signed_flagship: SignedFlagship, tmp_path: Path):
+    """The session's signed flagship audit, its file and database copied into this test's
+    folder: the signed file, the unsigned final rendering, and the database URL."""
+    folder = tmp_path / "signed"
+    folder.mkdir()
+    output = folder / "signed.pdf"
+    output.write_bytes(signed_flagship.pdf)
+    database = folder / "audit.sqlite3"
+    database.write_bytes(signed_flagship.database)
+    return {"pdf": output, "rendering": signed_flagship.rendering,
+            "url": f"sqlite:///{database}", "audit": signed_flagship.audit, "folder": folder}
 
 
 def verify(capsys, pki, path, *extra):
