@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 from pdf_reading import all_text, attachments, pages_text, reader, squash, xmp_pdfa
-from report_fixtures import new_audit
+from report_fixtures import FIXTURES, new_audit
 from report_http import CountingServer
 
-from app.audit import ChangeKind, ChangeRecord
+from app.audit import AuditService, ChangeKind, ChangeRecord
+from app.checklist import load_checklist
 from app.report.html import templates_dir, visible_text
 from app.report.pdf import render_attestation, render_transparency
+from app.store import open_store
 
 PASSWD = Path("/etc/passwd")
 LONG_WORD = "Q" * 6000
@@ -95,15 +97,25 @@ def fill_hostile(service, checklist, tmp_path: Path, url: str) -> str:
     return audit_id
 
 
-@pytest.fixture
-def hostile_render(service, sample_checklist, tmp_path):
-    with CountingServer() as server:
-        audit_id = fill_hostile(service, sample_checklist, tmp_path, server.url)
-        view = service.view(audit_id)
-        changes = (ChangeRecord(ChangeKind.ANSWER_CHANGED, "switch_vendor", "<b>changed</b>",
-                                hostile(server.url)["link"], CONTROLS),)
-        attestation = render_attestation(replace(service.attestation(view), changes=changes))
-        transparency = render_transparency(service.attestation(view))
+@pytest.fixture(scope="module")
+def hostile_render(tmp_path_factory: pytest.TempPathFactory):
+    """The hostile audit rendered once for the module's read-only checks: the counting
+    server (closed once both reports were rendered), the view and the two reports."""
+    folder = tmp_path_factory.mktemp("hostile-render")
+    store = open_store(f"sqlite:///{folder}/t.sqlite3")
+    try:
+        service = AuditService(store, actor="tester")
+        with CountingServer() as server:
+            audit_id = fill_hostile(service, load_checklist(FIXTURES / "sample-checklist.yaml"),
+                                    folder, server.url)
+            view = service.view(audit_id)
+            changes = (ChangeRecord(ChangeKind.ANSWER_CHANGED, "switch_vendor",
+                                    "<b>changed</b>", hostile(server.url)["link"], CONTROLS),)
+            attestation = render_attestation(replace(service.attestation(view),
+                                                     changes=changes))
+            transparency = render_transparency(service.attestation(view))
+    finally:
+        store.close()
     return server, view, attestation, transparency
 
 

@@ -23,6 +23,16 @@ PASSPHRASE = "correct horse battery staple"
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "checklists" / "nlets-dmv-data-sharing.yaml"
 COMPLIANT = ROOT / "tests" / "fixtures" / "flagship-compliant.yaml"
+COMPLETE_SAMPLE_ANSWERS = {
+    "connected": "yes",
+    "switch_vendor": "Washington State Patrol ACCESS",
+    "keys": ["dq", "kq"],
+    "reason_required": "always",
+    "review_date": "2025-06-30",
+    "agencies": [{"agency": "ice", "blocked": "yes", "since": "2025-11-19"},
+                 {"agency": "cbp", "blocked": "yes", "since": "2025-11-20"}],
+}
+"""Answers to every required question of the sample checklist."""
 
 
 @dataclass(frozen=True)
@@ -140,14 +150,6 @@ def passphrase_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def complete_audit(service, audit_id) -> str:
     """An audit with every required question answered."""
-    service.import_answers(audit_id, {
-        "connected": "yes",
-        "switch_vendor": "Washington State Patrol ACCESS",
-        "keys": ["dq", "kq"],
-        "reason_required": "always",
-        "review_date": "2025-06-30",
-        "agencies": [{"agency": "ice", "blocked": "yes", "since": "2025-11-19"},
-                     {"agency": "cbp", "blocked": "yes", "since": "2025-11-20"}],
-    })
+    service.import_answers(audit_id, COMPLETE_SAMPLE_ANSWERS)
     assert service.review(audit_id).ready
     return audit_id

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from app.audit import verify_public_report
+from app.audit import AuditService, verify_public_report
+from app.checklist import load_checklist
 from app.cli import main
 from app.report.signing import Pkcs12Key
-from tests.signing.conftest import PASSPHRASE
+from app.store import open_store
+from tests.conftest import SAMPLE
+from tests.signing.conftest import COMPLETE_SAMPLE_ANSWERS, PASSPHRASE
 
 
 def cli(capsys, *args):
@@ -25,15 +29,55 @@ def cli(capsys, *args):
     return code, out, err
 
 
+@pytest.fixture(scope="module")
+def signed_once(pki, certificate, tmp_path_factory):
+    """A complete sample audit signed once for the module (a signature and a sealed report
+    take seconds): its SQLite database, its signed attestation and its public report as
+    exported. Tests work on copies (`signed`)."""
+    folder = tmp_path_factory.mktemp("public-report")
+    home = folder / "home"
+    (home / "trust").mkdir(parents=True)
+    shutil.copy(pki.root_pem, home / "trust" / "office-root.pem")
+    database = folder / "audit.sqlite3"
+    attestation, public = folder / "attestation.pdf", folder / "public.pdf"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NLETS_AUDIT_HOME", str(home))
+        store = open_store(f"sqlite:///{database}")
+        try:
+            service = AuditService(store, actor="test-auditor")
+            audit = service.create_audit(load_checklist(SAMPLE), jurisdiction="WA",
+                                         period_start="2025-01-01",
+                                         period_end="2025-12-31").id
+            service.import_answers(audit, COMPLETE_SAMPLE_ANSWERS)
+            assert service.review(audit).ready
+            service.sign(audit, Pkcs12Key(certificate.signer_pkcs12, PASSPHRASE.encode()),
+                         attestation)
+            service.export(audit, public, "transparency")
+        finally:
+            store.close()
+    assert not database.with_name(database.name + "-wal").exists(), "the database was left open"
+    return database, audit, attestation, public
+
+
 @pytest.fixture
-def signed(service, complete_audit, certificate, tmp_path):
-    """A signed audit, its signed attestation and its public report as exported."""
-    attestation = tmp_path / "attestation.pdf"
-    service.sign(complete_audit, Pkcs12Key(certificate.signer_pkcs12, PASSPHRASE.encode()),
-                 attestation)
-    public = tmp_path / "public.pdf"
-    service.export(complete_audit, public, "transparency")
-    return complete_audit, attestation, public
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The test's SQLite database; for a test of the signed audit, a copy of the module's."""
+    path = tmp_path / "audit.sqlite3"
+    if "signed" in request.fixturenames:
+        shutil.copy(request.getfixturevalue("signed_once")[0], path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def signed(signed_once, db_url, tmp_path):
+    """A signed audit (in the test's copy of the database), its signed attestation and its
+    public report as exported (copied into the test's folder)."""
+    _, audit, attestation, public = signed_once
+    copies = tmp_path / "signed"
+    copies.mkdir()
+    shutil.copy(attestation, copies / attestation.name)
+    shutil.copy(public, copies / public.name)
+    return audit, copies / attestation.name, copies / public.name
 
 
 def public_data(path: Path) -> dict:
