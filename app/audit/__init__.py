@@ -27,6 +27,7 @@ from app.audit.search import (
     search_questions,
 )
 from app.audit.service import AuditService
+from app.audit.table_import import import_reason, table_rows_from_file
 from app.audit.verify import (
     AttestationCheck,
     PublicReportCheck,
@@ -98,6 +99,7 @@ __all__ = [
     "data_home",
     "extend_attestation",
     "grants_sql",
+    "import_reason",
     "is_public_report",
     "key_source",
     "load_signing_key",
@@ -111,6 +113,7 @@ __all__ = [
     "search_index",
     "search_questions",
     "state_overlays",
+    "table_rows_from_file",
     "verify_attestation",
     "verify_public_report",
 ]
