@@ -1,7 +1,8 @@
 """A field for a file's path that suggests the rest of the name from the filesystem.
 
-The suggestion is Textual's own: shown dimmed after the cursor and taken with Right or End
-at the end of the field. Tab keeps moving to the next field. Completion is case-sensitive
+The suggestion is Textual's own, shown dimmed after the cursor; at the end of the field
+Right (Textual's key) or End / ctrl+e (as in fish) takes it. Tab keeps moving to the next
+field, as in every dialog. Completion is case-sensitive
 (as the filesystem is), expands `~`, ends a directory's name with `/`, and offers hidden
 names only once a `.` is typed. It reads at most `SCAN_LIMIT` entries of a directory, in a
 thread, so a folder of a hundred thousand files never stalls the screen; a directory that
@@ -95,9 +96,16 @@ class PathSuggester(Suggester):
 
 
 class PathInput(Input):
-    """A one-line field for a file's path, its name completed as it is typed."""
+    """A one-line field for a file's path, its name completed as it is typed; End (or
+    ctrl+e) at the end of the field takes the suggestion, as Right does."""
 
     def __init__(self, value: str = "", *, placeholder: str = "", id: str | None = None,
                  classes: str | None = None, limit: int = SCAN_LIMIT) -> None:
         super().__init__(value, placeholder=placeholder, id=id, classes=classes,
                          compact=True, suggester=PathSuggester(limit=limit))
+
+    def action_end(self, select: bool = False) -> None:
+        """Go to the end of the field; already there, take the suggested name."""
+        if not select and self.cursor_at_end and self._suggestion:
+            self.value = self._suggestion
+        super().action_end(select)
