@@ -181,6 +181,7 @@ CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "evidence": steps("enter", focus_question("review_date"), "f3"),
     "not_applicable": steps("enter", focus_question("review_date"), "f4"),
     "table_row": steps(row(1), "enter", "ctrl+n", "e"),
+    "table_import": steps(row(1), "enter", "ctrl+n", "i"),
     "keys_help": steps("f1"),
     "question_help": steps("enter", focus_question("keys"), "f2"),
     "audit_todo_only": steps("enter", "f8"),

@@ -88,7 +88,7 @@ async def test_a_csv_replaces_the_agencies_rows_after_a_red_confirmation(
         dialog = app.screen
         assert isinstance(dialog, TableImportDialog)
         # the dialog says what the import does before anything is typed
-        assert "REPLACES the table's rows: its 12 rows saved" in text_of(
+        assert "REPLACES the 12 rows saved in this table" in text_of(
             dialog.query_one("#import-replaces"))
         dialog.query_one("#import-path", Input).value = str(source)
         await pilot.press("ctrl+s")

@@ -62,10 +62,10 @@ class TableImportDialog(JobDialog[int | None]):
         """What the import does, the path field, a message line and the buttons."""
         columns = ", ".join(column.id for column in self.question.columns)
         if self.saved_rows:
-            replaces = (f"The import REPLACES the table's rows: its {rows_text(self.saved_rows)} "
-                        "saved now give way to the file's (the history keeps them).")
+            replaces = (f"The import REPLACES the {rows_text(self.saved_rows)} saved in this "
+                        "table with the file's rows (the history keeps the old ones).")
         else:
-            replaces = "The import REPLACES the table's rows with the file's."
+            replaces = "The import REPLACES the table's rows with the file's rows."
         with Vertical(classes="dialog"):
             yield Static(f"Import rows — {self.question.prompt}", classes="dialog-title",
                          markup=False)

@@ -15,6 +15,7 @@ EXTRA: dict[str, list[tuple[str, str]]] = {
         ("", "(by words of a prompt, id, citation, answer)"),
         ("ctrl+k / ctrl+u", "in a text field: delete to the end / the start"),
         ("tab / shift+tab", "next / previous field"),
+        ("right / end", "in a file path: take the suggested name"),
         ("f1", "this help"),
         ("ctrl+q", "save and quit"),
     ],
