@@ -137,6 +137,9 @@ async def test_a_bad_cell_is_refused_in_the_dialog_and_nothing_is_saved(
     before = service.view(audit.id).answers[TABLE].value
     (tmp_path / "bad.csv").write_text(BAD_CSV, encoding="utf-8")
     (tmp_path / "columns.csv").write_text("agency,colour\nice_ero,red\n", encoding="utf-8")
+    (tmp_path / "unblocked.csv").write_text("agency,oris\nice_ero,WAICE0100\n",
+                                            encoding="utf-8")
+    (tmp_path / "folder.csv").mkdir()
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_table(pilot, app)
@@ -147,9 +150,13 @@ async def test_a_bad_cell_is_refused_in_the_dialog_and_nothing_is_saved(
         assert "2025-02-30" in error and "nothing was recorded" in error
         assert "\n" not in error
         assert service.view(audit.id).answers[TABLE].value == before
-        # an unknown column and a missing file: named, and still nothing saved
+        # an unknown column, a required column missing, a file that cannot be read, one
+        # that is not a table file: each named, and still nothing saved
         for name, words in (("columns.csv", ["line 1", "unknown column 'colour'"]),
-                            ("missing.csv", ["missing.csv"])):
+                            ("unblocked.csv", ["line 2", "(blocked) is required"]),
+                            ("missing.csv", ["missing.csv"]),
+                            ("folder.csv", ["folder.csv"]),
+                            ("notes.txt", ["give a .csv or .xlsx file"])):
             dialog.query_one("#import-path", Input).value = str(tmp_path / name)
             await pilot.press("ctrl+s")
             await settle(pilot)
@@ -157,6 +164,7 @@ async def test_a_bad_cell_is_refused_in_the_dialog_and_nothing_is_saved(
             error = text_of(dialog.query_one("#import-error"))
             for word in words:
                 assert word in error, (word, error)
+            assert "Traceback" not in error and "Error:" not in error
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, TableImportDialog)
