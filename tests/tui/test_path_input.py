@@ -51,6 +51,16 @@ def test_a_directory_completes_with_a_slash_and_then_inside(folder: Path) -> Non
     assert complete_path(base + "minutes/j") == base + "minutes/june.pdf"
 
 
+def test_a_field_for_table_files_offers_only_those_and_folders(folder: Path) -> None:
+    base = f"{folder}/"
+    (folder / "query-log-2025.XLSX").touch()
+    (folder / "Notes.csv.bak").touch()
+    assert complete_path(base + "N", suffixes=(".csv", ".xlsx")) is None
+    assert complete_path(base + "mi", suffixes=(".csv",)) == base + "minutes/"
+    assert complete_path(base + "query-log-2025.", suffixes=(".xlsx",)) == (
+        base + "query-log-2025.XLSX")
+
+
 def test_hidden_names_only_once_a_dot_is_typed(folder: Path) -> None:
     base = f"{folder}/"
     assert complete_path(base + ".h") == base + ".hidden"

@@ -22,6 +22,9 @@ from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.job import JobDialog, JobWidgets
 from app.tui.widgets.path_input import PathInput
 
+TABLE_SUFFIXES = (".csv", ".xlsx")
+"""The files the path field offers (and the service reads)."""
+
 Submit = Callable[[list[dict[str, Any]], str], object]
 """Saves the rows with the reason for the history, raising `UserFacingError` if refused."""
 
@@ -77,7 +80,7 @@ class TableImportDialog(JobDialog[int | None]):
                          "and nothing is saved.", classes="field-help", markup=False)
             yield Label("File", classes="field-label")
             yield PathInput(placeholder="path of the file, e.g. ~/audit/agencies.csv",
-                            id="import-path")
+                            id="import-path", suffixes=TABLE_SUFFIXES)
             yield Static("→ or End at the end of the field takes the suggested name.",
                          classes="field-help", markup=False)
             yield LoadingIndicator(id="import-busy")

@@ -7,7 +7,8 @@ field, as in every dialog. Completion is case-sensitive
 names only once a `.` is typed. It reads at most `SCAN_LIMIT` entries of a directory, in a
 thread, so a folder of a hundred thousand files never stalls the screen; a directory that
 cannot be read gives no suggestion. A name holding a control character is never offered:
-it could not be shown as it is, and its escaped form would name another file.
+it could not be shown as it is, and its escaped form would name another file. A field for
+one kind of file (a table's .csv or .xlsx) offers only directories and names so ending.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ SCAN_LIMIT = 5_000
 """The most entries of one directory read for one suggestion."""
 
 
-def complete_path(value: str, *, limit: int = SCAN_LIMIT) -> str | None:
+def complete_path(value: str, *, limit: int = SCAN_LIMIT,
+                  suffixes: tuple[str, ...] = ()) -> str | None:
     """`value` with the rest of its last name completed from the filesystem, or None.
+
+    With `suffixes` (".csv", …, matched whatever their case), only directories and files
+    whose names end so are offered.
 
     One matching name is completed in full (a directory with a trailing `/`); several are
     completed as far as they agree, and where they agree no further than typed, to the
@@ -40,7 +45,7 @@ def complete_path(value: str, *, limit: int = SCAN_LIMIT) -> str | None:
         directory = "."
     else:
         directory = os.path.expanduser(head + "/")
-    found = _matching(directory, fragment, limit)
+    found = _matching(directory, fragment, limit, suffixes)
     if not found:
         return None
     names = sorted(found)
@@ -56,9 +61,11 @@ def complete_path(value: str, *, limit: int = SCAN_LIMIT) -> str | None:
     return value + name[len(fragment):] + ("/" if found[name] else "")
 
 
-def _matching(directory: str, fragment: str, limit: int) -> dict[str, bool]:
-    """The names in `directory` that start with `fragment`, each with whether it is a
-    directory, from at most `limit` entries; none when the directory cannot be read."""
+def _matching(directory: str, fragment: str, limit: int,
+              suffixes: tuple[str, ...]) -> dict[str, bool]:
+    """The names in `directory` that start with `fragment` (and are directories or end in
+    one of `suffixes`, when given), each with whether it is a directory, from at most
+    `limit` entries; none when the directory cannot be read."""
     hidden = fragment.startswith(".")
     found: dict[str, bool] = {}
     try:
@@ -71,9 +78,11 @@ def _matching(directory: str, fragment: str, limit: int) -> dict[str, bool]:
                         or terminal_safe_line(name) != name):
                     continue
                 try:
-                    found[name] = entry.is_dir()
+                    is_dir = entry.is_dir()
                 except OSError:
-                    found[name] = False
+                    is_dir = False
+                if is_dir or not suffixes or name.lower().endswith(suffixes):
+                    found[name] = is_dir
     except OSError:
         return {}
     return found
@@ -85,14 +94,17 @@ class PathSuggester(Suggester):
     Nothing is cached: the folder may change while the dialog is open.
     """
 
-    def __init__(self, *, limit: int = SCAN_LIMIT) -> None:
+    def __init__(self, *, limit: int = SCAN_LIMIT, suffixes: tuple[str, ...] = ()) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.limit = limit
         """The most entries of one directory read for one suggestion."""
+        self.suffixes = tuple(suffix.lower() for suffix in suffixes)
+        """The endings of the files offered (all files when empty)."""
 
     async def get_suggestion(self, value: str) -> str | None:
         """The completed path, or None when nothing on disk completes `value`."""
-        return await asyncio.to_thread(complete_path, value, limit=self.limit)
+        return await asyncio.to_thread(complete_path, value, limit=self.limit,
+                                       suffixes=self.suffixes)
 
 
 class PathInput(Input):
@@ -100,9 +112,11 @@ class PathInput(Input):
     ctrl+e) at the end of the field takes the suggestion, as Right does."""
 
     def __init__(self, value: str = "", *, placeholder: str = "", id: str | None = None,
-                 classes: str | None = None, limit: int = SCAN_LIMIT) -> None:
+                 classes: str | None = None, limit: int = SCAN_LIMIT,
+                 suffixes: tuple[str, ...] = ()) -> None:
         super().__init__(value, placeholder=placeholder, id=id, classes=classes,
-                         compact=True, suggester=PathSuggester(limit=limit))
+                         compact=True, suggester=PathSuggester(limit=limit,
+                                                               suffixes=suffixes))
 
     def action_end(self, select: bool = False) -> None:
         """Go to the end of the field; already there, take the suggested name."""
