@@ -236,3 +236,26 @@ async def test_the_path_is_completed_in_the_import_dialog(
         await pilot.pause()
         expected = "agencies.csv" if typed == "agen" else "subfolder/"
         assert field.value == f"{tmp_path}/{expected}"
+
+
+async def test_an_xlsx_sheet_imports_through_the_dialog(service: AuditService,
+                                                        tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    audit = _flagship(service, with_rows=False)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in GOOD_CSV.splitlines():
+        sheet.append([cell or None for cell in line.split(",")])
+    source = tmp_path / "agencies.xlsx"
+    book.save(source)
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_table(pilot, app)
+        await _import(pilot, app, source)
+        assert not isinstance(app.screen, TableImportDialog)
+        rows = service.view(audit.id).answers[TABLE].value
+        assert [(r["agency"], r["blocked"]) for r in rows] == [("ice_ero", "no"),
+                                                               ("cbp", "yes")]
+        assert rows[1]["queries_after_block"] == 0
