@@ -228,8 +228,8 @@ class TableEditor(AnswerEditor):
 
         def done(count: int | None) -> None:
             if count is not None:
-                self.notify(f"Imported {count:,} row{'' if count == 1 else 's'}; the history "
-                            "keeps the rows they replace.")
+                kept = "; the history keeps the rows they replace" if saved else ""
+                self.notify(f"Imported {count:,} row{'' if count == 1 else 's'}{kept}.")
             self._after_dialog(0 if count is not None else None)
 
         self.post_message(AskDialog(TableImportRequest(self.question, saved, submit, done)))
