@@ -4,6 +4,7 @@ review, export, sign or delete one."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -19,21 +20,11 @@ from app.tui.dialogs.pick_audit import PickAuditDialog
 from app.tui.saving import local_time
 from app.tui.screens.audit import AuditScreen, PaletteEntry
 from app.tui.screens.audit_pane import FOLLOW_SECONDS
+from app.tui.screens.home_table import HomeLayout, home_layout
 
-COLUMNS = ("ID", "State", "Period", "Status", "Progress", "Findings", "Checklist", "Updated")
 EMPTY_TEXT = ("No audits yet.\n\nPress n to start one: choose a checklist, the state and the "
               "period the audit covers. Answers are saved as you type.\n\nF1 lists the keys; "
               "ctrl+p opens the command palette.")
-
-
-def summary_cells(summary: AuditSummary) -> list[Text]:
-    """One row of the audit table."""
-    audit = summary.audit
-    return [Text(text) for text in (
-        audit.id[:8], audit.jurisdiction, f"{audit.period_start} – {audit.period_end}",
-        audit.status, f"{summary.done} done · {summary.total - summary.done} to do",
-        str(summary.findings), f"{audit.checklist_id}@{audit.checklist_version}",
-        local_time(audit.updated_at))]
 
 
 class HomeScreen(Screen[None]):
@@ -56,15 +47,14 @@ class HomeScreen(Screen[None]):
         self.service = service
         """The audit service."""
         self._summaries: dict[str, AuditSummary] = {}
+        self._layout: HomeLayout | None = None
+        self._width = 0
 
     def compose(self) -> ComposeResult:
         """Header, the audit table (or the empty state), a detail line, footer."""
         yield Header()
         yield Static(EMPTY_TEXT, id="empty", markup=False)
-        table: DataTable[Text] = DataTable(id="audits", cursor_type="row",
-                                              zebra_stripes=True)
-        table.add_columns(*COLUMNS)
-        yield table
+        yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail", markup=False)
         yield Footer()
 
@@ -97,19 +87,36 @@ class HomeScreen(Screen[None]):
         except UserFacingError as exc:
             self.notify(str(exc), title="Cannot list audits", severity="error", markup=False)
             return
-        table = self.query_one("#audits", DataTable)
-        selected = self.selected_id()
-        table.clear()
         self._summaries = {s.audit.id: s for s in summaries}
-        for summary in summaries:
-            table.add_row(*summary_cells(summary), key=summary.audit.id)
-        if selected in self._summaries:
-            table.move_cursor(row=table.get_row_index(selected))
+        self._fill(self.size.width)
         self.query_one("#empty").display = not summaries
+        table = self.query_one("#audits", DataTable)
         table.display = bool(summaries)
         self._show_detail()
         if summaries:
             table.focus()
+
+    def _fill(self, width: int) -> None:
+        """Lay the list out for `width` columns and fill it, keeping the selection."""
+        table: DataTable[Text] = self.query_one("#audits", DataTable)
+        selected = self.selected_id()
+        summaries = list(self._summaries.values())
+        height = table.size.height or self.size.height - 8
+        scrollbar = len(summaries) + 1 > height
+        self._layout = home_layout(summaries, width, scrollbar=scrollbar)
+        table.clear(columns=True)
+        for column, column_width in self._layout.columns:
+            table.add_column(column.label, width=column_width, key=column.key)
+        for summary in summaries:
+            table.add_row(*self._layout.cells(summary), key=summary.audit.id)
+        if selected in self._summaries:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the list out again for the new width: the title takes what is left."""
+        if self._summaries and (self._layout is None or event.size.width != self._width):
+            self._fill(event.size.width)
+        self._width = event.size.width
 
     def selected_id(self) -> str | None:
         """The id of the audit under the cursor."""
