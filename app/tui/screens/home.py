@@ -35,6 +35,7 @@ class HomeScreen(Screen[None]):
         Binding("n", "new_audit", "New"),
         Binding("f", "new_from_previous", "From previous"),
         Binding("r", "review", "Review"),
+        Binding("h", "history", "History"),
         Binding("x", "export", "Export"),
         Binding("s", "sign", "Sign"),
         Binding("delete,d", "delete_draft", "Delete", key_display="del"),
@@ -222,6 +223,30 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(ReviewScreen(self.service, audit.id), done)
 
+    def action_history(self) -> None:
+        """Show every change to the selected audit with its chain check; an event chosen
+        opens the audit at its question."""
+        from app.tui.screens.audit_history import AuditHistoryScreen
+
+        audit = self._selected_audit()
+        if audit is None:
+            return
+        try:
+            view = self.service.view(audit.id)
+        except UserFacingError as exc:
+            self.notify(str(exc), title="Cannot read the audit", severity="error",
+                        markup=False)
+            return
+
+        def done(question_id: str | None) -> None:
+            self.reload()
+            if question_id:
+                self.open_audit(audit.id, start_at=question_id)
+
+        self.app.push_screen(AuditHistoryScreen(self.service, audit.id,
+                                                view.checklist.checklist, title=audit.title),
+                             done)
+
     def action_export(self) -> None:
         """Export the selected audit."""
         from app.tui.dialogs.export import ExportDialog
@@ -282,6 +307,8 @@ class HomeScreen(Screen[None]):
             ("Open the selected audit", "Enter", self.action_open_audit),
             ("Review the selected audit", "What blocks signing, and the findings (r)",
              self.action_review),
+            ("History of the selected audit", "Every change, newest first, with the chain "
+             "check (h)", self.action_history),
             ("Export the selected audit…", "PDF, JSON or transparency report (x)",
              self.action_export),
             ("Sign the selected audit…", "With your certificate (s)", self.action_sign),
