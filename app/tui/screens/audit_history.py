@@ -36,7 +36,7 @@ def column_widths(width: int, actors: int) -> dict[str, int]:
     room = width - 2
     fixed = {"when": 16, "who": min(max(actors, 3), 16 if width >= NARROW else 10),
              "what": 22 if width >= NARROW else 14}
-    flex = ({"question": 4, "change": 4, "why": 3} if width >= NARROW
+    flex = ({"question": 5, "change": 5, "why": 2} if width >= NARROW
             else {"question": 5, "change": 4})
     left = max(room - sum(w + 2 for w in fixed.values()) - 2 * len(flex), 3 * len(flex))
     weights = sum(flex.values())
@@ -89,7 +89,7 @@ class AuditHistoryScreen(Screen[str | None]):
         yield Header()
         yield Static("Checking the history chain…", id="history-chain", markup=False)
         yield Input(placeholder="Filter: words of a question, a person, a kind of change, a "
-                    "reason", id="history-filter")
+                    "reason", id="history-filter", select_on_focus=False)
         yield Static("", id="history-count", markup=False)
         yield DataTable(id="history-events", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-detail", markup=False)

@@ -62,8 +62,7 @@ def change_parts(checklist: Checklist, event: HistoryEvent) -> tuple[str | None,
     if kind == EventKind.NOTE_SET:
         before = old.get("note") if isinstance(old, dict) else None
         after = new.get("note") if isinstance(new, dict) else None
-        return f"note {terminal_safe_line(before or '(none)')}", terminal_safe_line(
-            after or "(none)")
+        return terminal_safe_line(before or "(none)"), terminal_safe_line(after or "(none)")
     if kind.changes_answer:
         after = terminal_safe_line(_answer(checklist, event.question_id, new))
         if kind == EventKind.ANSWER_CONFIRMED:
@@ -89,14 +88,15 @@ def change(checklist: Checklist, event: HistoryEvent, width: int = 2 * SIDE + 3)
     if before is None:
         return cut(after, width)
     if width < 2 * SIDE:  # in a column, "—" says "no answer" in less room
-        before = "—" if before == "no answer" else before.replace("(none)", "—")
-        after = "—" if after == "no answer" else after
-    whole = f"{before} → {after}"
+        before, after = (("—" if side in ("no answer", "(none)") else side)
+                         for side in (before, after))
+    prefix = "note " if event.kind == EventKind.NOTE_SET else ""
+    whole = f"{prefix}{before} → {after}"
     if len(whole) <= width:
         return whole
-    room = max(width - 3, 2)
+    room = max(width - 3 - len(prefix), 2)
     old_room = min(len(before), max(room // 3, 1))
-    return f"{cut(before, old_room)} → {cut(after, room - old_room)}"
+    return f"{prefix}{cut(before, old_room)} → {cut(after, room - old_room)}"
 
 
 def cells(checklist: Checklist, event: HistoryEvent) -> dict[str, str]:
