@@ -76,7 +76,7 @@ async def test_f9_lists_every_change_newest_first_with_a_valid_chain(
         # the question by its prompt, not its id; who; old → new in short; why
         newest_answer = rows[1]
         assert newest_answer["question"].startswith("Is the state connect")
-        assert "connected" != newest_answer["question"]
+        assert newest_answer["question"] != "connected"
         assert newest_answer["change"] == "Yes → Unknown"
         assert "the ACL export was incomplete".startswith(newest_answer["why"].rstrip("…"))
         assert rows[2]["who"] == "kim.lee" and rows[2]["question"].startswith("Agencies")

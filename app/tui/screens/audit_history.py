@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -27,14 +28,15 @@ FILTER_PAUSE = 0.25
 COLUMNS = (("when", "When"), ("who", "Who"), ("what", "What"), ("question", "Question"),
            ("change", "Change"), ("why", "Why"))
 NARROW = 100
-"""Below this width the reason is left to the detail lines under the list."""
+"""Below this width the reason is left to the detail lines under the list, and the year
+to the first of them."""
 
 
 def column_widths(width: int, actors: int) -> dict[str, int]:
     """The width of each column shown at `width` terminal columns (each cell has one
     column of padding on either side; a scrollbar takes two)."""
     room = width - 2
-    fixed = {"when": 16, "who": min(max(actors, 3), 16 if width >= NARROW else 10),
+    fixed = {"when": 16 if width >= NARROW else 11, "who": min(max(actors, 3), 16 if width >= NARROW else 10),
              "what": 22 if width >= NARROW else 14}
     flex = ({"question": 5, "change": 5, "why": 2} if width >= NARROW
             else {"question": 5, "change": 4})
@@ -88,8 +90,10 @@ class AuditHistoryScreen(Screen[str | None]):
         """The chain check, the filter, the list, the event in full, the keys."""
         yield Header()
         yield Static("Checking the history chain…", id="history-chain", markup=False)
-        yield Input(placeholder="Filter: words of a question, a person, a kind of change, a "
-                    "reason", id="history-filter", select_on_focus=False)
+        with Horizontal(id="history-filter-row"):
+            yield Static("Filter:", id="history-filter-label", markup=False)
+            yield Input(placeholder="type words of a question, a person, a kind of change",
+                        id="history-filter", select_on_focus=False)
         yield Static("", id="history-count", markup=False)
         yield DataTable(id="history-events", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-detail", markup=False)
@@ -160,6 +164,8 @@ class AuditHistoryScreen(Screen[str | None]):
         for event in added:
             shown = cells(self.checklist, event)
             shown["change"] = change(self.checklist, event, widths["change"])
+            if widths["when"] < len(shown["when"]):
+                shown["when"] = shown["when"][5:]  # the month, day and time
             table.add_row(*[Text(cut(shown[key], widths[key]), no_wrap=True)
                             for key in widths], key=str(event.seq))
 

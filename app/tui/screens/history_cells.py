@@ -65,7 +65,7 @@ def change_parts(checklist: Checklist, event: HistoryEvent) -> tuple[str | None,
         return terminal_safe_line(before or "(none)"), terminal_safe_line(after or "(none)")
     if kind.changes_answer:
         after = terminal_safe_line(_answer(checklist, event.question_id, new))
-        if kind == EventKind.ANSWER_CONFIRMED:
+        if kind in (EventKind.ANSWER_CONFIRMED, EventKind.ANSWER_CARRIED):
             return None, after
         return terminal_safe_line(_answer(checklist, event.question_id, old)), after
     if kind == EventKind.EVIDENCE_ADDED:
