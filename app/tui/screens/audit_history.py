@@ -36,10 +36,10 @@ def column_widths(width: int, actors: int) -> dict[str, int]:
     """The width of each column shown at `width` terminal columns (each cell has one
     column of padding on either side; a scrollbar takes two)."""
     room = width - 2
-    fixed = {"when": 16 if width >= NARROW else 11, "who": min(max(actors, 3), 16 if width >= NARROW else 10),
-             "what": 22 if width >= NARROW else 14}
-    flex = ({"question": 5, "change": 5, "why": 2} if width >= NARROW
-            else {"question": 5, "change": 4})
+    wide = width >= NARROW
+    fixed = {"when": 16 if wide else 11, "who": min(max(actors, 3), 16 if wide else 10),
+             "what": 22 if wide else 14}
+    flex = {"question": 5, "change": 5, "why": 2} if wide else {"question": 5, "change": 4}
     left = max(room - sum(w + 2 for w in fixed.values()) - 2 * len(flex), 3 * len(flex))
     weights = sum(flex.values())
     widths = {key: left * share // weights for key, share in flex.items()}
