@@ -184,7 +184,8 @@ async def test_h_in_the_list_opens_the_history_and_enter_opens_the_audit_there(
     "UPDATE answer SET value_json = '\"no\"' WHERE audit_id = :id AND question_id = "
     "'connected'",
     "DELETE FROM history_event WHERE audit_id = :id AND seq = 7",
-], ids=["event-rewritten", "answer-changed", "event-removed"])
+    "UPDATE history_event SET kind = 'answer_erased' WHERE audit_id = :id AND seq = 3",
+], ids=["event-rewritten", "answer-changed", "event-removed", "unknown-kind"])
 async def test_a_tampered_database_shows_the_problem_not_valid(
         service: AuditService, worked: AuditInfo, db_url: str, tamper: str) -> None:
     run_sql(db_url, tamper, id=worked.id)
