@@ -128,7 +128,7 @@ def chain_line(report: HistoryReport) -> tuple[str, bool]:
         return (f"VALID chain: {report.events:,} events · head {report.head}\nThe answers and "
                 "evidence match it. Checked against itself: a head recorded in an export or "
                 "the signed PDF also catches a rewrite of the whole chain.", True)
-    shown = [f"  • {cut(problem, 300)}" for problem in report.problems[:PROBLEMS_SHOWN]]
+    shown = [f"  • {cut(problem, 150)}" for problem in report.problems[:PROBLEMS_SHOWN]]
     more = len(report.problems) - PROBLEMS_SHOWN
     if more > 0:
         shown.append(f"  … and {more} more: `nlets-audit history verify` lists them all")
