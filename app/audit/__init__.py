@@ -7,6 +7,7 @@ from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, prepare_signing, s
 from app.audit.conflicts import UNCHECKED, StaleAnswer
 from app.audit.diff import AuditDiff
 from app.audit.export import FORMATS, ExportResult
+from app.audit.history_pages import HISTORY_PAGE, HistoryPage
 from app.audit.keys import (
     KeyChoiceError,
     KeySource,
@@ -64,6 +65,7 @@ __all__ = [
     "ATTESTATION_WEIGHT",
     "DATABASE_FILE",
     "FORMATS",
+    "HISTORY_PAGE",
     "JURISDICTIONS",
     "TEST_LABEL",
     "AnswerInfo",
@@ -82,6 +84,7 @@ __all__ = [
     "EvidenceInfo",
     "ExportResult",
     "HistoryEvent",
+    "HistoryPage",
     "HistoryReport",
     "KeyChoiceError",
     "KeySource",

@@ -160,11 +160,11 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 def list_audits(ctx: Context, as_json: bool) -> None:
-    """List audits with status and progress."""
+    """List audits: status, questions done and to do, findings."""
     summaries = ctx.service().list_audits()
     if as_json:
         echo(json.dumps([{**asdict(s.audit), "progress": {
-            "done": s.done, "total": s.total, "percent": round(s.percent, 1)},
+            "done": s.done, "to_do": s.to_do, "total": s.total},
             "findings": s.findings} for s in summaries], indent=2))
         return
     if not summaries:
@@ -174,7 +174,7 @@ def list_audits(ctx: Context, as_json: bool) -> None:
         a = s.audit
         echo(f"{a.id[:12]}  {a.jurisdiction}  {a.period_start}..{a.period_end}  "
              f"{a.checklist_id}@{a.checklist_version}  {a.status:<6} "
-             f"{s.percent:5.1f}% ({s.done}/{s.total})  findings {s.findings}  "
+             f"{s.done} done · {s.to_do} to do  findings {s.findings}  "
              f"{a.title}")
 
 

@@ -192,6 +192,8 @@ CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "evidence_files": steps("enter", *EVIDENCE_STEPS, "f7"),
     "evidence_withdraw": steps("enter", *EVIDENCE_STEPS, "f7", "delete"),
     "evidence_text": steps("enter", *EVIDENCE_STEPS, "f7", "enter"),
+    "audit_history": steps("enter", *HISTORY_STEPS, "f9", "down"),
+    "audit_history_filter": steps("h", "c a r r i e d"),
 }
 
 

@@ -43,6 +43,7 @@ def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
 def keys_text() -> Content:
     """The keys of every screen, grouped by screen."""
     from app.tui.screens.audit import AuditScreen
+    from app.tui.screens.audit_history import AuditHistoryScreen
     from app.tui.screens.diff import DiffScreen
     from app.tui.screens.home import HomeScreen
     from app.tui.screens.review import ReviewScreen
@@ -56,6 +57,7 @@ def keys_text() -> Content:
         ("In a table question", binding_rows(TableEditor.BINDINGS)),
         ("Review", binding_rows(ReviewScreen.BINDINGS)),
         ("Changes since the previous audit", binding_rows(DiffScreen.BINDINGS)),
+        ("History of the audit", binding_rows(AuditHistoryScreen.BINDINGS)),
     ]
     parts: list[Content | str | tuple[str, str]] = []
     for title, rows in groups:
