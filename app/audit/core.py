@@ -21,6 +21,7 @@ from app.checklist.evaluate import (
     evaluate,
 )
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
+from app.checklist.model import Checklist
 from app.checklist.overlay import LoadedOverlay, effective_checklist, load_overlay_bytes
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
@@ -48,6 +49,7 @@ class ServiceCore:
         # On a server the database says who is connected; a name given here cannot override it.
         self.actor = store.database_user() or actor or current_actor()
         self._checklists: dict[str, LoadedChecklist] = {}
+        self._checklist_seen: dict[str, Checklist] = {}  # by audit id, as last saved
         self._effective: dict[tuple[str, ...], tuple[LoadedChecklist,
                                                      tuple[LoadedOverlay, ...]]] = {}
         self._listing = ListingCounts()

@@ -9,10 +9,11 @@ those of `append_event` and `refuse_stale`; only the ORM's bookkeeping is left o
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, Select, and_, bindparam, select
 
 from app.audit.clock import utc_now
 from app.audit.conflicts import UNCHECKED, refuse_stale
@@ -34,18 +35,41 @@ _ANSWER = table_of(AnswerRow)
 _EVENT = table_of(HistoryEventRow)
 _ID_LENGTH = 32  # uuid4().hex: a full id is looked up directly, a prefix resolved first
 
-_READ_AUDIT = select(
-    _AUDIT.c.id, _AUDIT.c.status, _AUDIT.c.jurisdiction, _AUDIT.c.period_start,
-    _AUDIT.c.period_end, _AUDIT.c.checklist_sha256, _AUDIT.c.overlay_sha256s,
-    _AUDIT.c.history_head, _AUDIT.c.history_length,
-).where(_AUDIT.c.id == bindparam("audit_id"))
-_LOCK_AUDIT = _READ_AUDIT.with_for_update()
-_READ_ANSWERS = select(_ANSWER).where(
-    _ANSWER.c.audit_id == bindparam("audit_id"),
-    _ANSWER.c.question_id.in_(bindparam("question_ids", expanding=True)))
-_LAST_EVENT = (select(_EVENT.c.seq, _EVENT.c.hash)
-               .where(_EVENT.c.audit_id == bindparam("audit_id"))
-               .order_by(_EVENT.c.seq.desc()).limit(1))
+_LOCK_AUDIT = select(_AUDIT.c.id).where(_AUDIT.c.id == bindparam("audit_id")).with_for_update()
+_ANSWER_COLUMNS = (_ANSWER.c.id.label("answer_id"), _ANSWER.c.question_id,
+                   _ANSWER.c.value_json, _ANSWER.c.note, _ANSWER.c.state, _ANSWER.c.na_reason,
+                   _ANSWER.c.updated_by, _ANSWER.c.updated_at)
+
+
+def _last_event(column: Any) -> Any:
+    return (select(column).where(_EVENT.c.audit_id == bindparam("audit_id"))
+            .order_by(_EVENT.c.seq.desc()).limit(1).scalar_subquery())
+
+
+@functools.cache
+def _read_audit(answers: int) -> Select[Any]:
+    """The audit's row, its last event's seq and hash, and the stored answers to `answers`
+    questions (bound as q0, q1, …), in one statement: a row per answer found, at least one.
+    Run it with the audit's lock held (it takes none itself), so that all of it is current."""
+    found = and_(_ANSWER.c.audit_id == _AUDIT.c.id,
+                 _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
+    return (select(_AUDIT.c.id, _AUDIT.c.status, _AUDIT.c.jurisdiction,
+                   _AUDIT.c.period_start, _AUDIT.c.period_end, _AUDIT.c.checklist_sha256,
+                   _AUDIT.c.overlay_sha256s, _AUDIT.c.history_head, _AUDIT.c.history_length,
+                   _last_event(_EVENT.c.seq).label("last_seq"),
+                   _last_event(_EVENT.c.hash).label("last_hash"), *_ANSWER_COLUMNS)
+            .select_from(_AUDIT.outerjoin(_ANSWER, found))
+            .where(_AUDIT.c.id == bindparam("audit_id")))
+
+
+@functools.cache
+def _read_answers(answers: int) -> Select[Any]:
+    """The stored answers to `answers` questions (q0, q1, …) of the audit."""
+    return select(*_ANSWER_COLUMNS).where(
+        _ANSWER.c.audit_id == bindparam("audit_id"),
+        _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
+
+
 _INSERT_ANSWER = _ANSWER.insert()
 _UPDATE_ANSWER = _ANSWER.update().where(_ANSWER.c.id == bindparam("answer_id"))
 _INSERT_EVENT = _EVENT.insert()
@@ -66,11 +90,24 @@ class SaveOps(ServiceCore):
                 expected: Any = UNCHECKED, **change: Any) -> AnswerInfo:
         """Apply `change` to one answer in one transaction; the answer as now stored."""
         with self.store.transaction() as connection:
-            audit = _locked_audit(connection, ref, self)
+            audit_id = self._lock(connection, ref)
+            # Which answers decide the question's visibility depends on the audit's
+            # checklist; the one this service saw last for the audit is a guess, checked
+            # below: whatever it missed is read too, with the lock still held.
+            guess = self._checklist_seen.get(audit_id)
+            wanted = [question_id, *sorted(visibility_inputs(guess, question_id))] if (
+                guess is not None) else [question_id]
+            rows = connection.execute(_read_audit(len(wanted)), {
+                "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(wanted)}}).all()
+            if not rows:
+                self.resolve_in(connection, audit_id)  # says why: no such audit
+                raise UserFacingError(f"no audit with id {audit_id!r}; it may have been deleted")
+            audit = rows[0]
             if audit.status == AuditStatus.SIGNED:
                 raise UserFacingError(f"audit {audit.id[:12]} is signed and read-only; to "
                                       "change it, start an amendment (a new audit based on it)")
             checklist = self._for_audit(connection, audit).checklist
+            self._checklist_seen[audit_id] = checklist
             question = checklist.question(question_id)
             if question is None:
                 raise UserFacingError(f"the checklist has no question {question_id!r}; "
@@ -83,19 +120,37 @@ class SaveOps(ServiceCore):
             refuse_audit_record_change(question, audit, change)
             if "note" in change and change["note"] is not None:
                 change["note"] = limited(change["note"], NOTE_LIMIT, "note")
+            answers = {row.question_id: row for row in rows if row.answer_id is not None}
             decides = "value" in change or "na_reason" in change
             inputs = visibility_inputs(checklist, question_id) if decides else set()
-            rows = {row.question_id: row for row in connection.execute(
-                _READ_ANSWERS, {"audit_id": audit.id, "question_ids": [question_id, *inputs]})}
+            missing = sorted(inputs - set(wanted))
+            if missing:
+                answers.update((row.question_id, row) for row in connection.execute(
+                    _read_answers(len(missing)),
+                    {"audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}))
             if decides and not is_visible(checklist, question_id, {
                     qid: AnswerFacts(_value(row), AnswerState(row.state))
-                    for qid, row in rows.items() if qid in inputs}):
+                    for qid, row in answers.items() if qid in inputs}):
                 raise UserFacingError(hidden_message(question))
-            current = rows.get(question_id)
+            current = answers.get(question_id)
             refuse_stale(connection, audit.id, question,
                          "note" if kind is EventKind.NOTE_SET else "value", expected,
                          row=current)
             return self._write(connection, audit, question_id, current, kind, reason, **change)
+
+    def _lock(self, connection: Connection, ref: str) -> str:
+        """The id of the audit named by `ref`, its write lock taken first (on SQLite the
+        database's write lock, on PostgreSQL its row's) so that nothing read after it can
+        change before the commit."""
+        audit_id = normal_ref(ref)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            begin_immediate(connection)
+        if len(audit_id) != _ID_LENGTH:
+            audit_id = self.resolve_in(connection, audit_id)
+        if not sqlite:
+            connection.execute(_LOCK_AUDIT, {"audit_id": audit_id})
+        return audit_id
 
     def _write(self, connection: Connection, audit: Row[Any], question_id: str,
                current: Row[Any] | None, kind: EventKind, reason: str | None, *,
@@ -130,10 +185,10 @@ class SaveOps(ServiceCore):
             connection.execute(_INSERT_ANSWER, {"audit_id": audit.id,
                                                 "question_id": question_id, **fields})
         else:
-            connection.execute(_UPDATE_ANSWER, {"answer_id": current.id, **fields})
-        last = connection.execute(_LAST_EVENT, {"audit_id": audit.id}).first()
+            connection.execute(_UPDATE_ANSWER, {"answer_id": current.answer_id, **fields})
         seq, prev = next_link(audit.id, audit.history_head, audit.history_length,
-                              (last.seq, last.hash) if last is not None else None)
+                              (audit.last_seq, audit.last_hash)
+                              if audit.last_seq is not None else None)
         old_json, new_json = canonical_json(old), canonical_json(new)
         digest = event_digest(audit.id, seq, now, self.actor, kind.value, question_id,
                               old_json, new_json, why or None, prev)
@@ -148,23 +203,6 @@ class SaveOps(ServiceCore):
             raise StoreConflict(f"the history of audit {audit.id[:12]} moved while this "
                                 "change was being saved; save it again")
         return _info(question_id, fields)
-
-
-def _locked_audit(connection: Connection, ref: str, core: ServiceCore) -> Any:
-    """The audit named by `ref`, its write lock taken first (on SQLite the database's write
-    lock, on PostgreSQL its row's) so that nothing it reads can change before the commit."""
-    audit_id = normal_ref(ref)
-    sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        begin_immediate(connection)
-    if len(audit_id) != _ID_LENGTH:
-        audit_id = core.resolve_in(connection, audit_id)
-    row = connection.execute(_READ_AUDIT if sqlite else _LOCK_AUDIT,
-                             {"audit_id": audit_id}).first()
-    if row is None:
-        core.resolve_in(connection, audit_id)  # says why: no such audit
-        raise UserFacingError(f"no audit with id {audit_id!r}; it may have been deleted")
-    return row
 
 
 def _value(row: Any) -> Any:
