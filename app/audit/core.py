@@ -38,6 +38,7 @@ from app.store.tables import (
 
 EVENT_BATCH = 500
 _AUDIT = table_of(AuditRow)
+_HEX = frozenset("0123456789abcdef")
 _SOURCE = table_of(ChecklistSourceRow)
 
 
@@ -171,7 +172,7 @@ class ServiceCore:
 def normal_ref(ref: str) -> str:
     """An audit id or prefix as typed, checked and lower-cased; refused unless hexadecimal."""
     ref = (ref or "").strip().lower()
-    if not ref or any(c not in "0123456789abcdef" for c in ref):
+    if not ref or not _HEX.issuperset(ref):
         raise UserFacingError(f"{ref!r} is not an audit id: ids are hexadecimal "
                               "(`nlets-audit list` shows them)")
     return ref

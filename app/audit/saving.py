@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 import json
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, bindparam, select
+from sqlalchemy import Compiled, Connection, Select, and_, bindparam, select
+from sqlalchemy.exc import DBAPIError
 
 from app.audit.clock import utc_now
 from app.audit.conflicts import UNCHECKED, refuse_stale
@@ -46,14 +48,49 @@ def _last_event(column: Any) -> Any:
             .order_by(_EVENT.c.seq.desc()).limit(1).scalar_subquery())
 
 
+class _Prepared:
+    """A SELECT compiled once per dialect by SQLAlchemy and run on the driver's cursor, in
+    the connection's transaction: SQLAlchemy's machinery for running a statement and
+    reading its rows costs several times what the database takes to answer this one.
+    Its rows have the columns as attributes; a driver error is wrapped as SQLAlchemy
+    wraps it, so that it is told and retried as any other."""
+
+    def __init__(self, statement: Select[Any]):
+        self.statement = statement
+        self._compiled: dict[str, Compiled] = {}
+
+    def rows(self, connection: Connection, params: dict[str, Any]) -> list[SimpleNamespace]:
+        """The statement's rows for `params`."""
+        dialect = connection.dialect
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = self.statement.compile(dialect=dialect)
+        values = compiled.construct_params(params) or {}
+        positions = getattr(compiled, "positiontup", None)
+        args: Any = tuple(values[name] for name in positions) if positions else values
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            cursor.execute(compiled.string, args)
+            names = [column[0] for column in cursor.description]
+            return [SimpleNamespace(**dict(zip(names, row, strict=True)))
+                    for row in cursor.fetchall()]
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(compiled.string, args, exc,
+                                      dialect.loaded_dbapi.Error) from exc
+        finally:
+            cursor.close()
+
+
 @functools.cache
-def _read_audit(answers: int) -> Select[Any]:
+def _read_audit(answers: int) -> _Prepared:
     """The audit's row, its last event's seq and hash, and the stored answers to `answers`
     questions (bound as q0, q1, …), in one statement: a row per answer found, at least one.
     Run it with the audit's lock held (it takes none itself), so that all of it is current."""
     found = and_(_ANSWER.c.audit_id == _AUDIT.c.id,
                  _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
-    return (select(_AUDIT.c.id, _AUDIT.c.status, _AUDIT.c.jurisdiction,
+    return _Prepared(select(_AUDIT.c.id, _AUDIT.c.status, _AUDIT.c.jurisdiction,
                    _AUDIT.c.period_start, _AUDIT.c.period_end, _AUDIT.c.checklist_sha256,
                    _AUDIT.c.overlay_sha256s, _AUDIT.c.history_head, _AUDIT.c.history_length,
                    _last_event(_EVENT.c.seq).label("last_seq"),
@@ -63,11 +100,11 @@ def _read_audit(answers: int) -> Select[Any]:
 
 
 @functools.cache
-def _read_answers(answers: int) -> Select[Any]:
+def _read_answers(answers: int) -> _Prepared:
     """The stored answers to `answers` questions (q0, q1, …) of the audit."""
-    return select(*_ANSWER_COLUMNS).where(
+    return _Prepared(select(*_ANSWER_COLUMNS).where(
         _ANSWER.c.audit_id == bindparam("audit_id"),
-        _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
+        _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)])))
 
 
 _INSERT_ANSWER = _ANSWER.insert()
@@ -94,11 +131,12 @@ class SaveOps(ServiceCore):
             # Which answers decide the question's visibility depends on the audit's
             # checklist; the one this service saw last for the audit is a guess, checked
             # below: whatever it missed is read too, with the lock still held.
-            guess = self._checklist_seen.get(audit_id)
-            wanted = [question_id, *sorted(visibility_inputs(guess, question_id))] if (
-                guess is not None) else [question_id]
-            rows = connection.execute(_read_audit(len(wanted)), {
-                "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(wanted)}}).all()
+            decides = "value" in change or "na_reason" in change
+            guess = self._checklist_seen.get(audit_id) if decides else None
+            guessed = visibility_inputs(guess, question_id) if guess is not None else set()
+            wanted = [question_id, *sorted(guessed - {question_id})]
+            rows = _read_audit(len(wanted)).rows(connection, {
+                "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(wanted)}})
             if not rows:
                 self.resolve_in(connection, audit_id)  # says why: no such audit
                 raise UserFacingError(f"no audit with id {audit_id!r}; it may have been deleted")
@@ -121,13 +159,13 @@ class SaveOps(ServiceCore):
             if "note" in change and change["note"] is not None:
                 change["note"] = limited(change["note"], NOTE_LIMIT, "note")
             answers = {row.question_id: row for row in rows if row.answer_id is not None}
-            decides = "value" in change or "na_reason" in change
-            inputs = visibility_inputs(checklist, question_id) if decides else set()
+            inputs = set() if not decides else guessed if checklist is guess else (
+                visibility_inputs(checklist, question_id))
             missing = sorted(inputs - set(wanted))
             if missing:
-                answers.update((row.question_id, row) for row in connection.execute(
-                    _read_answers(len(missing)),
-                    {"audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}))
+                answers.update((row.question_id, row) for row in _read_answers(
+                    len(missing)).rows(connection, {
+                        "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}))
             if decides and not is_visible(checklist, question_id, {
                     qid: AnswerFacts(_value(row), AnswerState(row.state))
                     for qid, row in answers.items() if qid in inputs}):
@@ -152,8 +190,8 @@ class SaveOps(ServiceCore):
             connection.execute(_LOCK_AUDIT, {"audit_id": audit_id})
         return audit_id
 
-    def _write(self, connection: Connection, audit: Row[Any], question_id: str,
-               current: Row[Any] | None, kind: EventKind, reason: str | None, *,
+    def _write(self, connection: Connection, audit: SimpleNamespace, question_id: str,
+               current: SimpleNamespace | None, kind: EventKind, reason: str | None, *,
                value: Any = None, note: str | None = None, state: AnswerState | None = None,
                na_reason: str | None = None, clear: bool = False) -> AnswerInfo:
         """Write the answer and its event as `AnswerOps._apply` does; nothing when nothing
@@ -172,11 +210,11 @@ class SaveOps(ServiceCore):
             fields.update(value_json=None, na_reason=na_reason, state=state.value)
         if note is not None:
             fields["note"] = note
-        old = _snapshot(current._mapping) if current is not None else None
+        old = _snapshot(vars(current)) if current is not None else None
         new = _snapshot(fields)
         if new == old or (old is None and new["value"] is None and not new["note"]
                           and new["na_reason"] is None):
-            return _info(question_id, current._mapping) if current is not None else (
+            return _info(question_id, vars(current)) if current is not None else (
                 AnswerInfo(question_id, None, "", AnswerState.ANSWERED, None, "", ""))
         why = limited(reason, REASON_LIMIT, "reason") if reason else None
         now = utc_now()
