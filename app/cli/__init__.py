@@ -7,6 +7,7 @@ Run without arguments, `main` opens the terminal interface without loading the c
 from __future__ import annotations
 
 import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,5 +38,17 @@ def __getattr__(name: str) -> Any:
         return group
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
+class _Package(types.ModuleType):
+    """Importing the submodule `app.cli.main` would bind the package's name `main` to it;
+    the name stays this entry point (the submodule is reached as `app.cli.main`)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "main" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = ["cli", "main"]
