@@ -36,8 +36,8 @@ COMPLETE = {
 }
 
 
-CLOCK_READERS = ("app.audit.service", "app.audit.answers", "app.audit.evidence",
-                 "app.audit.attest")
+CLOCK_READERS = ("app.audit.service", "app.audit.answers", "app.audit.saving",
+                 "app.audit.evidence", "app.audit.attest")
 """The modules that read the clock (each imported `utc_now` by name)."""
 
 
