@@ -88,7 +88,7 @@ async def test_every_question_type(service: AuditService, audit: AuditInfo) -> N
         assert stored(service, audit, "query_count").value == 1200
 
         # long text: a TextArea, flushed by ctrl+s before the pause ends
-        await focus(pilot, (await opened(pilot, "description")).query_one(TextArea))
+        await focus(pilot, (await opened(pilot, "description")).editor.query_one(TextArea))
         await type_text(pilot, "Two lines")
         await pilot.press("enter")
         await type_text(pilot, "of text")
@@ -215,7 +215,7 @@ async def test_loading_saved_answers_saves_nothing(service: AuditService,
         assert (await opened(pilot, "reason_required")).query_one(Select).value == "never"
         assert (await opened(pilot, "review_date")).query_one(Input).value == "2024-03-01"
         assert (await opened(pilot, "query_count")).query_one(Input).value == "7"
-        assert (await opened(pilot, "description")).query_one(TextArea).text == "Line\nline"
+        assert (await opened(pilot, "description")).editor.query_one(TextArea).text == "Line\nline"
         await pilot.press("ctrl+n")
         await pilot.pause()
         mark = (await opened(pilot, "agencies")).query_one(".q-na")

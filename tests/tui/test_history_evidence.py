@@ -253,11 +253,11 @@ async def test_open_another_file_with_the_system_viewer(
     service.add_evidence_content(audit.id, "review_date", "agreement.pdf", content)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    opened = tmp_path / "opened.txt"
+    viewed = tmp_path / "opened.txt"
     if viewer:
         script = bin_dir / "xdg-open"
-        script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}.part && '
-                          f"/bin/mv {opened}.part {opened}\n")
+        script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {viewed}.part && '
+                          f"/bin/mv {viewed}.part {viewed}\n")
         script.chmod(0o755)
     monkeypatch.setenv("PATH", str(bin_dir))
     app = AuditApp(service)
@@ -280,10 +280,10 @@ async def test_open_another_file_with_the_system_viewer(
         if viewer:
             assert said.startswith("Opened agreement.pdf with the system viewer")
             for _ in range(500):  # the viewer runs on its own; wait for it to say so
-                if opened.exists():
+                if viewed.exists():
                     break
                 await pilot.pause(0.01)
-            assert opened.read_text() == str(copy)
+            assert viewed.read_text() == str(copy)
         else:
             assert said.startswith("No system viewer (xdg-open) was found")
     os.remove(copy)

@@ -41,7 +41,7 @@ async def test_signed_audit_is_read_only(service: AuditService, audit: AuditInfo
             assert not question_card.query(AnswerEditor)
             assert not question_card.query(".q-note")
             assert not question_card.query(CardActions)
-            assert "Enter or type" not in text_of(question_card.summary)
+            assert "Enter: answer" not in text_of(question_card.summary)
         assert "Answer: Yes" in text_of(card(app, "connected").summary)
         await pilot.click(card(app, "connected").summary)
         await pilot.press("right", "enter", "n", "ctrl+s")
@@ -83,9 +83,10 @@ async def test_quit_and_reopen(fresh_app: Callable[[], AuditApp], audit: AuditIn
     reopened = fresh_app()
     async with reopened.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        assert card(reopened, "connected").query_one(RadioSet).pressed_index == 0
-        assert list(card(reopened, "keys").query_one(SelectionList).selected) == ["kq"]
-        assert card(reopened, "switch_vendor").query_one(Input).value == "Acme"
+        assert (await opened(pilot, "connected")).query_one(RadioSet).pressed_index == 0
+        keys = (await opened(pilot, "keys")).query_one(SelectionList)
+        assert list(keys.selected) == ["kq"]
+        assert (await opened(pilot, "switch_vendor")).editor.query_one(Input).value == "Acme"
         assert card(reopened, "switch_vendor").display
     answers = service.view(audit.id).answers
     assert answers["connected"].value == "yes"

@@ -101,7 +101,7 @@ async def test_typing_into_saved_long_text_adds_at_the_end(
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        area = (await opened(pilot, "description")).query_one(TextArea)
+        area = (await opened(pilot, "description")).editor.query_one(TextArea)
         await focus(pilot, area)
         await type_text(pilot, " and more")
         await pilot.pause()

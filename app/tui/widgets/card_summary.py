@@ -133,7 +133,7 @@ def summary_content(question: Question, state: CardState, *, carried: bool, na: 
         parts += ["\n", ("Note: ", "$text-muted"), _cut_lines(answer.note, SHOWN_LINES)]
     if focused and not read_only:
         what = ("Enter: the note · F3 evidence" if question.from_audit is not None
-                else "Enter or type to answer · F3 evidence · F4 N/A · F5 clear")
+                else "Enter: answer · F3 evidence · F4 N/A · F5 clear")
         parts += ["\n", (what, "$text-muted")]
     return Content.assemble(*parts)
 
@@ -176,8 +176,10 @@ class CardSummary(Static):
         if event.key in OPENING_KEYS or event.is_printable or event.key in FORWARDED_KEYS:
             event.prevent_default()
             event.stop()
+            typing = bool(self._typed)  # a space among typed letters is text, not "open"
             self.ask_open()
-            if event.key not in OPENING_KEYS and self._typed is not None:
+            forwarded = event.key not in OPENING_KEYS or (event.key == "space" and typing)
+            if forwarded and self._typed is not None:
                 self._typed.append(events.Key(event.key, event.character))
 
     def on_click(self) -> None:

@@ -3,8 +3,10 @@ what both show (marks, status, findings, evidence, note). Editing is `QuestionCa
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -67,6 +69,8 @@ class CardView(Vertical):
         self._stale: set[int] = set()
         self._withdrawn: list[HistoryEvent] = []
         self._opening = False
+        self._body: CardBody | None = None
+        self._opening_lock = asyncio.Lock()
 
     @property
     def answer(self) -> AnswerInfo | None:
@@ -102,7 +106,7 @@ class CardView(Vertical):
         event.stop()
         self._redraw()
 
-    def _body(self) -> ComposeResult:
+    def body_widgets(self) -> ComposeResult:
         """Prompt, help, citations, the editor, the note and buttons, and the status line."""
         yield Static(prompt_content(self.question), classes="q-prompt")
         if self.carried:  # only carrying forward makes an answer carried
@@ -125,8 +129,9 @@ class CardView(Vertical):
 
     @property
     def is_open(self) -> bool:
-        """True while the card's editor is mounted."""
-        return bool(self.query(CardBody))
+        """True while the card's editor is mounted (from the end of `open()` to the start
+        of `close()`)."""
+        return self._body is not None
 
     @property
     def summary(self) -> CardSummary:
@@ -137,31 +142,37 @@ class CardView(Vertical):
         """Mount the editor's widgets (once); False for a signed audit, which has none."""
         if self.read_only:
             return False
-        if self.is_open:
-            return True
-        body = CardBody(self)
-        await self.mount(body)
-        self._fill_body()
-        self.summary.display = False
+        async with self._opening_lock:  # an open and a close never overlap
+            if self._body is not None:
+                return True
+            body = CardBody(self)
+            await self.mount(body)
+            self._body = body
+            self._fill_body()
+            self.summary.display = False
         self.post_message(self.Opened(self))
         return True
 
     async def close(self) -> None:
         """Save what is typed, then show the card as text again."""
-        if not self.is_open:
-            return
-        self.flush()
-        body = self.query_one(CardBody)
-        for field in body.query("Input, TextArea"):
-            # its own subscription would keep the removed field alive as long as the screen
-            self.screen.text_selection_started_signal.unsubscribe(field)
-        self.summary.display = True
-        self._redraw()
-        await body.remove()
+        async with self._opening_lock:
+            body = self._body
+            if body is None:
+                return
+            self.flush()
+            self._body = None
+            for field in body.query("Input, TextArea"):
+                # its subscription would keep the removed field alive as long as the screen
+                self.screen.text_selection_started_signal.unsubscribe(field)
+            self.summary.display = True
+            self._redraw()
+            await body.remove()
 
     def first_field(self) -> Widget | None:
         """The first field of the open card that takes input: the editor's, else another."""
-        for widget in [*self.editor.query("*"), *self.query_one(CardBody).query("*")]:
+        if self._body is None:
+            return None
+        for widget in [*self.editor.query("*"), *self._body.query("*")]:
             if widget.focusable and _shown_within(widget, self):
                 return widget
         return None
@@ -180,8 +191,8 @@ class CardView(Vertical):
                 if field is None or not (self.summary.has_focus or self.screen.focused is None):
                     return
                 field.focus(scroll_visible=False)
-                for key in event.typed:
-                    field.post_message(key)
+                for key in event.typed:  # as if typed now: the field's keys act on them
+                    self.app.post_message(events.Key(key.key, key.character))
             finally:
                 self._opening = False
 
@@ -278,8 +289,8 @@ class CardView(Vertical):
         if findings != self.state.findings:
             self.state.findings = list(findings)
             self._redraw()
-            if self.is_mounted and self.is_open:
-                FindingsLine.show_in(self.query_one(CardBody), self.state.findings,
+            if self.is_mounted and self._body is not None:
+                FindingsLine.show_in(self._body, self.state.findings,
                                      after=self.query_one(".q-status"))
 
     def sync(self, answer: AnswerInfo | None, what: str | None = None) -> None:
@@ -336,7 +347,7 @@ class CardBody(Vertical):
 
     def compose(self) -> ComposeResult:
         """The card's editing widgets."""
-        yield from self.card._body()
+        yield from self.card.body_widgets()
 
 
 def _shown_within(widget: Widget, card: Widget) -> bool:
