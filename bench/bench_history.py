@@ -168,6 +168,19 @@ def main() -> None:
             figure(f"history_long_{key}", f"{label} on the audit of {events:,} events (CPU, "
                    "median of 7)", median_cpu(long), median_cpu(short),
                    f"the same on an audit of {short_events} events")
+
+        # the TUI's history view reads one page at a time: the newest page (what opening
+        # it costs) and a page filtered by a question's words (SQL scans the history)
+        for label, key, words in (("the history view's first page", "page", ""),
+                                  ("a history page filtered by a question's words",
+                                   "page_filtered", "message switch")):
+            long = [measure(lambda w=words: service.history_page(long_id, text=w))[0]
+                    for _ in range(7)]
+            short = [measure(lambda w=words: service.history_page(short_id, text=w))[0]
+                     for _ in range(7)]
+            figure(f"history_{key}", f"{label}, {events:,} events (CPU, median of 7)",
+                   median_cpu(long), median_cpu(short),
+                   f"the same on an audit of {short_events} events")
         service.store.close()
 
 

@@ -48,6 +48,10 @@ GOALS: list[tuple[str, str, object]] = [
      "streaming floor)", lambda p, f: p <= 2 * f),
     ("history_verify", "history verify at 100k events (CPU)", None),
     ("history_long_view", "view() at 100k events (CPU, ratio to a short history)", None),
+    ("history_page", "the history view's first page at 100k events ≤ 50 ms (CPU)",
+     lambda p, f: p <= 0.05),
+    ("history_page_filtered", "a filtered history page at 100k events (CPU, no goal: the "
+     "filter scans the history)", None),
 ]
 
 

@@ -36,3 +36,39 @@ def test_only_app_tui_imports_textual():
                 for line in path.read_text(encoding="utf-8").splitlines())
     ]
     assert offenders == []
+
+
+HOME_SCREEN = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    import app.cli  # what the console script imports before it opens the interface
+    import app.tui.app
+    from app.audit import AuditService, open_store
+    from app.tui.app import AuditApp
+    from app.tui.screens.home import HomeScreen
+
+    class ReadyOnce(AuditApp):
+        CSS_PATH = str(Path(app.tui.app.__file__).with_name("app.tcss"))
+
+        def on_ready(self):
+            assert isinstance(self.screen, HomeScreen), self.screen
+            self.listed = self.screen.query_one("DataTable").row_count
+            self.exit()
+
+    store = open_store(sys.argv[1])
+    app = ReadyOnce(AuditService(store))
+    app.run(headless=True)
+    store.close()
+    loaded = sorted(m for m in ("weasyprint", "pyhanko", "duckdb", "openpyxl", "click",
+                                "jinja2") if m in sys.modules)
+    print(f"LISTED:{app.listed} LOADED:" + ",".join(loaded))
+""")
+
+
+def test_opening_the_home_screen_loads_no_report_signing_or_log_library(db_url, service,
+                                                                        audit_id):
+    service.set_answer(audit_id, "connected", "yes")
+    result = subprocess.run([sys.executable, "-c", HOME_SCREEN, db_url], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines()[-1] == "LISTED:1 LOADED:"

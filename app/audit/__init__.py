@@ -1,68 +1,154 @@
 """The audit services: the one API the TUI and the command line call.
 
-Everything a caller needs is named here; callers never reach into the submodules.
+Everything a caller needs is named here; callers never reach into the submodules. Each name
+is imported when it is first used, so that a caller pays only for what it uses: the home
+screen does not load the report, signing or log-analysis code.
 """
 
-from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, prepare_signing, same_person
-from app.audit.conflicts import UNCHECKED, StaleAnswer
-from app.audit.diff import AuditDiff
-from app.audit.export import FORMATS, ExportResult
-from app.audit.keys import (
-    KeyChoiceError,
-    KeySource,
-    SigningKey,
-    key_source,
-    load_signing_key,
-)
-from app.audit.overlays import state_overlays
-from app.audit.query_logs import LogImport, query_log_map
-from app.audit.review import Review
-from app.audit.search import (
-    SearchEntry,
-    SearchField,
-    SearchHit,
-    next_to_do,
-    questions_to_do,
-    search_index,
-    search_questions,
-)
-from app.audit.service import AuditService
-from app.audit.verify import (
-    AttestationCheck,
-    PublicReportCheck,
-    extend_attestation,
-    is_public_report,
-    verify_attestation,
-    verify_public_report,
-)
-from app.logs import ColumnMapping
-from app.records import (
-    JURISDICTIONS,
-    AnswerInfo,
-    Attestation,
-    AuditInfo,
-    AuditStatus,
-    AuditSummary,
-    AuditView,
-    ChangeKind,
-    ChangeRecord,
-    EventKind,
-    EvidenceInfo,
-    HistoryEvent,
-    HistoryReport,
-    Signatory,
-    Statement,
-)
-from app.report.testca import TEST_LABEL, make_test_certificate
-from app.store import open_store
-from app.store.database import DATABASE_FILE, data_home
-from app.store.grants import grants_sql
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, prepare_signing, same_person
+    from app.audit.conflicts import UNCHECKED, StaleAnswer
+    from app.audit.diff import AuditDiff
+    from app.audit.export import FORMATS, ExportResult
+    from app.audit.history_pages import HISTORY_PAGE, HistoryPage
+    from app.audit.keys import (
+        KeyChoiceError,
+        KeySource,
+        SigningKey,
+        key_source,
+        load_signing_key,
+    )
+    from app.audit.overlays import state_overlays
+    from app.audit.query_logs import LogImport, query_log_map
+    from app.audit.review import Review
+    from app.audit.search import (
+        SearchEntry,
+        SearchField,
+        SearchHit,
+        next_to_do,
+        questions_to_do,
+        search_index,
+        search_questions,
+    )
+    from app.audit.service import AuditService
+    from app.audit.table_import import import_reason, table_rows_from_file
+    from app.audit.verify import (
+        AttestationCheck,
+        PublicReportCheck,
+        extend_attestation,
+        is_public_report,
+        verify_attestation,
+        verify_public_report,
+    )
+    from app.logs import ColumnMapping
+    from app.records import (
+        JURISDICTIONS,
+        AnswerInfo,
+        Attestation,
+        AuditInfo,
+        AuditStatus,
+        AuditSummary,
+        AuditView,
+        ChangeKind,
+        ChangeRecord,
+        EventKind,
+        EvidenceInfo,
+        HistoryEvent,
+        HistoryReport,
+        Signatory,
+        Statement,
+    )
+    from app.report.testca import TEST_LABEL, make_test_certificate
+    from app.store import open_store
+    from app.store.database import DATABASE_FILE, data_home
+    from app.store.grants import grants_sql
+
+_WHERE = {
+    "ATTESTATION_WEIGHT": "app.audit.attest",
+    "SignedAudit": "app.audit.attest",
+    "prepare_signing": "app.audit.attest",
+    "same_person": "app.audit.attest",
+    "UNCHECKED": "app.audit.conflicts",
+    "StaleAnswer": "app.audit.conflicts",
+    "AuditDiff": "app.audit.diff",
+    "FORMATS": "app.audit.export",
+    "ExportResult": "app.audit.export",
+    "HISTORY_PAGE": "app.audit.history_pages",
+    "HistoryPage": "app.audit.history_pages",
+    "KeyChoiceError": "app.audit.keys",
+    "KeySource": "app.audit.keys",
+    "SigningKey": "app.audit.keys",
+    "key_source": "app.audit.keys",
+    "load_signing_key": "app.audit.keys",
+    "state_overlays": "app.audit.overlays",
+    "LogImport": "app.audit.query_logs",
+    "query_log_map": "app.audit.query_logs",
+    "Review": "app.audit.review",
+    "SearchEntry": "app.audit.search",
+    "SearchField": "app.audit.search",
+    "SearchHit": "app.audit.search",
+    "next_to_do": "app.audit.search",
+    "questions_to_do": "app.audit.search",
+    "search_index": "app.audit.search",
+    "search_questions": "app.audit.search",
+    "AuditService": "app.audit.service",
+    "import_reason": "app.audit.table_import",
+    "table_rows_from_file": "app.audit.table_import",
+    "AttestationCheck": "app.audit.verify",
+    "PublicReportCheck": "app.audit.verify",
+    "extend_attestation": "app.audit.verify",
+    "is_public_report": "app.audit.verify",
+    "verify_attestation": "app.audit.verify",
+    "verify_public_report": "app.audit.verify",
+    "ColumnMapping": "app.logs",
+    "JURISDICTIONS": "app.records",
+    "AnswerInfo": "app.records",
+    "Attestation": "app.records",
+    "AuditInfo": "app.records",
+    "AuditStatus": "app.records",
+    "AuditSummary": "app.records",
+    "AuditView": "app.records",
+    "ChangeKind": "app.records",
+    "ChangeRecord": "app.records",
+    "EventKind": "app.records",
+    "EvidenceInfo": "app.records",
+    "HistoryEvent": "app.records",
+    "HistoryReport": "app.records",
+    "Signatory": "app.records",
+    "Statement": "app.records",
+    "TEST_LABEL": "app.report.testca",
+    "make_test_certificate": "app.report.testca",
+    "open_store": "app.store",
+    "DATABASE_FILE": "app.store.database",
+    "data_home": "app.store.database",
+    "grants_sql": "app.store.grants",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "UNCHECKED",
     "ATTESTATION_WEIGHT",
     "DATABASE_FILE",
     "FORMATS",
+    "HISTORY_PAGE",
     "JURISDICTIONS",
     "TEST_LABEL",
     "AnswerInfo",
@@ -81,6 +167,7 @@ __all__ = [
     "EvidenceInfo",
     "ExportResult",
     "HistoryEvent",
+    "HistoryPage",
     "HistoryReport",
     "KeyChoiceError",
     "KeySource",
@@ -98,6 +185,7 @@ __all__ = [
     "data_home",
     "extend_attestation",
     "grants_sql",
+    "import_reason",
     "is_public_report",
     "key_source",
     "load_signing_key",
@@ -111,6 +199,7 @@ __all__ = [
     "search_index",
     "search_questions",
     "state_overlays",
+    "table_rows_from_file",
     "verify_attestation",
     "verify_public_report",
 ]

@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.conflicts import UNCHECKED, refuse_stale
-from app.audit.core import ServiceCore, answer_facts, streamed_events
+from app.audit.core import answer_facts, streamed_events
 from app.audit.evidence import attach_evidence
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
-from app.checklist.conditions import describe
+from app.audit.saving import SaveOps, audit_value, hidden_message, refuse_audit_record_change
 from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate
 from app.checklist.model import Checklist, Question
 from app.checklist.values import InvalidValue, validate_value
@@ -38,7 +38,7 @@ class EvidenceToAttach:
     reason: str | None = None
 
 
-class AnswerOps(ServiceCore):
+class AnswerOps(SaveOps):
     """The answer-changing operations of the audit services; each change is one commit."""
 
     def set_answer(self, ref: str, question_id: str, value: Any, *, note: str | None = None,
@@ -108,8 +108,8 @@ class AnswerOps(ServiceCore):
                 evaluation = evaluate(checklist, facts)
                 if not evaluation.visible[question.id] and ("value" in change
                                                             or "na_reason" in change):
-                    raise UserFacingError(_hidden_message(question, source))
-                _refuse_audit_record_change(question, row, change, source)
+                    raise UserFacingError(hidden_message(question, source))
+                refuse_audit_record_change(question, row, change, source)
                 if "value" in change:
                     facts[question.id] = AnswerFacts(change["value"], AnswerState.ANSWERED)
                 elif "na_reason" in change:
@@ -147,7 +147,7 @@ class AnswerOps(ServiceCore):
                     raise UserFacingError(f"{question_id!r} has no carried-forward answer "
                                           "waiting for confirmation")
                 if not evaluation.visible[question_id]:
-                    raise UserFacingError(_hidden_message(question))
+                    raise UserFacingError(hidden_message(question))
             for question_id in dict.fromkeys(question_ids):
                 answer = answers[question_id]
                 old = convert.answer_snapshot(answer)
@@ -167,7 +167,7 @@ class AnswerOps(ServiceCore):
             if not question.from_audit:
                 continue
             try:
-                value = validate_value(question, _audit_value(row, question.from_audit))
+                value = validate_value(question, audit_value(row, question.from_audit))
             except InvalidValue:
                 continue  # the checklist offers no option for this jurisdiction
             if self._evaluate(session, row).visible[question.id]:
@@ -208,36 +208,6 @@ class AnswerOps(ServiceCore):
         return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why,
                             value=recorded["value"], state=AnswerState.ANSWERED)
 
-    @retry_conflicts
-    def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
-                expected: Any = UNCHECKED, **change: Any) -> AnswerInfo:
-        with self.store.session() as session:
-            audit_id = self.resolve_in(session, ref)
-            row = self._writable(session, audit_id)
-            checklist = self._for_audit(session, row).checklist
-            question = checklist.question(question_id)
-            if question is None:
-                raise UserFacingError(f"the checklist has no question {question_id!r}; "
-                                      "`nlets-audit show AUDIT` lists the question ids")
-            if "na_reason" in change and not question.allow_not_applicable:
-                raise UserFacingError(f"question {question_id!r} cannot be marked not "
-                                      "applicable: every audit must answer it")
-            if "value" in change:
-                change["value"] = validate_value(question, change["value"])
-            _refuse_audit_record_change(question, row, change)
-            if "note" in change and change["note"] is not None:
-                change["note"] = limited(change["note"], NOTE_LIMIT, "note")
-            if ("value" in change or "na_reason" in change) and not self._visible(
-                    session, row, question_id):
-                raise UserFacingError(_hidden_message(question))
-            refuse_stale(session, audit_id, question,
-                         "note" if kind is EventKind.NOTE_SET else "value", expected)
-            self._apply(session, row, question_id, kind, reason, **change)
-            session.flush()
-            answer = session.exec(select(AnswerRow).where(
-                AnswerRow.audit_id == audit_id, AnswerRow.question_id == question_id)).first()
-            return convert.answer_info(answer) if answer else _empty_answer(question_id)
-
     def _apply(self, session: Session, audit: AuditRow, question_id: str, kind: EventKind,
                reason: str | None, *, value: Any = None, note: str | None = None,
                state: AnswerState | None = None, na_reason: str | None = None,
@@ -274,24 +244,6 @@ class AnswerOps(ServiceCore):
         return True
 
 
-def _audit_value(row: AuditRow, field: str) -> str:
-    return row.jurisdiction.lower() if field == "jurisdiction" else getattr(row, field)
-
-
-def _refuse_audit_record_change(question: Question, row: AuditRow, change: dict[str, Any],
-                                source: str | None = None) -> None:
-    """Questions that repeat the audit record take its value and no other."""
-    if not question.from_audit:
-        return
-    expected = _audit_value(row, question.from_audit)
-    if change.get("value", expected) != expected or "na_reason" in change or change.get(
-            "clear"):
-        prefix = f"{source}: " if source else ""
-        raise UserFacingError(
-            f"{prefix}question {question.id!r} is filled in from the audit record "
-            f"({question.from_audit} {expected}); it cannot be changed here")
-
-
 def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         return {"value": validate_value(question, raw), "state": AnswerState.ANSWERED}
@@ -321,14 +273,3 @@ def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
     if "note" in raw:
         change["note"] = limited(str(raw["note"] or ""), NOTE_LIMIT, "note")
     return change
-
-
-def _hidden_message(question: Question, source: str | None = None) -> str:
-    prefix = f"{source}: " if source else ""
-    condition = describe(question.visible_if) if question.visible_if else "its condition"
-    return (f"{prefix}question {question.id!r} does not apply to this audit: it is asked only "
-            f"when {condition}. Answer the earlier questions first")
-
-
-def _empty_answer(question_id: str) -> AnswerInfo:
-    return AnswerInfo(question_id, None, "", AnswerState.ANSWERED, None, "", "")

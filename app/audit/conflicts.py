@@ -7,12 +7,16 @@ import contextlib
 import json
 from typing import Any, Literal
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, select
+from sqlmodel import Session
 
 from app.checklist.model import Question
 from app.checklist.values import InvalidValue, validate_value
 from app.errors import UserFacingError
-from app.store.tables import AnswerRow, HistoryEventRow
+from app.store.tables import AnswerRow, HistoryEventRow, table_of
+
+_ANSWER = table_of(AnswerRow)
+_EVENT = table_of(HistoryEventRow)
 
 Field = Literal["value", "note"]
 
@@ -25,6 +29,7 @@ class _Unchecked:
 
 
 UNCHECKED: Any = _Unchecked()
+_UNREAD: Any = object()
 
 
 class StaleAnswer(UserFacingError):
@@ -51,15 +56,17 @@ class StaleAnswer(UserFacingError):
                          f"expecting {_shown(stored)} if it should replace it")
 
 
-def refuse_stale(session: Session, audit_id: str, question: Question, field: Field,
-                 expected: Any) -> None:
+def refuse_stale(source: Session | Connection, audit_id: str, question: Question,
+                 field: Field, expected: Any, *, row: Any = _UNREAD) -> None:
     """Raise StaleAnswer when the stored `field` of the answer to `question` is not what the
     writer `expected` (None: no answer); nothing when `expected` is UNCHECKED. Call it with
-    the audit's lock held, so that nothing can change between the check and the change."""
+    the audit's lock held, so that nothing can change between the check and the change.
+    `row` is the answer's stored row (None: none) when the caller has read it already."""
     if expected is UNCHECKED:
         return
-    row = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id,
-                                               AnswerRow.question_id == question.id)).first()
+    if row is _UNREAD:
+        row = source.execute(select(_ANSWER.c.value_json, _ANSWER.c.note).where(
+            _ANSWER.c.audit_id == audit_id, _ANSWER.c.question_id == question.id)).first()
     stored = _stored(row, field)
     if field == "value" and expected is not None:
         # an invalid expectation cannot equal a stored (valid) value; the refusal shows both
@@ -69,11 +76,11 @@ def refuse_stale(session: Session, audit_id: str, question: Question, field: Fie
         expected = ""
     if _same(stored, expected):
         return
-    changed_by, changed_at = _last_change(session, audit_id, question.id, field) or (None, None)
+    changed_by, changed_at = _last_change(source, audit_id, question.id, field) or (None, None)
     raise StaleAnswer(question.id, field, expected, stored, changed_by, changed_at)
 
 
-def _stored(row: AnswerRow | None, field: Field) -> Any:
+def _stored(row: Any, field: Field) -> Any:
     if row is None:
         return "" if field == "note" else None
     if field == "note":
@@ -85,12 +92,13 @@ def _same(one: Any, other: Any) -> bool:
     return json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)
 
 
-def _last_change(session: Session, audit_id: str, question_id: str,
+def _last_change(source: Session | Connection, audit_id: str, question_id: str,
                  field: Field) -> tuple[str, str] | None:
     """Who last changed `field` of the answer, and when, as the history records it."""
-    events = session.exec(select(HistoryEventRow).where(
-        HistoryEventRow.audit_id == audit_id, HistoryEventRow.question_id == question_id)
-        .order_by(col(HistoryEventRow.seq).desc())).all()
+    events = source.execute(select(_EVENT.c.actor, _EVENT.c.at, _EVENT.c.old_json,
+                                   _EVENT.c.new_json).where(
+        _EVENT.c.audit_id == audit_id, _EVENT.c.question_id == question_id)
+        .order_by(_EVENT.c.seq.desc())).all()
     for event in events:
         old = json.loads(event.old_json) if event.old_json else None
         new = json.loads(event.new_json) if event.new_json else None

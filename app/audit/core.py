@@ -6,7 +6,10 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from app.audit import convert
@@ -16,10 +19,9 @@ from app.checklist.evaluate import (
     AnswerFacts,
     Evaluation,
     evaluate,
-    is_visible,
-    visibility_inputs,
 )
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
+from app.checklist.model import Checklist
 from app.checklist.overlay import LoadedOverlay, effective_checklist, load_overlay_bytes
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
@@ -31,9 +33,13 @@ from app.store.tables import (
     ChecklistSourceRow,
     EvidenceRow,
     HistoryEventRow,
+    table_of,
 )
 
 EVENT_BATCH = 500
+_AUDIT = table_of(AuditRow)
+_HEX = frozenset("0123456789abcdef")
+_SOURCE = table_of(ChecklistSourceRow)
 
 
 class ServiceCore:
@@ -44,6 +50,7 @@ class ServiceCore:
         # On a server the database says who is connected; a name given here cannot override it.
         self.actor = store.database_user() or actor or current_actor()
         self._checklists: dict[str, LoadedChecklist] = {}
+        self._checklist_seen: dict[str, Checklist] = {}  # by audit id, as last saved
         self._effective: dict[tuple[str, ...], tuple[LoadedChecklist,
                                                      tuple[LoadedOverlay, ...]]] = {}
         self._listing = ListingCounts()
@@ -53,24 +60,23 @@ class ServiceCore:
         with self.store.session() as session:
             return self.resolve_in(session, ref)
 
-    def resolve_in(self, session: Session, ref: str) -> str:
-        """`resolve`, within a session the caller already holds (one fewer transaction)."""
-        ref = (ref or "").strip().lower()
-        if not ref or any(c not in "0123456789abcdef" for c in ref):
-            raise UserFacingError(f"{ref!r} is not an audit id: ids are hexadecimal "
-                                  "(`nlets-audit list` shows them)")
+    def resolve_in(self, session: Session | Connection, ref: str) -> str:
+        """`resolve`, within a session (or Core connection) the caller already holds (one
+        fewer transaction)."""
+        ref = normal_ref(ref)
         # the id alone, not the row: a change locks the audit and only then reads its row
-        if session.exec(select(AuditRow.id).where(AuditRow.id == ref)).first() is not None:
+        if session.execute(core_select(_AUDIT.c.id).where(_AUDIT.c.id == ref)
+                           ).first() is not None:
             return ref
-        matches = session.exec(select(AuditRow.id).where(AuditRow.id.startswith(ref))
-                               .limit(6)).all()
+        matches = session.execute(core_select(_AUDIT.c.id).where(_AUDIT.c.id.startswith(ref))
+                                  .limit(6)).scalars().all()
         if not matches:
             raise UserFacingError(f"no audit with id {ref!r}; `nlets-audit list` shows them")
         if len(matches) > 1:
             shown = ", ".join(m[:12] for m in matches[:5])
             raise UserFacingError(f"{ref!r} names more than one audit ({shown}); "
                                   "give more of the id")
-        return matches[0]
+        return str(matches[0])
 
     def get_audit(self, ref: str) -> AuditInfo:
         """The audit named by `ref`."""
@@ -114,10 +120,10 @@ class ServiceCore:
                                   "it, start an amendment (a new audit based on it)")
         return row
 
-    def _checklist(self, session: Session, sha256: str) -> LoadedChecklist:
+    def _checklist(self, session: Session | Connection, sha256: str) -> LoadedChecklist:
         cached = self._checklists.get(sha256)
         if cached is None:
-            source = session.get(ChecklistSourceRow, sha256)
+            source = _source(session, sha256)
             if source is None:
                 raise StoreError(f"the checklist {sha256[:12]} of this audit is missing from "
                                  "the database; restore the database from a backup")
@@ -128,11 +134,12 @@ class ServiceCore:
             self._checklists[sha256] = cached
         return cached
 
-    def _for_audit(self, session: Session, row: AuditRow) -> LoadedChecklist:
-        """The audit's checklist: its base, with the state overlays it applies merged in."""
+    def _for_audit(self, session: Session | Connection, row: Any) -> LoadedChecklist:
+        """The audit's checklist: its base, with the state overlays it applies merged in.
+        `row` is the audit's row (ORM or Core: its checklist, overlays, jurisdiction)."""
         return self._for_audit_with_overlays(session, row)[0]
 
-    def _for_audit_with_overlays(self, session: Session, row: AuditRow,
+    def _for_audit_with_overlays(self, session: Session | Connection, row: Any,
                                  ) -> tuple[LoadedChecklist, tuple[LoadedOverlay, ...]]:
         base = self._checklist(session, row.checklist_sha256)
         digests = tuple(json.loads(row.overlay_sha256s)) if row.overlay_sha256s else ()
@@ -143,7 +150,7 @@ class ServiceCore:
         if cached is None:
             overlays = []
             for digest in digests:
-                source = session.get(ChecklistSourceRow, digest)
+                source = _source(session, digest)
                 if source is None or hashlib.sha256(source.content).hexdigest() != digest:
                     raise StoreError(f"the state overlay {digest[:12]} of this audit is "
                                      "missing or altered; restore the database from a backup")
@@ -157,19 +164,24 @@ class ServiceCore:
         rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()
         return {row.question_id: convert.answer_info(row) for row in rows}
 
-    def _visible(self, session: Session, row: AuditRow, question_id: str) -> bool:
-        """Whether one question is shown, reading only the answers that decide it."""
-        checklist = self._for_audit(session, row).checklist
-        inputs = visibility_inputs(checklist, question_id)
-        rows = session.exec(select(AnswerRow).where(
-            AnswerRow.audit_id == row.id, col(AnswerRow.question_id).in_(inputs))).all() \
-            if inputs else []
-        facts = {r.question_id: convert.answer_facts(convert.answer_info(r)) for r in rows}
-        return is_visible(checklist, question_id, facts)
-
     def _evaluate(self, session: Session, row: AuditRow) -> Evaluation:
         checklist = self._for_audit(session, row).checklist
         return evaluate(checklist, answer_facts(self._answers(session, row.id)))
+
+
+def normal_ref(ref: str) -> str:
+    """An audit id or prefix as typed, checked and lower-cased; refused unless hexadecimal."""
+    ref = (ref or "").strip().lower()
+    if not ref or not _HEX.issuperset(ref):
+        raise UserFacingError(f"{ref!r} is not an audit id: ids are hexadecimal "
+                              "(`nlets-audit list` shows them)")
+    return ref
+
+
+def _source(session: Session | Connection, sha256: str) -> Any:
+    """The stored checklist or overlay file with this SHA-256 (content, filename), or None."""
+    return session.execute(core_select(_SOURCE.c.content, _SOURCE.c.filename)
+                           .where(_SOURCE.c.sha256 == sha256)).first()
 
 
 def audit_row(session: Session, audit_id: str) -> AuditRow:

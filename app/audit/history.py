@@ -10,10 +10,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.records import EventKind
+from app.store.errors import StoreError
 from app.store.locks import hold_audit_lock
 from app.store.tables import AuditRow, HistoryEventRow
 
 GENESIS = "0" * 64
+
+
+class HistoryDiverged(StoreError):
+    """The head an audit records is not its last stored event: the history was changed
+    behind the tool's back, and nothing is chained onto it."""
 
 
 def canonical_text(value: Any) -> str:
@@ -29,19 +35,46 @@ def canonical_json(value: Any) -> str | None:
 def event_hash(row: HistoryEventRow, prev: str | None = None) -> str:
     """The SHA-256 of an event's fields and the hash of the event before it (`prev`, else
     the one the event records)."""
+    return event_digest(row.audit_id, row.seq, row.at, row.actor, row.kind, row.question_id,
+                        row.old_json, row.new_json, row.reason,
+                        row.prev_hash if prev is None else prev)
+
+
+def event_digest(audit_id: str, seq: int, at: str, actor: str, kind: str,
+                 question_id: str | None, old_json: str | None, new_json: str | None,
+                 reason: str | None, prev: str) -> str:
+    """The SHA-256 that chains an event with these stored fields to the event before it
+    (whose hash is `prev`): what `event_hash` computes from a row."""
     payload = {
-        "audit_id": row.audit_id,
-        "seq": row.seq,
-        "at": row.at,
-        "actor": row.actor,
-        "kind": row.kind,
-        "question_id": row.question_id,
-        "old": row.old_json,
-        "new": row.new_json,
-        "reason": row.reason,
-        "prev": row.prev_hash if prev is None else prev,
+        "audit_id": audit_id,
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "kind": kind,
+        "question_id": question_id,
+        "old": old_json,
+        "new": new_json,
+        "reason": reason,
+        "prev": prev,
     }
     return hashlib.sha256(canonical_text(payload).encode("utf-8")).hexdigest()
+
+
+def next_link(audit_id: str, head: str | None, length: int,
+              last: tuple[int, str] | None) -> tuple[int, str]:
+    """The seq and previous hash of the next event of an audit, from the head the audit
+    records (`head`, `length`) and the last stored event (`last`: its seq and hash). Read
+    both with the audit's lock held: when they disagree, the history was changed behind
+    the tool's back (an event removed or added), and no change is chained onto it."""
+    stored = last or (0, GENESIS)
+    if (length, head or GENESIS) != stored:
+        raise HistoryDiverged(
+            f"the history of audit {audit_id[:12]} was changed outside nlets-audit: the audit "
+            f"records {length} events ending in {(head or 'none')[:12]}, but the history "
+            f"holds {stored[0]} ending in {stored[1][:12] if last else 'none'}. Nothing was "
+            f"saved; `nlets-audit history verify {audit_id[:12]}` names what changed — "
+            "restore the database from a backup")
+    return stored[0] + 1, stored[1]
 
 
 def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind: EventKind,
@@ -54,12 +87,15 @@ def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind
     """
     hold_audit_lock(session, audit.id)
     last = session.exec(
-        select(HistoryEventRow).where(HistoryEventRow.audit_id == audit.id)
+        select(HistoryEventRow.seq, HistoryEventRow.hash)
+        .where(HistoryEventRow.audit_id == audit.id)
         .order_by(col(HistoryEventRow.seq).desc()).limit(1)
     ).first()
+    seq, prev = next_link(audit.id, audit.history_head, audit.history_length,
+                          (last[0], last[1]) if last else None)
     row = HistoryEventRow(
         audit_id=audit.id,
-        seq=(last.seq + 1) if last else 1,
+        seq=seq,
         at=at,
         actor=actor,
         kind=kind,
@@ -67,7 +103,7 @@ def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind
         old_json=canonical_json(old),
         new_json=canonical_json(new),
         reason=reason or None,
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=prev,
         hash="",
     )
     row.hash = event_hash(row)

@@ -19,6 +19,13 @@ from app.audit.core import audit_row, streamed_events
 from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.evidence import EvidenceOps
 from app.audit.history import anchor_problems, append_event
+from app.audit.history_pages import (
+    HISTORY_PAGE,
+    PAGE_LIMIT,
+    HistoryPage,
+    history_terms,
+    read_page,
+)
 from app.audit.inputs import checked_date, clean_line
 from app.audit.integrity import history_problems
 from app.audit.review import Review, review
@@ -289,6 +296,22 @@ class AuditService(AnswerOps, EvidenceOps):
         with self.store.session() as session:
             for event in streamed_events(session, audit_id):
                 yield convert.history_event(event)
+
+    def history_page(self, ref: str, *, before: int | None = None,
+                     limit: int = HISTORY_PAGE, text: str = "") -> HistoryPage:
+        """Up to `limit` events older than event `before` (from the newest when None),
+        newest first, matching every word of `text` (each in a question's id or prompt,
+        the actor, the reason or the kind's words); only that page is read."""
+        if not 1 <= limit <= PAGE_LIMIT:
+            raise UserFacingError(f"a history page holds 1 to {PAGE_LIMIT} events, not "
+                                  f"{limit}")
+        audit_id = self.resolve(ref)
+        with self.store.session() as session:
+            terms = []
+            if text.strip():
+                row = audit_row(session, audit_id)
+                terms = history_terms(self._for_audit(session, row).checklist, text)
+            return read_page(session, audit_id, terms, before=before, limit=limit)
 
     def verify_history(self, ref: str, *, head: str | None = None,
                        length: int | None = None) -> HistoryReport:

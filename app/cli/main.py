@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import logging
-import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -24,6 +22,7 @@ from app.cli.context import Context, pass_context
 from app.cli.db import db_group
 from app.cli.evidence import evidence_group
 from app.cli.export import export_command, import_table_command
+from app.cli.guard import guarded
 from app.cli.history import history_group
 from app.cli.logs import logs_group
 from app.cli.output import echo
@@ -35,8 +34,6 @@ from app.cli.sign import (
     verify_command,
 )
 from app.errors import UserFacingError
-
-EXIT_INTERNAL = 3
 
 
 @click.group(invoke_without_command=True,
@@ -160,11 +157,11 @@ def new_audit(ctx: Context, checklist_ref: str, jurisdiction: str, period_start:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 def list_audits(ctx: Context, as_json: bool) -> None:
-    """List audits with status and progress."""
+    """List audits: status, questions done and to do, findings."""
     summaries = ctx.service().list_audits()
     if as_json:
         echo(json.dumps([{**asdict(s.audit), "progress": {
-            "done": s.done, "total": s.total, "percent": round(s.percent, 1)},
+            "done": s.done, "to_do": s.to_do, "total": s.total},
             "findings": s.findings} for s in summaries], indent=2))
         return
     if not summaries:
@@ -174,7 +171,7 @@ def list_audits(ctx: Context, as_json: bool) -> None:
         a = s.audit
         echo(f"{a.id[:12]}  {a.jurisdiction}  {a.period_start}..{a.period_end}  "
              f"{a.checklist_id}@{a.checklist_version}  {a.status:<6} "
-             f"{s.percent:5.1f}% ({s.done}/{s.total})  findings {s.findings}  "
+             f"{s.done} done · {s.to_do} to do  findings {s.findings}  "
              f"{a.title}")
 
 
@@ -202,18 +199,12 @@ for _command in (show_audit, answer, note, not_applicable, clear, export_command
     cli.add_command(_command)
 
 
-def _configure_logging() -> None:
-    """Libraries log warnings (and tracebacks) that mean nothing to a user: keep them quiet
-    unless NLETS_AUDIT_DEBUG is set."""
-    if os.environ.get("NLETS_AUDIT_DEBUG"):
-        logging.basicConfig(level=logging.DEBUG)
-    else:
-        logging.getLogger().addHandler(logging.NullHandler())
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising."""
-    _configure_logging()
+    return guarded(lambda: _run(argv))
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="nlets-audit", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -225,16 +216,4 @@ def main(argv: list[str] | None = None) -> int:
         # Click's own message may quote what was typed: shown escaped, like all output.
         echo(f"error: {exc.format_message()}", err=True)
         return 2
-    except UserFacingError as exc:
-        echo(f"error: {exc}", err=True)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        echo("interrupted", err=True)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        if os.environ.get("NLETS_AUDIT_DEBUG"):
-            raise
-        echo(f"internal error: {type(exc).__name__}: {exc}. Nothing was lost; "
-       "set NLETS_AUDIT_DEBUG=1 to see the details and report them.", err=True)
-        return EXIT_INTERNAL
     return 0

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 def show_audit(ctx: Context, audit: str, as_json: bool) -> None:
-    """Show an audit's answers, progress and findings."""
+    """Show an audit's answers, questions done and to do, and findings."""
     view = ctx.service().view(audit)
     echo(show_json(view) if as_json else show_text(view))
 
@@ -50,9 +50,10 @@ def show_json(view: AuditView) -> str:
     evaluation = view.evaluation
     data = {
         "audit": asdict(view.audit),
-        "progress": {"done": evaluation.progress.done, "total": evaluation.progress.total,
-                     "percent": round(evaluation.progress.percent, 1),
-                     "sections": [asdict(s) for s in evaluation.progress.sections]},
+        "progress": {"done": evaluation.progress.done, "to_do": evaluation.progress.to_do,
+                     "total": evaluation.progress.total,
+                     "sections": [{**asdict(s), "to_do": s.total - s.done}
+                                  for s in evaluation.progress.sections]},
         "questions": [
             {"id": q.id, "section": section.id, "type": q.type.value, "required": q.required,
              "visible": evaluation.visible[q.id],
@@ -82,14 +83,15 @@ def show_text(view: AuditView) -> str:
         f"period {audit.period_start}..{audit.period_end}",
         f"  checklist {audit.checklist_id} version {audit.checklist_version} "
         f"(SHA-256 {audit.checklist_sha256})",
-        f"  progress {progress.done}/{progress.total} required questions "
-        f"({progress.percent:.1f}%)",
+        f"  progress {progress.done} done · {progress.to_do} to do (required questions "
+        "shown)",
         "",
     ]
     for section, section_progress in zip(view.checklist.checklist.sections,
                                          progress.sections, strict=True):
         lines.append(f"[{section.id}] {section.title}  "
-                     f"({section_progress.done}/{section_progress.total})")
+                     f"({section_progress.done} done · "
+                     f"{section_progress.total - section_progress.done} to do)")
         for question in section.questions:
             if not evaluation.visible[question.id]:
                 continue

@@ -34,6 +34,27 @@ class EventKind(StrEnum):
         """True for the events that record a new state of one question's answer."""
         return self in _ANSWER_EVENTS
 
+    @property
+    def label(self) -> str:
+        """The kind in words, as a history list shows it."""
+        return _EVENT_LABELS[self]
+
+
+_EVENT_LABELS = {
+    EventKind.AUDIT_CREATED: "audit created",
+    EventKind.ANSWER_SET: "answered",
+    EventKind.ANSWER_IMPORTED: "answer imported",
+    EventKind.NOTE_SET: "note changed",
+    EventKind.NOT_APPLICABLE: "marked not applicable",
+    EventKind.ANSWER_CLEARED: "answer cleared",
+    EventKind.ANSWER_CONFIRMED: "confirmed as still true",
+    EventKind.ANSWER_CARRIED: "answer carried forward",
+    EventKind.ANSWER_RESTORED: "answer restored",
+    EventKind.CARRIED_FORWARD: "started from a previous audit",
+    EventKind.EVIDENCE_ADDED: "evidence attached",
+    EventKind.EVIDENCE_WITHDRAWN: "evidence withdrawn",
+    EventKind.AUDIT_SIGNED: "audit signed",
+}
 
 _ANSWER_EVENTS = frozenset({
     EventKind.ANSWER_SET, EventKind.ANSWER_IMPORTED, EventKind.NOTE_SET,

@@ -103,9 +103,10 @@ class AuditSummary:
     findings: int
 
     @property
-    def percent(self) -> float:
-        """Completion from 0 to 100."""
-        return 100.0 if self.total == 0 else 100.0 * self.done / self.total
+    def to_do(self) -> int:
+        """Required questions shown and not yet resolved (unanswered, or carried forward
+        and not yet confirmed)."""
+        return self.total - self.done
 
 
 @dataclass(frozen=True)

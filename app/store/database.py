@@ -69,6 +69,17 @@ class Store:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in one transaction, for SQLAlchemy Core statements alone (no ORM):
+        committed when the block ends, rolled back if it raises, failures as `session`."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except (DatabaseError, OperationalError) as exc:
+            error = StoreConflict if classify(exc) is Failure.CONFLICT else StoreError
+            raise error(failure_message(self.engine.url, exc, opening=False)) from None
+
     def database_user(self) -> str | None:
         """Who the server says is connected (its session user); None for a SQLite file,
         which knows no users."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.store.errors import StoreConflict
@@ -48,7 +50,10 @@ def begin_immediate(connection: Connection) -> None:
     the busy timeout allows); nothing if this transaction already writes."""
     raw = connection.connection.dbapi_connection
     if raw is not None and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:  # on the driver's connection: SQLAlchemy's statement machinery costs more
+            raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:  # as SQLAlchemy would wrap it, for the same handling
+            raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
 
 
 def lock_schema(connection: Connection) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, LargeBinary, UniqueConstraint
+from typing import cast
+
+from sqlalchemy import Column, ForeignKey, LargeBinary, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -111,3 +113,8 @@ class EvidenceRow(SQLModel, table=True):
     effective_date: str | None = None
     added_at: str
     added_by: str
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for statements that need none of the ORM."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]

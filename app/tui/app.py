@@ -14,7 +14,6 @@ from textual.screen import Screen
 
 from app.audit import AuditService
 from app.tui.safe_output import ControlCharacterFilter
-from app.tui.screens.audit import AuditScreen
 from app.tui.screens.home import HomeScreen
 
 
@@ -69,6 +68,8 @@ class AuditApp(App[None]):
 
     def flush_all(self) -> None:
         """Save typing still waiting on every open audit."""
+        from app.tui.screens.audit import AuditScreen  # not loaded before an audit opens
+
         for screen in self.screen_stack:
             if isinstance(screen, AuditScreen):
                 screen.flush_all()

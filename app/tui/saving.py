@@ -21,15 +21,18 @@ class AnswerSaver:
         self.read_only = read_only
 
     def set_value(self, question_id: str, value: Any | None, *,
-                  expected: Any = UNCHECKED) -> AnswerInfo:
-        """Record `value` as the answer; `None` (an emptied widget) removes the answer.
+                  expected: Any = UNCHECKED, reason: str | None = None) -> AnswerInfo:
+        """Record `value` as the answer; `None` (an emptied widget) removes the answer;
+        `reason`, when given, goes into the history with the change.
 
         `expected` is the answer the screen showed: the service refuses (StaleAnswer) when
         someone else has changed it since; likewise for the note below.
         """
         if value is None:
-            return self.service.clear_answer(self.audit_id, question_id, expected=expected)
-        return self.service.set_answer(self.audit_id, question_id, value, expected=expected)
+            return self.service.clear_answer(self.audit_id, question_id, reason,
+                                             expected=expected)
+        return self.service.set_answer(self.audit_id, question_id, value, reason=reason,
+                                       expected=expected)
 
     def set_note(self, question_id: str, note: str, *, expected: Any = UNCHECKED) -> AnswerInfo:
         """Record the note on a question; an empty note removes it."""

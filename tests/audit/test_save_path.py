@@ -22,13 +22,14 @@ def test_a_save_is_one_transaction_and_never_evaluates_the_whole_checklist(
     monkeypatch.setattr(core_module, "evaluate", whole)
     monkeypatch.setattr(answers_module, "evaluate", whole)
     sessions = []
-    original = type(service.store).session
+    for name in ("session", "transaction"):  # an ORM session or a Core transaction
+        original = getattr(type(service.store), name)
 
-    def counted(store):
-        sessions.append(1)
-        return original(store)
+        def counted(store, original=original):
+            sessions.append(1)
+            return original(store)
 
-    monkeypatch.setattr(type(service.store), "session", counted)
+        monkeypatch.setattr(type(service.store), name, counted)
     saved = service.set_answer(audit_id[:10], "switch_vendor", "WSP ACCESS")
     assert saved.value == "WSP ACCESS"
     assert len(sessions) == 1

@@ -174,3 +174,27 @@ def test_review_and_delete(capsys, db_url, new_id):
     assert run(capsys, "--db", db_url, "delete", new_id, "--yes")[0] == 0
     code, _, err = run(capsys, "--db", db_url, "show", new_id)
     assert code == 2 and "no audit with id" in err
+
+
+def test_list_and_show_count_done_and_to_do_which_never_fall_with_follow_ups(
+        capsys, db_url, new_id):
+    def counts():
+        listed = run(capsys, "--db", db_url, "list")[1]
+        shown = run(capsys, "--db", db_url, "show", new_id)[1]
+        data = json.loads(run(capsys, "--db", db_url, "show", new_id, "--json")[1])
+        listing = json.loads(run(capsys, "--db", db_url, "list", "--json")[1])[0]
+        assert "%" not in listed and "%" not in shown
+        assert "percent" not in data["progress"] and "percent" not in listing["progress"]
+        progress = data["progress"]
+        assert listing["progress"] == {"done": progress["done"], "to_do": progress["to_do"],
+                                       "total": progress["total"]}
+        line = f"{progress['done']} done · {progress['to_do']} to do"
+        assert line in listed and f"progress {line}" in shown
+        return progress["done"], progress["to_do"]
+
+    before = counts()
+    assert run(capsys, "--db", db_url, "answer", new_id, "connected", "yes")[0] == 0
+    after = counts()
+    # "yes" reveals required follow-ups (the keys): one more done, and what is to do grows
+    # by what was revealed less the one answered; the percentage fell here
+    assert after[0] == before[0] + 1 and after[1] >= before[1], (before, after)

@@ -93,11 +93,11 @@ async def test_the_audit_list_follows_changes_made_elsewhere(service, audit, col
         await pilot.pause()
         home = app.screen
         assert isinstance(home, HomeScreen)
-        progress = home.query_one("#audits", DataTable).get_row(audit.id)[4].plain
+        progress = home.query_one("#audits", DataTable).get_cell(audit.id, "progress").plain
         assert home.follow_database() is False  # nothing changed: nothing read again
         colleague.set_answer(audit.id, "switch_vendor", "Their Switch Co")
         assert home.follow_database() is True
-        after = home.query_one("#audits", DataTable).get_row(audit.id)[4].plain
+        after = home.query_one("#audits", DataTable).get_cell(audit.id, "progress").plain
         assert after != progress and service.list_audits()[0].done == int(
             after.split(" done")[0])
 

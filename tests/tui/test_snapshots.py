@@ -36,8 +36,8 @@ COMPLETE = {
 }
 
 
-CLOCK_READERS = ("app.audit.service", "app.audit.answers", "app.audit.evidence",
-                 "app.audit.attest")
+CLOCK_READERS = ("app.audit.service", "app.audit.answers", "app.audit.saving",
+                 "app.audit.evidence", "app.audit.attest")
 """The modules that read the clock (each imported `utc_now` by name)."""
 
 
@@ -181,6 +181,7 @@ CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "evidence": steps("enter", focus_question("review_date"), "f3"),
     "not_applicable": steps("enter", focus_question("review_date"), "f4"),
     "table_row": steps(row(1), "enter", "ctrl+n", "e"),
+    "table_import": steps(row(1), "enter", "ctrl+n", "i"),
     "keys_help": steps("f1"),
     "question_help": steps("enter", focus_question("keys"), "f2"),
     "audit_todo_only": steps("enter", "f8"),
@@ -191,6 +192,8 @@ CASES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "evidence_files": steps("enter", *EVIDENCE_STEPS, "f7"),
     "evidence_withdraw": steps("enter", *EVIDENCE_STEPS, "f7", "delete"),
     "evidence_text": steps("enter", *EVIDENCE_STEPS, "f7", "enter"),
+    "audit_history": steps("enter", *HISTORY_STEPS, "f9", "down"),
+    "audit_history_filter": steps("h", "c a r r i e d"),
 }
 
 

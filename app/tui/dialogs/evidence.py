@@ -14,6 +14,7 @@ from app.audit import AuditService, EvidenceInfo
 from app.checklist.model import Question
 from app.tui.dialogs import unquoted
 from app.tui.dialogs.job import JobDialog, JobWidgets
+from app.tui.widgets.path_input import PathInput
 
 
 class EvidenceDialog(JobDialog[EvidenceInfo | None]):
@@ -53,8 +54,10 @@ class EvidenceDialog(JobDialog[EvidenceInfo | None]):
                          "attach the corrected one and say why in the note.",
                          classes="field-help")
             yield Label("File", classes="field-label")
-            yield Input(placeholder="path of the file, e.g. ~/evidence/query-log-2025.csv",
-                        id="evidence-path", compact=True)
+            yield PathInput(placeholder="path of the file, e.g. ~/evidence/query-log-2025.csv",
+                            id="evidence-path")
+            yield Static("→ or End at the end of the field takes the suggested name.",
+                         classes="field-help", markup=False)
             yield Label("Effective date (optional)", classes="field-label")
             yield Input(placeholder="YYYY-MM-DD: the date the evidence speaks for",
                         id="evidence-date", compact=True)

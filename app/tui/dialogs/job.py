@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from app.errors import UserFacingError
+from app.safe_text import terminal_safe
 from app.tui.dialogs import show_message
 
 ResultT = TypeVar("ResultT")
@@ -93,8 +94,9 @@ class JobDialog(ModalScreen[ResultT]):
         self.show_progress("")
 
     def show_job_error(self, text: str) -> None:
-        """Say why the job cannot run or was refused ("" hides the line)."""
-        show_message(self.query_one(self.JOB_WIDGETS.error, Static), text)
+        """Say why the job cannot run or was refused ("" hides the line); a control
+        character in it (a file's name may hold one) is shown as an escape."""
+        show_message(self.query_one(self.JOB_WIDGETS.error, Static), terminal_safe(text))
 
     def show_progress(self, text: str) -> None:
         """Say what the job is doing ("" hides the line)."""

@@ -59,6 +59,8 @@ class AuditScreen(QuestionActions, AuditRoutes):
                 show=False),
         Binding("f7", "evidence_files", "Evidence files of the question: open or withdraw",
                 show=False),
+        Binding("f9", "audit_history", "History of the whole audit, and its chain check",
+                show=False),
         Binding("ctrl+l", "import_log", "Import a query log", show=False),
         Binding("ctrl+s", "save", "Save now", show=False),
         Binding("ctrl+q", "app.quit", "Save and quit", show=False, priority=True),
@@ -128,6 +130,8 @@ class AuditScreen(QuestionActions, AuditRoutes):
              self.action_question_help),
             ("History of the question…", "Every earlier value, who, when and why; restore "
              "one (F6)", self.action_history),
+            ("History of the audit", "Every change, newest first, with the chain check "
+             "(F9)", self.action_audit_history),
             ("Evidence files of the question…", "Open an attached file, or withdraw one "
              "attached by mistake (F7)", self.action_evidence_files),
             ("Export…", "Write the attestation PDF, the manifest JSON or the transparency "

@@ -44,6 +44,23 @@ class AuditRoutes(AuditNavigation):
         if isinstance(outcome, ReviewOutcome) and outcome.jump:
             self.jump_to(outcome.jump, row=outcome.row)
 
+    def action_audit_history(self) -> None:
+        """Show every change to the audit, newest first; a chosen event comes back here at
+        its question."""
+        from app.tui.screens.audit_history import AuditHistoryScreen
+
+        self.flush_all()
+
+        def done(question_id: str | None) -> None:
+            self.reload()
+            self.show_view()
+            if question_id:
+                self.jump_to(question_id)
+
+        self.app.push_screen(AuditHistoryScreen(
+            self.service, self.audit_id, self.view.checklist.checklist,
+            title=self.view.audit.title), done)
+
     def action_diff(self) -> None:
         """Show what changed since the previous audit; a chosen entry comes back here."""
         from app.tui.screens.diff import DiffScreen

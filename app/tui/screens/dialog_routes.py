@@ -10,6 +10,7 @@ from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.conflict import ConflictDialog
 from app.tui.dialogs.evidence import EvidenceDialog
 from app.tui.dialogs.reason import ReasonDialog
+from app.tui.dialogs.table_import import TableImportDialog
 from app.tui.dialogs.table_row import RowDialog
 from app.tui.widgets.requests import (
     ConfirmRequest,
@@ -18,6 +19,7 @@ from app.tui.widgets.requests import (
     EvidenceRequest,
     ReasonRequest,
     RowRequest,
+    TableImportRequest,
 )
 
 
@@ -42,4 +44,6 @@ def open_dialog(screen: Screen[Any], request: DialogRequest) -> None:
         case EvidenceRequest():
             screen.app.push_screen(EvidenceDialog(request.service, request.audit_id,
                                                   request.question), request.done)
-
+        case TableImportRequest():
+            screen.app.push_screen(TableImportDialog(request.question, request.saved_rows,
+                                                     request.submit), request.done)

@@ -4,6 +4,7 @@ review, export, sign or delete one."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -19,21 +20,11 @@ from app.tui.dialogs.pick_audit import PickAuditDialog
 from app.tui.saving import local_time
 from app.tui.screens.audit import AuditScreen, PaletteEntry
 from app.tui.screens.audit_pane import FOLLOW_SECONDS
+from app.tui.screens.home_table import HomeLayout, home_layout
 
-COLUMNS = ("ID", "State", "Period", "Status", "Progress", "Findings", "Checklist", "Updated")
 EMPTY_TEXT = ("No audits yet.\n\nPress n to start one: choose a checklist, the state and the "
               "period the audit covers. Answers are saved as you type.\n\nF1 lists the keys; "
               "ctrl+p opens the command palette.")
-
-
-def summary_cells(summary: AuditSummary) -> list[Text]:
-    """One row of the audit table."""
-    audit = summary.audit
-    return [Text(text) for text in (
-        audit.id[:8], audit.jurisdiction, f"{audit.period_start} – {audit.period_end}",
-        audit.status, f"{summary.done} done · {summary.total - summary.done} to do",
-        str(summary.findings), f"{audit.checklist_id}@{audit.checklist_version}",
-        local_time(audit.updated_at))]
 
 
 class HomeScreen(Screen[None]):
@@ -44,6 +35,7 @@ class HomeScreen(Screen[None]):
         Binding("n", "new_audit", "New"),
         Binding("f", "new_from_previous", "From previous"),
         Binding("r", "review", "Review"),
+        Binding("h", "history", "History"),
         Binding("x", "export", "Export"),
         Binding("s", "sign", "Sign"),
         Binding("delete,d", "delete_draft", "Delete", key_display="del"),
@@ -56,15 +48,14 @@ class HomeScreen(Screen[None]):
         self.service = service
         """The audit service."""
         self._summaries: dict[str, AuditSummary] = {}
+        self._layout: HomeLayout | None = None
+        self._width = 0
 
     def compose(self) -> ComposeResult:
         """Header, the audit table (or the empty state), a detail line, footer."""
         yield Header()
         yield Static(EMPTY_TEXT, id="empty", markup=False)
-        table: DataTable[Text] = DataTable(id="audits", cursor_type="row",
-                                              zebra_stripes=True)
-        table.add_columns(*COLUMNS)
-        yield table
+        yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail", markup=False)
         yield Footer()
 
@@ -97,19 +88,36 @@ class HomeScreen(Screen[None]):
         except UserFacingError as exc:
             self.notify(str(exc), title="Cannot list audits", severity="error", markup=False)
             return
-        table = self.query_one("#audits", DataTable)
-        selected = self.selected_id()
-        table.clear()
         self._summaries = {s.audit.id: s for s in summaries}
-        for summary in summaries:
-            table.add_row(*summary_cells(summary), key=summary.audit.id)
-        if selected in self._summaries:
-            table.move_cursor(row=table.get_row_index(selected))
+        self._fill(self.size.width)
         self.query_one("#empty").display = not summaries
+        table = self.query_one("#audits", DataTable)
         table.display = bool(summaries)
         self._show_detail()
         if summaries:
             table.focus()
+
+    def _fill(self, width: int) -> None:
+        """Lay the list out for `width` columns and fill it, keeping the selection."""
+        table: DataTable[Text] = self.query_one("#audits", DataTable)
+        selected = self.selected_id()
+        summaries = list(self._summaries.values())
+        height = table.size.height or self.size.height - 8
+        scrollbar = len(summaries) + 1 > height
+        self._layout = home_layout(summaries, width, scrollbar=scrollbar)
+        table.clear(columns=True)
+        for column, column_width in self._layout.columns:
+            table.add_column(column.label, width=column_width, key=column.key)
+        for summary in summaries:
+            table.add_row(*self._layout.cells(summary), key=summary.audit.id)
+        if selected in self._summaries:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the list out again for the new width: the title takes what is left."""
+        if self._summaries and (self._layout is None or event.size.width != self._width):
+            self._fill(event.size.width)
+        self._width = event.size.width
 
     def selected_id(self) -> str | None:
         """The id of the audit under the cursor."""
@@ -215,6 +223,30 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(ReviewScreen(self.service, audit.id), done)
 
+    def action_history(self) -> None:
+        """Show every change to the selected audit with its chain check; an event chosen
+        opens the audit at its question."""
+        from app.tui.screens.audit_history import AuditHistoryScreen
+
+        audit = self._selected_audit()
+        if audit is None:
+            return
+        try:
+            view = self.service.view(audit.id)
+        except UserFacingError as exc:
+            self.notify(str(exc), title="Cannot read the audit", severity="error",
+                        markup=False)
+            return
+
+        def done(question_id: str | None) -> None:
+            self.reload()
+            if question_id:
+                self.open_audit(audit.id, start_at=question_id)
+
+        self.app.push_screen(AuditHistoryScreen(self.service, audit.id,
+                                                view.checklist.checklist, title=audit.title),
+                             done)
+
     def action_export(self) -> None:
         """Export the selected audit."""
         from app.tui.dialogs.export import ExportDialog
@@ -275,6 +307,8 @@ class HomeScreen(Screen[None]):
             ("Open the selected audit", "Enter", self.action_open_audit),
             ("Review the selected audit", "What blocks signing, and the findings (r)",
              self.action_review),
+            ("History of the selected audit", "Every change, newest first, with the chain "
+             "check (h)", self.action_history),
             ("Export the selected audit…", "PDF, JSON or transparency report (x)",
              self.action_export),
             ("Sign the selected audit…", "With your certificate (s)", self.action_sign),

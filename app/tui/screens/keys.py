@@ -15,6 +15,7 @@ EXTRA: dict[str, list[tuple[str, str]]] = {
         ("", "(by words of a prompt, id, citation, answer)"),
         ("ctrl+k / ctrl+u", "in a text field: delete to the end / the start"),
         ("tab / shift+tab", "next / previous field"),
+        ("right / end", "in a file path: take the suggested name"),
         ("f1", "this help"),
         ("ctrl+q", "save and quit"),
     ],
@@ -42,6 +43,7 @@ def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
 def keys_text() -> Content:
     """The keys of every screen, grouped by screen."""
     from app.tui.screens.audit import AuditScreen
+    from app.tui.screens.audit_history import AuditHistoryScreen
     from app.tui.screens.diff import DiffScreen
     from app.tui.screens.home import HomeScreen
     from app.tui.screens.review import ReviewScreen
@@ -55,6 +57,7 @@ def keys_text() -> Content:
         ("In a table question", binding_rows(TableEditor.BINDINGS)),
         ("Review", binding_rows(ReviewScreen.BINDINGS)),
         ("Changes since the previous audit", binding_rows(DiffScreen.BINDINGS)),
+        ("History of the audit", binding_rows(AuditHistoryScreen.BINDINGS)),
     ]
     parts: list[Content | str | tuple[str, str]] = []
     for title, rows in groups:

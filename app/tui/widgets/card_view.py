@@ -81,7 +81,8 @@ class CardView(Vertical):
     def answer(self, answer: AnswerInfo | None) -> None:
         self.state.answer = answer
 
-    def commit_value(self, value: Any | None, *, expected: Any = NOTHING) -> AnswerInfo:
+    def commit_value(self, value: Any | None, *, expected: Any = NOTHING,
+                     reason: str | None = None) -> AnswerInfo:
         """Save `value` (tables save through it); `QuestionCard` does."""
         raise NotImplementedError
 

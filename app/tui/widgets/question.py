@@ -122,11 +122,12 @@ class QuestionCard(CardView):
             ok = self._save_note(note) and ok
         return ok
 
-    def commit_value(self, value: Any | None, *, expected: Any = NOTHING) -> AnswerInfo:
+    def commit_value(self, value: Any | None, *, expected: Any = NOTHING,
+                     reason: str | None = None) -> AnswerInfo:
         """Save `value` (`None` removes the answer) against the answer the card showed (or
         `expected`); raises `UserFacingError` if refused, StaleAnswer if changed elsewhere."""
         seen = (self.answer.value if self.answer else None) if expected is NOTHING else expected
-        info = self.saver.set_value(self.question.id, value, expected=seen)
+        info = self.saver.set_value(self.question.id, value, expected=seen, reason=reason)
         self._after_save(info, "saved" if value is not None else "cleared")
         return info
 

@@ -66,6 +66,19 @@ class EvidenceRequest:
 
 
 @dataclass(frozen=True)
+class TableImportRequest:
+    """Ask for a CSV or XLSX file whose rows replace those of the table `question`."""
+
+    question: Question
+    saved_rows: int
+    """How many saved rows the import replaces (0 when the table has none saved)."""
+    submit: Callable[[list[dict[str, Any]], str], object]
+    """Saves the validated rows with the reason for the history (or raises)."""
+    done: Callable[[int | None], None]
+    """Receives the number of rows saved, or None when the dialog was cancelled."""
+
+
+@dataclass(frozen=True)
 class ConflictRequest:
     """Someone else changed the answer since the card showed it: keep theirs or use mine."""
 
@@ -76,7 +89,8 @@ class ConflictRequest:
     """Receives "theirs", "mine", or None when the user decides later."""
 
 
-DialogRequest = ConfirmRequest | RowRequest | ReasonRequest | EvidenceRequest | ConflictRequest
+DialogRequest = (ConfirmRequest | RowRequest | ReasonRequest | EvidenceRequest
+                 | ConflictRequest | TableImportRequest)
 """Every dialog a widget can ask for."""
 
 

@@ -3,8 +3,7 @@ the whole current row spelled out under it, rows edited in a dialog opened at th
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from rich.text import Text
 from textual import on
@@ -16,10 +15,16 @@ from textual.widgets import Button, DataTable, Static
 from app.checklist.display import format_table
 from app.checklist.model import Question
 from app.tui.widgets.base import AnswerEditor
-from app.tui.widgets.requests import AskDialog, ConfirmRequest, RowRequest
+from app.tui.widgets.requests import AskDialog, ConfirmRequest, RowRequest, TableImportRequest
 
-Commit = Callable[[Any | None], object]
-"""Saves a whole table value at once, raising `UserFacingError` when it is refused."""
+
+class Commit(Protocol):
+    """Saves a whole table value at once (with a reason for the history, when given),
+    raising `UserFacingError` when it is refused."""
+
+    def __call__(self, value: Any | None, *, reason: str | None = None) -> object:
+        """Save `value`; `None` removes the answer."""
+        ...
 
 FROZEN_COLUMN_WIDTH = 18
 """The most cells the frozen first column of a table takes."""
@@ -33,14 +38,16 @@ class TableEditor(AnswerEditor):
     """Rows of a table question; a row is added or edited in a dialog, one field per column.
 
     Keys while the table has focus: arrows move from cell to cell, a adds a row, e or
-    enter edits the row at the cell (its field focused), d or delete deletes it. Deleting
-    the last row removes the answer.
+    enter edits the row at the cell (its field focused), d or delete deletes it, i imports
+    the rows of a CSV or XLSX file in place of the table's. Deleting the last row removes
+    the answer.
     """
 
     BINDINGS = [
         Binding("a", "add_row", "Add row"),
         Binding("e", "edit_row", "Edit row"),
         Binding("d,delete", "delete_row", "Delete row"),
+        Binding("i", "import_rows", "Import rows…"),
     ]
 
     def __init__(self, question: Question, value: Any | None, *, commit: Commit,
@@ -67,6 +74,7 @@ class TableEditor(AnswerEditor):
             yield Button("Add row", id="add-row", compact=True)
             yield Button("Edit row", id="edit-row", compact=True)
             yield Button("Delete row", id="delete-row", compact=True)
+            yield Button("Import rows…", id="import-rows", compact=True)
             yield Button("Use these rows", id="use-defaults", compact=True)
 
     def _load(self, value: Any | None) -> None:
@@ -208,6 +216,24 @@ class TableEditor(AnswerEditor):
         self._cursor = index
         self.edited(rows or None, debounce=False)
 
+    def action_import_rows(self) -> None:
+        """Open the import dialog: a file's rows, every cell checked, replace the table's
+        (after a confirmation when rows are saved)."""
+        if self.locked:
+            return
+        saved = 0 if self._unsaved_defaults else len(self._rows)
+
+        def submit(rows: list[dict[str, Any]], reason: str) -> None:
+            self._commit(rows, reason=reason)
+
+        def done(count: int | None) -> None:
+            if count is not None:
+                kept = "; the history keeps the rows they replace" if saved else ""
+                self.notify(f"Imported {count:,} row{'' if count == 1 else 's'}{kept}.")
+            self._after_dialog(0 if count is not None else None)
+
+        self.post_message(AskDialog(TableImportRequest(self.question, saved, submit, done)))
+
     def _after_dialog(self, cursor: int | None) -> None:
         if cursor is not None:
             self._cursor = cursor
@@ -233,6 +259,11 @@ class TableEditor(AnswerEditor):
     def _delete_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_delete_row()
+
+    @on(Button.Pressed, "#import-rows")
+    def _import_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_import_rows()
 
     @on(Button.Pressed, "#use-defaults")
     def _use_defaults(self, event: Button.Pressed) -> None:

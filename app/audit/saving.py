@@ -1,0 +1,290 @@
+"""Saving one answer: one short transaction of SQLAlchemy Core statements built once.
+
+A save locks the audit and reads its row, reads in one statement its own answer and the
+answers that decide whether the question is shown, reads the last history event to check
+the head the audit records, then writes the answer, appends its event and moves the head.
+What was saved is returned as it was written, not read back. The chain and the checks are
+those of `append_event` and `refuse_stale`; only the ORM's bookkeeping is left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Compiled, Connection, Select, and_, bindparam, select
+from sqlalchemy.exc import DBAPIError
+
+from app.audit.clock import utc_now
+from app.audit.conflicts import UNCHECKED, refuse_stale
+from app.audit.core import ServiceCore, normal_ref
+from app.audit.history import canonical_json, event_digest, next_link
+from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
+from app.checklist.conditions import describe
+from app.checklist.evaluate import AnswerFacts, AnswerState, is_visible, visibility_inputs
+from app.checklist.model import Question
+from app.checklist.values import validate_value
+from app.errors import UserFacingError
+from app.records import AnswerInfo, AuditStatus, EventKind
+from app.store.errors import StoreConflict
+from app.store.locks import begin_immediate, retry_conflicts
+from app.store.tables import AnswerRow, AuditRow, HistoryEventRow, table_of
+
+_AUDIT = table_of(AuditRow)
+_ANSWER = table_of(AnswerRow)
+_EVENT = table_of(HistoryEventRow)
+_ID_LENGTH = 32  # uuid4().hex: a full id is looked up directly, a prefix resolved first
+
+_LOCK_AUDIT = select(_AUDIT.c.id).where(_AUDIT.c.id == bindparam("audit_id")).with_for_update()
+_ANSWER_COLUMNS = (_ANSWER.c.id.label("answer_id"), _ANSWER.c.question_id,
+                   _ANSWER.c.value_json, _ANSWER.c.note, _ANSWER.c.state, _ANSWER.c.na_reason,
+                   _ANSWER.c.updated_by, _ANSWER.c.updated_at)
+
+
+def _last_event(column: Any) -> Any:
+    return (select(column).where(_EVENT.c.audit_id == bindparam("audit_id"))
+            .order_by(_EVENT.c.seq.desc()).limit(1).scalar_subquery())
+
+
+class _Prepared:
+    """A SELECT compiled once per dialect by SQLAlchemy and run on the driver's cursor, in
+    the connection's transaction: SQLAlchemy's machinery for running a statement and
+    reading its rows costs several times what the database takes to answer this one.
+    Its rows have the columns as attributes; a driver error is wrapped as SQLAlchemy
+    wraps it, so that it is told and retried as any other."""
+
+    def __init__(self, statement: Select[Any]):
+        self.statement = statement
+        self._compiled: dict[str, Compiled] = {}
+
+    def rows(self, connection: Connection, params: dict[str, Any]) -> list[SimpleNamespace]:
+        """The statement's rows for `params`."""
+        dialect = connection.dialect
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = self.statement.compile(dialect=dialect)
+        values = compiled.construct_params(params) or {}
+        positions = getattr(compiled, "positiontup", None)
+        args: Any = tuple(values[name] for name in positions) if positions else values
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            cursor.execute(compiled.string, args)
+            names = [column[0] for column in cursor.description]
+            return [SimpleNamespace(**dict(zip(names, row, strict=True)))
+                    for row in cursor.fetchall()]
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(compiled.string, args, exc,
+                                      dialect.loaded_dbapi.Error) from exc
+        finally:
+            cursor.close()
+
+
+@functools.cache
+def _read_audit(answers: int) -> _Prepared:
+    """The audit's row, its last event's seq and hash, and the stored answers to `answers`
+    questions (bound as q0, q1, …), in one statement: a row per answer found, at least one.
+    Run it with the audit's lock held (it takes none itself), so that all of it is current."""
+    found = and_(_ANSWER.c.audit_id == _AUDIT.c.id,
+                 _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
+    return _Prepared(select(_AUDIT.c.id, _AUDIT.c.status, _AUDIT.c.jurisdiction,
+                   _AUDIT.c.period_start, _AUDIT.c.period_end, _AUDIT.c.checklist_sha256,
+                   _AUDIT.c.overlay_sha256s, _AUDIT.c.history_head, _AUDIT.c.history_length,
+                   _last_event(_EVENT.c.seq).label("last_seq"),
+                   _last_event(_EVENT.c.hash).label("last_hash"), *_ANSWER_COLUMNS)
+            .select_from(_AUDIT.outerjoin(_ANSWER, found))
+            .where(_AUDIT.c.id == bindparam("audit_id")))
+
+
+@functools.cache
+def _read_answers(answers: int) -> _Prepared:
+    """The stored answers to `answers` questions (q0, q1, …) of the audit."""
+    return _Prepared(select(*_ANSWER_COLUMNS).where(
+        _ANSWER.c.audit_id == bindparam("audit_id"),
+        _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)])))
+
+
+_INSERT_ANSWER = _ANSWER.insert()
+_UPDATE_ANSWER = _ANSWER.update().where(_ANSWER.c.id == bindparam("answer_id"))
+_INSERT_EVENT = _EVENT.insert()
+# Moves the head only from where this change read it: with the lock held it always does.
+_MOVE_HEAD = (_AUDIT.update()
+              .where(_AUDIT.c.id == bindparam("audit_id"),
+                     _AUDIT.c.history_length == bindparam("old_length"),
+                     _AUDIT.c.history_head.is_not_distinct_from(bindparam("old_head")))
+              .values(history_head=bindparam("head"), history_length=bindparam("length"),
+                      updated_at=bindparam("at")))
+
+
+class SaveOps(ServiceCore):
+    """The one-answer change that every set/note/not-applicable/clear/restore goes through."""
+
+    @retry_conflicts
+    def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
+                expected: Any = UNCHECKED, **change: Any) -> AnswerInfo:
+        """Apply `change` to one answer in one transaction; the answer as now stored."""
+        with self.store.transaction() as connection:
+            audit_id = self._lock(connection, ref)
+            # Which answers decide the question's visibility depends on the audit's
+            # checklist; the one this service saw last for the audit is a guess, checked
+            # below: whatever it missed is read too, with the lock still held.
+            decides = "value" in change or "na_reason" in change
+            guess = self._checklist_seen.get(audit_id) if decides else None
+            guessed = visibility_inputs(guess, question_id) if guess is not None else set()
+            wanted = [question_id, *sorted(guessed - {question_id})]
+            rows = _read_audit(len(wanted)).rows(connection, {
+                "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(wanted)}})
+            if not rows:
+                self.resolve_in(connection, audit_id)  # says why: no such audit
+                raise UserFacingError(f"no audit with id {audit_id!r}; it may have been deleted")
+            audit = rows[0]
+            if audit.status == AuditStatus.SIGNED:
+                raise UserFacingError(f"audit {audit.id[:12]} is signed and read-only; to "
+                                      "change it, start an amendment (a new audit based on it)")
+            checklist = self._for_audit(connection, audit).checklist
+            self._checklist_seen[audit_id] = checklist
+            question = checklist.question(question_id)
+            if question is None:
+                raise UserFacingError(f"the checklist has no question {question_id!r}; "
+                                      "`nlets-audit show AUDIT` lists the question ids")
+            if "na_reason" in change and not question.allow_not_applicable:
+                raise UserFacingError(f"question {question_id!r} cannot be marked not "
+                                      "applicable: every audit must answer it")
+            if "value" in change:
+                change["value"] = validate_value(question, change["value"])
+            refuse_audit_record_change(question, audit, change)
+            if "note" in change and change["note"] is not None:
+                change["note"] = limited(change["note"], NOTE_LIMIT, "note")
+            answers = {row.question_id: row for row in rows if row.answer_id is not None}
+            inputs = set() if not decides else guessed if checklist is guess else (
+                visibility_inputs(checklist, question_id))
+            missing = sorted(inputs - set(wanted))
+            if missing:
+                answers.update((row.question_id, row) for row in _read_answers(
+                    len(missing)).rows(connection, {
+                        "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}))
+            if decides and not is_visible(checklist, question_id, {
+                    qid: AnswerFacts(_value(row), AnswerState(row.state))
+                    for qid, row in answers.items() if qid in inputs}):
+                raise UserFacingError(hidden_message(question))
+            current = answers.get(question_id)
+            refuse_stale(connection, audit.id, question,
+                         "note" if kind is EventKind.NOTE_SET else "value", expected,
+                         row=current)
+            return self._write(connection, audit, question_id, current, kind, reason, **change)
+
+    def _lock(self, connection: Connection, ref: str) -> str:
+        """The id of the audit named by `ref`, its write lock taken first (on SQLite the
+        database's write lock, on PostgreSQL its row's) so that nothing read after it can
+        change before the commit."""
+        audit_id = normal_ref(ref)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            begin_immediate(connection)
+        if len(audit_id) != _ID_LENGTH:
+            audit_id = self.resolve_in(connection, audit_id)
+        if not sqlite:
+            connection.execute(_LOCK_AUDIT, {"audit_id": audit_id})
+        return audit_id
+
+    def _write(self, connection: Connection, audit: SimpleNamespace, question_id: str,
+               current: SimpleNamespace | None, kind: EventKind, reason: str | None, *,
+               value: Any = None, note: str | None = None, state: AnswerState | None = None,
+               na_reason: str | None = None, clear: bool = False) -> AnswerInfo:
+        """Write the answer and its event as `AnswerOps._apply` does; nothing when nothing
+        changed. The answer as stored afterwards."""
+        fields: dict[str, Any] = (
+            {"value_json": current.value_json, "note": current.note, "state": current.state,
+             "na_reason": current.na_reason} if current is not None else
+            {"value_json": None, "note": "", "state": AnswerState.ANSWERED.value,
+             "na_reason": None})
+        if clear:
+            fields.update(value_json=None, na_reason=None, state=AnswerState.ANSWERED.value)
+        if state == AnswerState.ANSWERED:
+            fields.update(value_json=json.dumps(value, ensure_ascii=False, sort_keys=True),
+                          state=state.value, na_reason=None)
+        elif state == AnswerState.NOT_APPLICABLE:
+            fields.update(value_json=None, na_reason=na_reason, state=state.value)
+        if note is not None:
+            fields["note"] = note
+        old = _snapshot(vars(current)) if current is not None else None
+        new = _snapshot(fields)
+        if new == old or (old is None and new["value"] is None and not new["note"]
+                          and new["na_reason"] is None):
+            return _info(question_id, vars(current)) if current is not None else (
+                AnswerInfo(question_id, None, "", AnswerState.ANSWERED, None, "", ""))
+        why = limited(reason, REASON_LIMIT, "reason") if reason else None
+        now = utc_now()
+        fields.update(updated_by=self.actor, updated_at=now)
+        if current is None:
+            connection.execute(_INSERT_ANSWER, {"audit_id": audit.id,
+                                                "question_id": question_id, **fields})
+        else:
+            connection.execute(_UPDATE_ANSWER, {"answer_id": current.answer_id, **fields})
+        seq, prev = next_link(audit.id, audit.history_head, audit.history_length,
+                              (audit.last_seq, audit.last_hash)
+                              if audit.last_seq is not None else None)
+        old_json, new_json = canonical_json(old), canonical_json(new)
+        digest = event_digest(audit.id, seq, now, self.actor, kind.value, question_id,
+                              old_json, new_json, why or None, prev)
+        connection.execute(_INSERT_EVENT, {
+            "audit_id": audit.id, "seq": seq, "at": now, "actor": self.actor,
+            "kind": kind.value, "question_id": question_id, "old_json": old_json,
+            "new_json": new_json, "reason": why or None, "prev_hash": prev, "hash": digest})
+        moved = connection.execute(_MOVE_HEAD, {
+            "audit_id": audit.id, "old_length": audit.history_length,
+            "old_head": audit.history_head, "head": digest, "length": seq, "at": now})
+        if moved.rowcount != 1:
+            raise StoreConflict(f"the history of audit {audit.id[:12]} moved while this "
+                                "change was being saved; save it again")
+        return _info(question_id, fields)
+
+
+def _value(row: Any) -> Any:
+    return json.loads(row.value_json) if row.value_json is not None else None
+
+
+def _snapshot(fields: Any) -> dict[str, Any]:
+    """The recorded state of an answer, as history events carry it (`answer_snapshot`)."""
+    return {"value": json.loads(fields["value_json"]) if fields["value_json"] is not None
+            else None, "note": fields["note"], "state": fields["state"],
+            "na_reason": fields["na_reason"]}
+
+
+def _info(question_id: str, fields: Any) -> AnswerInfo:
+    """The plain model of a stored answer, from its columns (`convert.answer_info`)."""
+    return AnswerInfo(
+        question_id=question_id,
+        value=json.loads(fields["value_json"]) if fields["value_json"] is not None else None,
+        note=fields["note"], state=AnswerState(fields["state"]), na_reason=fields["na_reason"],
+        updated_by=fields["updated_by"], updated_at=fields["updated_at"])
+
+
+def audit_value(row: Any, field: str) -> str:
+    """The audit record's value of `field` as a question that repeats it is answered."""
+    return str(row.jurisdiction).lower() if field == "jurisdiction" else str(getattr(row, field))
+
+
+def refuse_audit_record_change(question: Question, row: Any, change: dict[str, Any],
+                               source: str | None = None) -> None:
+    """Questions that repeat the audit record take its value and no other."""
+    if not question.from_audit:
+        return
+    expected = audit_value(row, question.from_audit)
+    if change.get("value", expected) != expected or "na_reason" in change or change.get(
+            "clear"):
+        prefix = f"{source}: " if source else ""
+        raise UserFacingError(
+            f"{prefix}question {question.id!r} is filled in from the audit record "
+            f"({question.from_audit} {expected}); it cannot be changed here")
+
+
+def hidden_message(question: Question, source: str | None = None) -> str:
+    """Why an answer to a question that is not shown is refused."""
+    prefix = f"{source}: " if source else ""
+    condition = describe(question.visible_if) if question.visible_if else "its condition"
+    return (f"{prefix}question {question.id!r} does not apply to this audit: it is asked only "
+            f"when {condition}. Answer the earlier questions first")
