@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, TextArea
 from app.audit import AuditInfo, AuditService, open_store
 from app.tui.app import AuditApp
 from app.tui.dialogs.conflict import ConflictDialog
-from app.tui.screens.audit_pane import FOLLOW_SECONDS
+from app.tui.saving import FOLLOW_SECONDS
 from app.tui.screens.home import HomeScreen
 
 from .helpers import SETTLE, focus, open_first_audit, opened, type_text

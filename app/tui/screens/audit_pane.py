@@ -22,8 +22,6 @@ from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
 
-FOLLOW_SECONDS = 3.0
-"""How often an open audit looks for changes made elsewhere (its history head)."""
 HEADER_MARGIN = 20
 """Columns of the header not available to the title and subtitle (icon, padding)."""
 
