@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from app.audit import AuditInfo, AuditService, AuditSummary
 from app.errors import UserFacingError
 from app.tui.config import load_settings
 from app.tui.saving import FOLLOW_SECONDS, local_time
 from app.tui.screens.home_table import HomeLayout, home_layout
+from app.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from app.tui.screens.audit import PaletteEntry
@@ -57,7 +58,7 @@ class HomeScreen(Screen[None]):
         yield Static(EMPTY_TEXT, id="empty", markup=False)
         yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Follow the database (the table is filled when the screen is first shown)."""
