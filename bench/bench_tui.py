@@ -160,7 +160,8 @@ async def _home_return(folder: Path) -> tuple[list[float], list[float]]:
     from app.store import open_store
     from app.tui.app import AuditApp
     from app.tui.screens.audit import AuditScreen
-    from app.tui.screens.home import HomeScreen, summary_cells
+    from app.tui.screens.home import HomeScreen
+    from app.tui.screens.home_table import home_layout
 
     store = open_store(f"sqlite:///{folder / f'start-{MANY}.sqlite3'}")
     service = AuditService(store, actor="bench")
@@ -193,10 +194,11 @@ async def _home_return(folder: Path) -> tuple[list[float], list[float]]:
 
         def fill(self) -> None:
             table = self.query_one(DataTable)
+            layout = home_layout(summaries, 120, scrollbar=True)
             table.clear(columns=True)
-            table.add_columns(*"ABCDEFGH")
+            table.add_columns(*"ABCDEFGH"[:len(layout.cells(summaries[0]))])
             for summary in summaries:
-                table.add_row(*summary_cells(summary), key=summary.audit.id)
+                table.add_row(*layout.cells(summary), key=summary.audit.id)
 
     floor = []
     bare = Bare()
