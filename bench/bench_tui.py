@@ -7,6 +7,9 @@
 - the home list at 1,000 audits: back from an audit to the list (CPU of the return);
 - a section switch in a generated 300-question checklist: the CPU time of the switch (the
   work, not the idle pauses), against a bare app replacing as many cards the same way;
+- the same switch in the shipped checklist, against the same floor;
+- opening a question's editor (a section shows its questions as text; the one worked on
+  opens its editor), against a bare app adding a field to a card and focusing it;
 - memory over 100 section switches (after 10 to warm up, traced by tracemalloc, which is
   started only after the timed switches): the growth of the Python heap after a full
   collection and the long-text editors still alive, against the bare app's growth over
@@ -157,7 +160,8 @@ async def _home_return(folder: Path) -> tuple[list[float], list[float]]:
     from app.store import open_store
     from app.tui.app import AuditApp
     from app.tui.screens.audit import AuditScreen
-    from app.tui.screens.home import HomeScreen, summary_cells
+    from app.tui.screens.home import HomeScreen
+    from app.tui.screens.home_table import home_layout
 
     store = open_store(f"sqlite:///{folder / f'start-{MANY}.sqlite3'}")
     service = AuditService(store, actor="bench")
@@ -190,10 +194,11 @@ async def _home_return(folder: Path) -> tuple[list[float], list[float]]:
 
         def fill(self) -> None:
             table = self.query_one(DataTable)
+            layout = home_layout(summaries, 120, scrollbar=True)
             table.clear(columns=True)
-            table.add_columns(*"ABCDEFGH")
+            table.add_columns(*"ABCDEFGH"[:len(layout.cells(summaries[0]))])
             for summary in summaries:
-                table.add_row(*summary_cells(summary), key=summary.audit.id)
+                table.add_row(*layout.cells(summary), key=summary.audit.id)
 
     floor = []
     bare = Bare()
@@ -235,9 +240,9 @@ def big_checklist(path: Path) -> Path:
     return path
 
 
-def _switch_order(count: int) -> list[int]:
+def _switch_order(count: int, sections: int = SECTIONS) -> list[int]:
     """`count` section indexes walking forward and back through the sections."""
-    walk = [*range(1, SECTIONS), *range(SECTIONS - 2, -1, -1)]
+    walk = [*range(1, sections), *range(sections - 2, -1, -1)]
     return [walk[i % len(walk)] for i in range(count)]
 
 
@@ -250,6 +255,40 @@ def _heap() -> int:
 def _live(type_name: str) -> int:
     gc.collect()
     return sum(1 for o in gc.get_objects() if type(o).__name__ == type_name)
+
+
+async def _switch_flagship(folder: Path) -> list[float]:
+    """CPU per section switch in the shipped checklist (every section, forth and back)."""
+    from app.audit import AuditService
+    from app.checklist import load_checklist
+    from app.store import open_store
+    from app.tui.app import AuditApp
+    from app.tui.screens.audit import AuditScreen
+
+    store = open_store(f"sqlite:///{folder / 'flagship.sqlite3'}")
+    service = AuditService(store, actor="bench")
+    checklist = load_checklist(FLAGSHIP)
+    service.create_audit(checklist, jurisdiction="WA", period_start="2025-01-01",
+                         period_end="2025-12-31")
+    count = len(checklist.checklist.sections)
+    app = AuditApp(service)
+    samples = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, AuditScreen)
+        for index in _switch_order(TIMED_SWITCHES, count):
+            cpu = time.process_time()
+            screen.open_section(index)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            samples.append(time.process_time() - cpu)
+            assert screen.section_index == index
+    store.close()
+    return samples
 
 
 async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
@@ -275,6 +314,7 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
         await app.workers.wait_for_complete()
         screen = app.screen
         assert isinstance(screen, AuditScreen)
+        opened = []
         for index in _switch_order(TIMED_SWITCHES):
             cpu = time.process_time()
             screen.open_section(index)
@@ -282,6 +322,12 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
             await pilot.pause()
             samples.append(time.process_time() - cpu)
             assert screen.section_index == index
+            cpu = time.process_time()
+            await screen.open_card(screen.cards()[0])  # as Enter on the focused card does
+            await pilot.pause()
+            opened.append(time.process_time() - cpu)
+            assert screen.cards()[0].is_open
+        result["opened"] = opened
         tracemalloc.start()  # only now: tracing slows every allocation down
         for number, index in enumerate(_switch_order(WARM_SWITCHES + MEMORY_SWITCHES)):
             if number == WARM_SWITCHES:
@@ -312,7 +358,7 @@ async def _switch_floor() -> dict[str, float | list[float]]:
             yield VerticalScroll()
 
     app = Bare()
-    samples, result = [], {}
+    samples, result, opened = [], {}, []
     async with app.run_test(size=(120, 40)) as pilot:
         container = app.query_one(VerticalScroll)
         for switch in range(TIMED_SWITCHES + WARM_SWITCHES + MEMORY_SWITCHES):
@@ -332,6 +378,13 @@ async def _switch_floor() -> dict[str, float | list[float]]:
             await pilot.pause()
             if switch < TIMED_SWITCHES:
                 samples.append(time.process_time() - cpu)
+                cpu = time.process_time()
+                card = container.children[0]
+                await card.mount(Input(placeholder="Note"))
+                card.query(Input).last().focus()
+                await pilot.pause()
+                opened.append(time.process_time() - cpu)
+        result["opened"] = opened
         result["heap_after"] = _heap()
         tracemalloc.stop()
     result["samples"] = samples
@@ -369,6 +422,15 @@ def main() -> None:
                f"{len(samples)}; max {max(samples) * 1000:.0f} ms)",
                statistics.median(samples), statistics.median(floor_samples),
                f"bare app replacing {PER_SECTION} prompts with a field each", unit="ms")
+        flagship = asyncio.run(_switch_flagship(folder))
+        figure("switch_flagship", "section switch, the shipped checklist (CPU, median of "
+               f"{len(flagship)}; max {max(flagship) * 1000:.0f} ms)",
+               statistics.median(flagship), statistics.median(floor_samples),
+               f"bare app replacing {PER_SECTION} prompts with a field each", unit="ms")
+        figure("open_card", "open a question's editor (yes/no/unknown, with its note; CPU, "
+               f"median of {len(switched['opened'])})", statistics.median(switched["opened"]),
+               statistics.median(bare["opened"]), "bare app adding a field to a card and "
+               "focusing it", unit="ms")
         growth = switched["heap_after"] - switched["heap_before"]
         floor_growth = bare["heap_after"] - bare["heap_before"]
         figure("switch_memory", f"Python heap growth over {MEMORY_SWITCHES} section "

@@ -7,6 +7,9 @@ from typing import Any
 
 from app.audit import UNCHECKED, AnswerInfo, AuditService
 
+FOLLOW_SECONDS = 3.0
+"""How often an open screen looks for changes made elsewhere (its history head)."""
+
 
 class AnswerSaver:
     """Saves the answers of one audit through the service.

@@ -73,3 +73,12 @@ def text_of(widget: Widget) -> str:
     """The plain text a Static (or any widget) shows."""
     rendered = widget.render()
     return getattr(rendered, "plain", str(rendered))
+
+
+async def opened(pilot: Pilot, question_id: str) -> QuestionCard:
+    """The card of a question in the open section, with its editor open (as Enter on the
+    card opens it), once the screen has settled."""
+    found = card(pilot.app, question_id)  # type: ignore[arg-type]
+    await found.open()
+    await pilot.pause()
+    return found

@@ -24,7 +24,7 @@ from app.tui.screens.audit import AuditScreen
 from app.tui.screens.review import ReviewScreen
 from app.tui.widgets.card_actions import CardActions
 
-from .helpers import SAMPLE, card, focus, open_first_audit, settle, text_of, type_text
+from .helpers import SAMPLE, focus, open_first_audit, opened, settle, text_of, type_text
 
 COMPLETE = {
     "connected": "yes", "switch_vendor": "Washington State Patrol ACCESS", "keys": ["dq"],
@@ -41,7 +41,7 @@ async def test_attach_evidence_shows_hash(service: AuditService, audit: AuditInf
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_audit(pilot)
-        review = card(app, "review_date")
+        review = await opened(pilot, "review_date")
         await focus(pilot, review.query_one(Input))
         await pilot.press("f3")
         await settle(pilot)
@@ -84,9 +84,11 @@ async def test_not_applicable_refused_where_the_checklist_says(service: AuditSer
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_audit(pilot)
-        connected = card(app, "connected")
+        connected = await opened(pilot, "connected")
         assert "N/A" not in connected.query_one(CardActions).render().plain
-        assert "N/A" in card(app, "reason_required").query_one(CardActions).render().plain
+        reason = await opened(pilot, "reason_required")
+        assert "N/A" in reason.query_one(CardActions).render().plain
+        await opened(pilot, "connected")
         await pilot.press("f4")  # the focus is on "connected"
         await settle(pilot)
         assert isinstance(app.screen, AuditScreen)
@@ -313,7 +315,7 @@ async def test_answers_from_the_audit_record_are_shown_locked(service: AuditServ
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        jurisdiction = card(app, "jurisdiction")
+        jurisdiction = await opened(pilot, "jurisdiction")
         assert jurisdiction.editor.disabled
         assert jurisdiction.query_one(CardActions).shown == ["evidence"]
         screen = app.screen

@@ -10,7 +10,16 @@ from app.tui.app import AuditApp
 from app.tui.dialogs.reason import ReasonDialog
 from app.tui.widgets.ticklist import TickList
 
-from .helpers import SETTLE, card, click_action, focus, open_first_audit, settle, type_text
+from .helpers import (
+    SETTLE,
+    card,
+    click_action,
+    focus,
+    open_first_audit,
+    opened,
+    settle,
+    type_text,
+)
 
 
 def stored(service: AuditService, audit: AuditInfo, question_id: str):
@@ -24,20 +33,21 @@ async def test_every_question_type(service: AuditService, audit: AuditInfo) -> N
         screen = await open_first_audit(pilot)
 
         # yes/no/unknown: a RadioSet, saved at once
-        await focus(pilot, card(app, "connected").query_one(RadioSet))
+        await focus(pilot, (await opened(pilot, "connected")).query_one(RadioSet))
         await pilot.press("enter")  # the first button, Yes
         await pilot.pause()
         assert stored(service, audit, "connected").value == "yes"
-        assert card(app, "connected").query_one(".q-status").render().plain.startswith("saved")
+        status = (await opened(pilot, "connected")).query_one(".q-status")
+        assert status.render().plain.startswith("saved")
 
         # short text: debounced, saved after a pause
-        await focus(pilot, card(app, "switch_vendor").query_one(Input))
+        await focus(pilot, (await opened(pilot, "switch_vendor")).query_one(Input))
         await type_text(pilot, "Acme Switch")
         await pilot.pause(SETTLE)
         assert stored(service, audit, "switch_vendor").value == "Acme Switch"
 
         # multiple choice: a SelectionList, saved at once
-        await focus(pilot, card(app, "keys").query_one(SelectionList))
+        await focus(pilot, (await opened(pilot, "keys")).query_one(SelectionList))
         await pilot.press("space", "down", "down", "space")
         await pilot.pause()
         assert stored(service, audit, "keys").value == ["dq", "rq"]
@@ -46,13 +56,13 @@ async def test_every_question_type(service: AuditService, audit: AuditInfo) -> N
         assert stored(service, audit, "keys").value == ["dq"]
 
         # single choice: a Select, saved at once
-        await focus(pilot, card(app, "reason_required").query_one(Select))
+        await focus(pilot, (await opened(pilot, "reason_required")).query_one(Select))
         await pilot.press("enter", "down", "down", "enter")
         await pilot.pause()
         assert stored(service, audit, "reason_required").value == "sometimes"
 
         # date: refused text shows the service's message and is not saved
-        review = card(app, "review_date")
+        review = await opened(pilot, "review_date")
         await focus(pilot, review.query_one(Input))
         await type_text(pilot, "2024-13-01")
         await pilot.pause(SETTLE)
@@ -67,7 +77,7 @@ async def test_every_question_type(service: AuditService, audit: AuditInfo) -> N
         assert not review.refused and not review.editor.has_class("-invalid")
 
         # number: parsed by the service; a refused one says what is allowed
-        count = card(app, "query_count")
+        count = await opened(pilot, "query_count")
         await focus(pilot, count.query_one(Input))
         await type_text(pilot, "-3")
         await pilot.press("tab")  # leaving the field saves it
@@ -78,7 +88,7 @@ async def test_every_question_type(service: AuditService, audit: AuditInfo) -> N
         assert stored(service, audit, "query_count").value == 1200
 
         # long text: a TextArea, flushed by ctrl+s before the pause ends
-        await focus(pilot, card(app, "description").query_one(TextArea))
+        await focus(pilot, (await opened(pilot, "description")).editor.query_one(TextArea))
         await type_text(pilot, "Two lines")
         await pilot.press("enter")
         await type_text(pilot, "of text")
@@ -102,7 +112,7 @@ async def test_conditional_questions_follow_answers(service: AuditService,
         await open_first_audit(pilot)
         assert not card(app, "switch_vendor").display and not card(app, "keys").display
 
-        radio = card(app, "connected").query_one(RadioSet)
+        radio = (await opened(pilot, "connected")).query_one(RadioSet)
         await focus(pilot, radio)
         await pilot.press("right", "enter")  # No
         await pilot.pause()
@@ -123,8 +133,8 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        review = card(app, "review_date")
-        await focus(pilot, review.query_one(".q-note", Input))
+        review = await opened(pilot, "review_date")
+        await focus(pilot, review.query_one(".q-note", TextArea))
         await type_text(pilot, "Asked the CJIS officer")
         await pilot.pause(SETTLE)
         assert stored(service, audit, "review_date").note == "Asked the CJIS officer"
@@ -153,7 +163,7 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
         assert not review.query_one(".q-na").display
 
         # clearing yes/no/unknown un-presses the radio buttons and hides what it revealed
-        connected = card(app, "connected")
+        connected = await opened(pilot, "connected")
         await focus(pilot, connected.query_one(RadioSet))
         await pilot.press("enter")
         await pilot.pause()
@@ -165,7 +175,7 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
         assert not card(app, "switch_vendor").display
 
         # clearing an answered choice empties the widget too
-        reason = card(app, "reason_required")
+        reason = await opened(pilot, "reason_required")
         reason.query_one(Select).value = "always"
         await pilot.pause()
         assert stored(service, audit, "reason_required").value == "always"
@@ -197,17 +207,19 @@ async def test_loading_saved_answers_saves_nothing(service: AuditService,
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
         await pilot.pause(SETTLE)
-        assert card(app, "switch_vendor").query_one(Input).value == "Acme"
-        assert card(app, "switch_vendor").query_one(".q-note", Input).value == "from the contract"
-        assert card(app, "connected").query_one(RadioSet).pressed_index == 0
-        assert list(card(app, "keys").query_one(SelectionList).selected) == ["kq"]
-        assert card(app, "reason_required").query_one(Select).value == "never"
-        assert card(app, "review_date").query_one(Input).value == "2024-03-01"
-        assert card(app, "query_count").query_one(Input).value == "7"
-        assert card(app, "description").query_one(TextArea).text == "Line\nline"
+        assert (await opened(pilot, "switch_vendor")).query_one(Input).value == "Acme"
+        note = (await opened(pilot, "switch_vendor")).query_one(".q-note", TextArea)
+        assert note.text == "from the contract"
+        assert (await opened(pilot, "connected")).query_one(RadioSet).pressed_index == 0
+        assert list((await opened(pilot, "keys")).query_one(SelectionList).selected) == ["kq"]
+        assert (await opened(pilot, "reason_required")).query_one(Select).value == "never"
+        assert (await opened(pilot, "review_date")).query_one(Input).value == "2024-03-01"
+        assert (await opened(pilot, "query_count")).query_one(Input).value == "7"
+        assert (await opened(pilot, "description")).editor.query_one(TextArea).text == "Line\nline"
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert "No agency access at all" in card(app, "agencies").query_one(".q-na").render().plain
+        mark = (await opened(pilot, "agencies")).query_one(".q-na")
+        assert "No agency access at all" in mark.render().plain
         await pilot.press("ctrl+pageup", "escape")
         await pilot.pause()
     assert len(service.history(audit.id)) == events
@@ -237,7 +249,7 @@ async def test_unticked_options_are_blank_not_a_grey_x(service: AuditService,
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        ticks = card(app, "keys").query_one(TickList)
+        ticks = (await opened(pilot, "keys")).query_one(TickList)
         boxes = [ticks.render_line(y).text[:3] for y in range(3)]
         assert boxes == ["▐ ▌", "▐X▌", "▐ ▌"]  # dq, kq (ticked), rq
 

@@ -17,7 +17,7 @@ from app.tui.screens.diff import DiffScreen
 from app.tui.screens.review import ReviewScreen
 from app.tui.widgets.jumplist import JumpList
 
-from .helpers import SAMPLE_V2, card, settle, text_of
+from .helpers import SAMPLE_V2, card, opened, settle, text_of
 
 PREVIOUS_ANSWERS = {
     "connected": "yes", "switch_vendor": "Acme Switch", "keys": ["dq", "rq"],
@@ -72,7 +72,7 @@ async def test_new_from_previous_confirm_change_and_diff(service: AuditService,
         assert sorted(carried) == ["connected", "reason_required", "review_date",
                                    "switch_operator"]
         # carried answers are marked, on the card and in the section list
-        connected = card(app, "connected")
+        connected = await opened(pilot, "connected")
         assert connected.carried and connected.has_class("-carried")
         assert connected.query_one(".q-carried").display
         assert "↻4" in screen.query_one("#sections").get_option_at_index(0).prompt.plain
@@ -101,7 +101,7 @@ async def test_new_from_previous_confirm_change_and_diff(service: AuditService,
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert screen.current_question == "reason_required"
-        card(app, "reason_required").query_one(Select).value = "always"
+        (await opened(pilot, "reason_required")).query_one(Select).value = "always"
         await settle(pilot)
         answer = service.view(new_id).answers["reason_required"]
         assert answer.value == "always" and answer.state == AnswerState.ANSWERED
@@ -203,7 +203,7 @@ async def test_review_lists_dropped_not_copied_and_stale(service: AuditService,
         screen = app.screen
         assert isinstance(screen, AuditScreen) and screen.audit_id == new.id
         assert screen.current_question == "review_date"
-        evidence = text_of(card(app, "review_date").query_one(".q-evidence"))
+        evidence = text_of((await opened(pilot, "review_date")).query_one(".q-evidence"))
         assert "STALE" in evidence and "log-extract.csv" in evidence
 
 

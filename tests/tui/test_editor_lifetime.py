@@ -10,7 +10,7 @@ from textual.widgets import TextArea
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 
-from .helpers import open_first_audit, settle
+from .helpers import open_first_audit, opened, settle
 
 
 def _alive_and_mounted(app: AuditApp) -> tuple[int, int]:
@@ -25,10 +25,14 @@ async def test_no_long_text_editor_outlives_its_card(service: AuditService,
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_audit(pilot)
+        await opened(pilot, "description")
         assert len(screen.query(TextArea)) >= 1  # the first section has a long text
         for index in [1, 0] * 6:
             screen.open_section(index)
             await settle(pilot)
+            if index == 0:  # a long-text editor and a note area each time
+                await opened(pilot, "description")
+                await opened(pilot, "review_date")
         alive, mounted = _alive_and_mounted(app)
         assert screen.section_index == 0
         assert alive <= mounted, f"{alive} editors alive, {mounted} mounted"

@@ -18,7 +18,7 @@ from app.tui.screens.review import ReviewScreen
 from app.tui.widgets.jumplist import JumpList
 from app.tui.widgets.question import QuestionCard
 
-from .helpers import card, focus, open_first_audit, settle, text_of
+from .helpers import focus, open_first_audit, opened, settle, text_of
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
 UNBLOCKED = "An immigration enforcement agency can reach DMV data, unblocked"
@@ -55,7 +55,7 @@ async def test_the_card_shows_the_findings_its_answer_raises(service: AuditServi
         screen = await open_first_audit(pilot)
         screen.jump_to("agency_access")
         await settle(pilot)
-        agencies = card(app, "agency_access")
+        agencies = await opened(pilot, "agency_access")
         assert _findings_text(agencies) == ""
         await focus(pilot, agencies.query_one(DataTable))
         agencies.query_one(DataTable).move_cursor(row=0)  # the suggested ICE ERO row
@@ -103,7 +103,7 @@ async def test_review_names_the_rows_and_enter_goes_to_the_row(
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen and screen.current_question == "agency_access"
-        table = card(app, "agency_access").query_one(DataTable)
+        table = (await opened(pilot, "agency_access")).query_one(DataTable)
         assert table.cursor_row == 1  # the ICE row, not the first one
         assert app.focused is table
 
@@ -123,7 +123,7 @@ async def test_answering_never_lowers_the_answered_count(service: AuditService,
         screen = await open_first_audit(pilot)
         before = _answered(screen)
         assert "2 to do" in screen.sub_title and "newly revealed" not in screen.sub_title
-        await focus(pilot, card(app, "connected").query_one(RadioSet))
+        await focus(pilot, (await opened(pilot, "connected")).query_one(RadioSet))
         await pilot.press("enter")  # Yes: the switch and the message keys follow
         await settle(pilot)
         assert service.view(audit.id).answers["connected"].value == "yes"

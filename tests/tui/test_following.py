@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from app.audit import AuditInfo, AuditService, open_store
 from app.tui.app import AuditApp
 from app.tui.dialogs.conflict import ConflictDialog
-from app.tui.screens.audit_pane import FOLLOW_SECONDS
+from app.tui.saving import FOLLOW_SECONDS
 from app.tui.screens.home import HomeScreen
 
-from .helpers import SETTLE, card, focus, open_first_audit, type_text
+from .helpers import SETTLE, focus, open_first_audit, opened, type_text
 
 
 @pytest.fixture
@@ -34,12 +34,12 @@ async def test_a_change_made_elsewhere_appears_on_the_open_card(service: AuditSe
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_audit(pilot)
         before = screen.sub_title
+        vendor = await opened(pilot, "switch_vendor")
         colleague.set_answer(audit.id, "switch_vendor", "Their Switch Co", note="from CJIS")
         await pilot.pause(FOLLOW_SECONDS + 1)  # the screen looks by itself
-        vendor = card(app, "switch_vendor")
         assert vendor.answer is not None and vendor.answer.value == "Their Switch Co"
         assert vendor.query_one(".editor Input", Input).value == "Their Switch Co"
-        assert vendor.query_one(".q-note", Input).value == "from CJIS"
+        assert vendor.query_one(".q-note", TextArea).text == "from CJIS"
         assert "by colleague" in vendor.query_one(".q-status").render().plain
         assert screen.sub_title != before  # the progress follows too
         assert any("colleague changed" in n.message for n in app._notifications)
@@ -50,7 +50,7 @@ async def test_a_card_with_unsaved_typing_keeps_it(service, audit, colleague, mo
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_audit(pilot)
-        vendor = card(app, "switch_vendor")
+        vendor = await opened(pilot, "switch_vendor")
         await focus(pilot, vendor.query_one(".editor Input", Input))
         await type_text(pilot, "Mine")
         colleague.set_answer(audit.id, "switch_vendor", "Theirs")
@@ -65,7 +65,7 @@ async def test_a_stale_save_asks_keep_theirs_or_use_mine(service, audit, colleag
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        vendor = card(app, "switch_vendor")
+        vendor = await opened(pilot, "switch_vendor")
         colleague.set_answer(audit.id, "switch_vendor", "Theirs")  # the card still shows none
         await focus(pilot, vendor.query_one(".editor Input", Input))
         await type_text(pilot, "Mine")
@@ -109,7 +109,7 @@ async def test_clearing_an_answer_changed_elsewhere_is_refused(service, audit, c
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        vendor = card(app, "switch_vendor")
+        vendor = await opened(pilot, "switch_vendor")
         colleague.set_answer(audit.id, "switch_vendor", "Theirs")
         vendor.clear()
         await pilot.pause()

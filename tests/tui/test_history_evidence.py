@@ -22,7 +22,7 @@ from app.tui.dialogs.history import HistoryDialog
 from app.tui.dialogs.reason import ReasonDialog
 from app.tui.screens.audit import AuditScreen
 
-from .helpers import card, focus, open_first_audit, settle, text_of, type_text
+from .helpers import card, focus, open_first_audit, opened, settle, text_of, type_text
 
 
 def _sign(service: AuditService, audit_id: str) -> None:
@@ -54,7 +54,7 @@ async def test_restore_an_earlier_value(service: AuditService, audit: AuditInfo,
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        vendor = card(app, "switch_vendor")
+        vendor = await opened(pilot, "switch_vendor")
         field = vendor.editor.query_one(Input)
         assert field.value == "Acme"
         await focus(pilot, field)
@@ -121,7 +121,7 @@ async def test_history_escapes_stored_text(service: AuditService, audit: AuditIn
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, card(app, "switch_vendor").editor.query_one(Input))
+        await focus(pilot, (await opened(pilot, "switch_vendor")).editor.query_one(Input))
         await pilot.press("f6")
         await settle(pilot)
         assert isinstance(app.screen, HistoryDialog)
@@ -167,7 +167,7 @@ async def test_withdraw_an_evidence_file(service: AuditService, audit: AuditInfo
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        review = card(app, "review_date")
+        review = await opened(pilot, "review_date")
         assert "driver-record.txt" in text_of(review.query_one(".q-evidence"))
         await focus(pilot, review.query_one(Input))
         await pilot.press("f7")
@@ -225,7 +225,7 @@ async def test_open_a_text_file_in_place_and_a_signed_audit_refuses_withdrawal(
         screen = await open_first_audit(pilot)
         screen.jump_to("review_date")
         await settle(pilot)
-        assert "F7: open a file" in text_of(card(app, "review_date").query_one(".q-evidence"))
+        assert "F7: open a file" in text_of(card(app, "review_date").summary)
         await pilot.press("f7")
         await settle(pilot)
         dialog = app.screen
@@ -253,17 +253,17 @@ async def test_open_another_file_with_the_system_viewer(
     service.add_evidence_content(audit.id, "review_date", "agreement.pdf", content)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    opened = tmp_path / "opened.txt"
+    viewed = tmp_path / "opened.txt"
     if viewer:
         script = bin_dir / "xdg-open"
-        script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}.part && '
-                          f"/bin/mv {opened}.part {opened}\n")
+        script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {viewed}.part && '
+                          f"/bin/mv {viewed}.part {viewed}\n")
         script.chmod(0o755)
     monkeypatch.setenv("PATH", str(bin_dir))
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, card(app, "review_date").query_one(Input))
+        await focus(pilot, (await opened(pilot, "review_date")).query_one(Input))
         await pilot.press("f7")
         await settle(pilot)
         dialog = app.screen
@@ -280,10 +280,10 @@ async def test_open_another_file_with_the_system_viewer(
         if viewer:
             assert said.startswith("Opened agreement.pdf with the system viewer")
             for _ in range(500):  # the viewer runs on its own; wait for it to say so
-                if opened.exists():
+                if viewed.exists():
                     break
                 await pilot.pause(0.01)
-            assert opened.read_text() == str(copy)
+            assert viewed.read_text() == str(copy)
         else:
             assert said.startswith("No system viewer (xdg-open) was found")
     os.remove(copy)
@@ -305,7 +305,7 @@ async def test_typing_not_yet_saved_is_saved_before_the_history_opens(
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_audit(pilot)
-        field = card(app, "switch_vendor").editor.query_one(Input)
+        field = (await opened(pilot, "switch_vendor")).editor.query_one(Input)
         await focus(pilot, field)
         await type_text(pilot, " Ltd")
         await pilot.press("f6")  # at once: no pause for the autosave

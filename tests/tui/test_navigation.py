@@ -17,7 +17,7 @@ from app.tui.screens.review import ReviewScreen
 from app.tui.widgets.jumplist import JumpList
 from app.tui.widgets.sections import SectionList
 
-from .helpers import card, open_first_audit, settle, text_of, type_text
+from .helpers import card, open_first_audit, opened, settle, text_of, type_text
 
 
 async def test_next_and_previous_question(service: AuditService, audit: AuditInfo) -> None:
@@ -96,7 +96,7 @@ async def test_review_jumps_to_questions(service: AuditService, audit: AuditInfo
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen and screen.current_question == "switch_vendor"
-        assert app.focused is card(app, "switch_vendor").query_one(Input)
+        assert app.focused is (await opened(pilot, "switch_vendor")).query_one(Input)
         # a jump into another section opens it
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -150,7 +150,7 @@ async def test_help_screens_and_palette(service: AuditService, audit: AuditInfo)
         await settle(pilot)
         assert app.screen is screen
         # the command palette opens on ctrl+p (also from a text field) with our entries
-        await pilot.click(card(app, "review_date").query_one(Input))
+        await pilot.click((await opened(pilot, "review_date")).query_one(Input))
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)

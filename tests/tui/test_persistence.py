@@ -6,14 +6,15 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
-from textual.widgets import DataTable, Input, RadioSet, SelectionList
+from textual.widgets import Input, RadioSet, SelectionList, TextArea
 
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 from app.tui.widgets import question
+from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
 
-from .helpers import card, focus, open_first_audit, settle, type_text
+from .helpers import card, focus, open_first_audit, opened, settle, text_of, type_text
 
 
 @pytest.fixture
@@ -35,21 +36,25 @@ async def test_signed_audit_is_read_only(service: AuditService, audit: AuditInfo
         assert banner.display and "read-only" in banner.render().plain
         assert "read-only" in screen.sub_title
         for question_card in screen.cards():
-            assert question_card.editor.disabled
-            assert question_card.query_one(".q-note", Input).disabled
-            assert not question_card.query_one(".q-note", Input).display
-            assert not question_card.query_one(CardActions).display
-        await pilot.click(card(app, "connected").query_one(RadioSet))
-        await pilot.press("right", "enter", "ctrl+s")
+            # a signed audit shows its answers as text: no editor, note field or actions
+            assert not await question_card.open()
+            assert not question_card.query(AnswerEditor)
+            assert not question_card.query(".q-note")
+            assert not question_card.query(CardActions)
+            assert "Enter: answer" not in text_of(question_card.summary)
+        assert "Answer: Yes" in text_of(card(app, "connected").summary)
+        await pilot.click(card(app, "connected").summary)
+        await pilot.press("right", "enter", "n", "ctrl+s")
         await pilot.pause()
-        assert card(app, "connected").query_one(RadioSet).pressed_index == 0
+        assert not card(app, "connected").is_open
         await pilot.press("ctrl+n")
         await pilot.pause()
-        table_editor = card(app, "agencies").editor
-        assert table_editor.disabled
-        # no suggested rows stand in for a missing answer, and no row buttons
-        assert table_editor.query_one(DataTable).row_count == 0
-        assert not table_editor.query_one(".table-buttons").display
+        agencies = card(app, "agencies")
+        await pilot.click(agencies.summary)
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        # no suggested rows stand in for a missing answer
+        assert not agencies.is_open and "no answer yet" in text_of(agencies.summary)
         await pilot.press("escape")
         await pilot.pause()
     assert len(service.history(audit.id)) == events
@@ -62,13 +67,13 @@ async def test_quit_and_reopen(fresh_app: Callable[[], AuditApp], audit: AuditIn
     app = fresh_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, card(app, "connected").query_one(RadioSet))
+        await focus(pilot, (await opened(pilot, "connected")).query_one(RadioSet))
         await pilot.press("enter")
         await pilot.pause()
-        await focus(pilot, card(app, "keys").query_one(SelectionList))
+        await focus(pilot, (await opened(pilot, "keys")).query_one(SelectionList))
         await pilot.press("down", "space")
         await pilot.pause()
-        await focus(pilot, card(app, "switch_vendor").query_one(Input))
+        await focus(pilot, (await opened(pilot, "switch_vendor")).query_one(Input))
         await type_text(pilot, "Acme")
         # quit at once, before the pause that would save the text
         await pilot.press("ctrl+q")
@@ -78,9 +83,10 @@ async def test_quit_and_reopen(fresh_app: Callable[[], AuditApp], audit: AuditIn
     reopened = fresh_app()
     async with reopened.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        assert card(reopened, "connected").query_one(RadioSet).pressed_index == 0
-        assert list(card(reopened, "keys").query_one(SelectionList).selected) == ["kq"]
-        assert card(reopened, "switch_vendor").query_one(Input).value == "Acme"
+        assert (await opened(pilot, "connected")).query_one(RadioSet).pressed_index == 0
+        keys = (await opened(pilot, "keys")).query_one(SelectionList)
+        assert list(keys.selected) == ["kq"]
+        assert (await opened(pilot, "switch_vendor")).editor.query_one(Input).value == "Acme"
         assert card(reopened, "switch_vendor").display
     answers = service.view(audit.id).answers
     assert answers["connected"].value == "yes"
@@ -93,7 +99,7 @@ async def test_escape_saves_pending_text(service: AuditService, audit: AuditInfo
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, card(app, "review_date").query_one(".q-note", Input))
+        await focus(pilot, (await opened(pilot, "review_date")).query_one(".q-note", TextArea))
         await type_text(pilot, "pending")
         await pilot.press("escape")
         await pilot.pause()
@@ -107,7 +113,7 @@ async def test_section_change_saves_pending_text(service: AuditService,
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_audit(pilot)
-        await focus(pilot, card(app, "review_date").query_one(Input))
+        await focus(pilot, (await opened(pilot, "review_date")).query_one(Input))
         await type_text(pilot, "2024-01-15")
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -121,7 +127,7 @@ async def test_refused_text_warns_before_leaving(service: AuditService,
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_audit(pilot)
-        await focus(pilot, card(app, "review_date").query_one(Input))
+        await focus(pilot, (await opened(pilot, "review_date")).query_one(Input))
         await type_text(pilot, "soon")
         await pilot.press("escape")
         await pilot.pause()

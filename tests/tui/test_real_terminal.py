@@ -132,7 +132,10 @@ def test_answers_survive_sigkill(tmp_path: Path) -> None:
         terminal.keys("C-s")
         terminal.wait_text("Is the state connected to the network?")
         time.sleep(1.5)  # the opening settles (a key typed during it lands where it began)
-        # Yes to the first question (a choice: saved at once)
+        # Enter opens the first question, Enter again picks Yes (a choice: saved at once)
+        terminal.keys("Enter")
+        terminal.wait_text("Unknown")
+        time.sleep(0.5)
         terminal.keys("Enter")
         terminal.wait_for(lambda text: SAVED.search(text) is not None, "the choice to be saved")
         # the question it reveals: typed text, saved after a pause

@@ -8,7 +8,7 @@ from textual.widgets import Input
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 
-from .helpers import card, focus, open_first_audit, settle, type_text
+from .helpers import focus, open_first_audit, opened, settle, type_text
 
 
 async def test_saving_an_answer_reads_no_whole_view(service: AuditService,
@@ -30,7 +30,7 @@ async def test_saving_an_answer_reads_no_whole_view(service: AuditService,
         follow = [t for t in list(screen._timers) if t.name == "follow database"]
         assert len(follow) == 1
         follow[0].pause()
-        await focus(pilot, card(app, "switch_vendor").query_one(Input))
+        await focus(pilot, (await opened(pilot, "switch_vendor")).query_one(Input))
         await type_text(pilot, "WSP")
         await pilot.press("enter")
         await settle(pilot)

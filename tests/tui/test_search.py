@@ -17,7 +17,7 @@ from app.tui.screens.audit import AuditScreen
 from app.tui.screens.keys import keys_text
 from app.tui.widgets.sections import SectionList
 
-from .helpers import card, focus, open_first_audit, settle, text_of, type_text
+from .helpers import card, focus, open_first_audit, opened, settle, text_of, type_text
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
 
@@ -79,7 +79,7 @@ async def test_next_to_do_wraps_within_the_section_then_around(
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_audit(pilot)
-        await focus(pilot, card(app, "review_date").query_one(Input))
+        await focus(pilot, (await opened(pilot, "review_date")).query_one(Input))
         await pilot.press("ctrl+t")
         await settle(pilot)
         # past the section's last to-do: back to its first one, not on to section 2

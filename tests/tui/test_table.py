@@ -15,13 +15,13 @@ from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.table_row import RowDialog
 from app.tui.widgets.table import TableEditor
 
-from .helpers import card, click_action, focus, open_first_audit, text_of
+from .helpers import card, click_action, focus, open_first_audit, opened, text_of
 
 
 async def _agencies(app: AuditApp, pilot) -> TableEditor:
     await pilot.press("ctrl+n")
     await pilot.pause()
-    editor = card(app, "agencies").editor
+    editor = (await opened(pilot, "agencies")).editor
     assert isinstance(editor, TableEditor)
     await focus(pilot, editor.query_one(DataTable))
     return editor
@@ -161,7 +161,7 @@ async def test_clearing_a_table_asks_first(service: AuditService, audit: AuditIn
         await pilot.pause()
         assert service.view(audit.id).answers["agencies"].value is None
         # the table offers the checklist's suggested rows again, unsaved
-        editor = card(app, "agencies").editor
+        editor = (await opened(pilot, "agencies")).editor
         assert editor.query_one("#use-defaults").display
         assert editor.rows == [{"agency": "ice", "blocked": "unknown"},
                                {"agency": "cbp", "blocked": "unknown"}]
@@ -189,7 +189,7 @@ async def test_the_agencies_blocked_column_is_reachable_and_editable_by_cell(
                 break
             await pilot.press("ctrl+n")
             await pilot.pause()
-        editor = card(app, "agency_access").editor
+        editor = (await opened(pilot, "agency_access")).editor
         assert isinstance(editor, TableEditor)
         table = editor.query_one(DataTable)
         await focus(pilot, table)

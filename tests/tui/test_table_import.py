@@ -19,7 +19,7 @@ from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.table_import import TableImportDialog
 from app.tui.widgets.table import TableEditor
 
-from .helpers import card, focus, open_first_audit, settle, text_of
+from .helpers import card, focus, open_first_audit, opened, settle, text_of
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
 COMPLIANT = Path(__file__).resolve().parents[1] / "fixtures" / "flagship-compliant.yaml"
@@ -53,7 +53,7 @@ async def _open_table(pilot, app: AuditApp) -> TableEditor:
     screen = await open_first_audit(pilot)
     screen.jump_to(TABLE)
     await settle(pilot)
-    editor = card(app, TABLE).editor
+    editor = (await opened(pilot, TABLE)).editor
     assert isinstance(editor, TableEditor)
     await focus(pilot, editor.query_one(DataTable))
     return editor
@@ -205,12 +205,12 @@ async def test_a_signed_audit_offers_no_import(service: AuditService,
         screen = await open_first_audit(pilot)
         screen.jump_to(TABLE)
         await settle(pilot)
-        editor = card(app, TABLE).editor
-        assert isinstance(editor, TableEditor) and editor.locked
-        assert not editor.query_one(".table-buttons").display
-        assert not editor.query_one(DataTable).focusable
-        editor.action_import_rows()  # even asked directly, it opens nothing
+        agencies = card(app, TABLE)
+        # a signed audit shows its tables as text: no grid, no buttons, no import key
+        agencies.summary.focus()
+        await pilot.press("i", "enter")
         await settle(pilot)
+        assert not agencies.is_open and not agencies.query(TableEditor)
         assert not isinstance(app.screen, TableImportDialog)
         assert service.view(audit.id).answers[TABLE].value == before
 

@@ -8,7 +8,7 @@ from textual.widgets import Input, RadioSet
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 
-from .helpers import SETTLE, card, focus, open_first_audit, type_text
+from .helpers import SETTLE, card, focus, open_first_audit, opened, type_text
 
 
 async def test_typing_into_a_focused_choice_changes_nothing(
@@ -16,7 +16,7 @@ async def test_typing_into_a_focused_choice_changes_nothing(
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        radio = card(app, "connected").query_one(RadioSet)
+        radio = (await opened(pilot, "connected")).query_one(RadioSet)
         await focus(pilot, radio)
         # text meant for the next question, spaces and all, typed into the choice
         await type_text(pilot, "Acme Switch and Co")
@@ -37,7 +37,7 @@ async def test_ctrl_k_kills_to_the_end_of_a_field(
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        field = card(app, "switch_vendor").query_one(Input)
+        field = (await opened(pilot, "switch_vendor")).query_one(Input)
         card(app, "switch_vendor").display = True
         await focus(pilot, field)
         await type_text(pilot, "Acme Switch")
@@ -62,7 +62,7 @@ async def test_escape_with_unsaved_row_edits_asks(
         await open_first_audit(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        await focus(pilot, card(app, "agencies").editor.query_one(DataTable))
+        await focus(pilot, (await opened(pilot, "agencies")).editor.query_one(DataTable))
         await pilot.press("a")
         await pilot.pause()
         dialog = app.screen
@@ -101,7 +101,7 @@ async def test_typing_into_saved_long_text_adds_at_the_end(
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        area = card(app, "description").query_one(TextArea)
+        area = (await opened(pilot, "description")).editor.query_one(TextArea)
         await focus(pilot, area)
         await type_text(pilot, " and more")
         await pilot.pause()
@@ -116,7 +116,7 @@ async def test_card_state_is_never_stale(service: AuditService, audit: AuditInfo
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        vendor = card(app, "switch_vendor")
+        vendor = await opened(pilot, "switch_vendor")
         status = vendor.query_one(".q-status")
         assert status.render().plain.startswith("saved")
         await focus(pilot, vendor.query_one(Input))

@@ -15,9 +15,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from app.tui.config import remember_position
-from app.tui.saving import local_time
+from app.tui.saving import FOLLOW_SECONDS, local_time
 from app.tui.screens.audit_actions import QuestionActions
-from app.tui.screens.audit_pane import FOLLOW_SECONDS
 from app.tui.screens.audit_routes import AuditRoutes
 from app.tui.screens.question_search import QuestionSearch
 

@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from app.audit import HISTORY_PAGE, AuditService, HistoryEvent, HistoryReport
 from app.checklist.model import Checklist
 from app.errors import UserFacingError
 from app.tui.screens.history_cells import cells, chain_line, change, cut, detail
+from app.tui.widgets.footer import KeyFooter
 
 LOOKAHEAD = 20
 """Rows left below the cursor when the next page is read."""
@@ -97,7 +98,7 @@ class AuditHistoryScreen(Screen[str | None]):
         yield Static("", id="history-count", markup=False)
         yield DataTable(id="history-events", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the first page; check the chain in the background (it reads every event)."""

@@ -111,7 +111,7 @@ class AuditNavigation(AuditPane):
         await self.show_section(index, focus=False)
         visible = [c for c in self.cards() if c.display]
         if visible:
-            self.focus_card(visible[0] if first else visible[-1])
+            await self.open_card(visible[0] if first else visible[-1])
 
     def action_next_question(self) -> None:
         """Go to the next question shown (into the next section at the end of this one)."""
@@ -148,10 +148,10 @@ class AuditNavigation(AuditPane):
                 self.notify("That question is hidden by earlier answers in this audit.",
                             severity="warning")
             return
-        if not self.focus_card(card):
+        if not await self.open_card(card):
             self.current_question = question_id
-        if row is not None and isinstance(card.editor, TableEditor):
-            card.editor.show_row(row)
+        if row is not None and isinstance(editor := card.open_editor, TableEditor):
+            editor.show_row(row)
         self.call_after_refresh(self.query_one("#questions", VerticalScroll).scroll_to_widget,
                                 card, animate=False, top=True)
 

@@ -10,7 +10,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
 from app.audit import AuditService, AuditView, HistoryEvent, questions_to_do
@@ -18,24 +17,13 @@ from app.checklist.evaluate import Finding, newly_revealed
 from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.saving import AnswerSaver
+from app.tui.widgets.card_view import CardView
 from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
 
-FOLLOW_SECONDS = 3.0
-"""How often an open audit looks for changes made elsewhere (its history head)."""
 HEADER_MARGIN = 20
 """Columns of the header not available to the title and subtitle (icon, padding)."""
-
-
-def _shown_within(widget: Widget, card: Widget) -> bool:
-    """True when neither `widget` nor any container up to `card` is hidden."""
-    node: Widget | None = widget
-    while node is not None and node is not card:
-        if not node.display:
-            return False
-        node = node.parent if isinstance(node.parent, Widget) else None
-    return True
 
 
 class AuditPane(Screen[None]):
@@ -71,6 +59,7 @@ class AuditPane(Screen[None]):
         self.todo_only = False
         """True while each section shows only the questions still to do."""
         self._kept: set[str] = set()
+        self._offered: tuple[bool, bool] | None = None
         self.withdrawn: list[HistoryEvent] = []
         """The evidence withdrawals of the audit, as the service last listed them."""
 
@@ -149,38 +138,58 @@ class AuditPane(Screen[None]):
         for card in cards:
             card.show_findings(raised.get(card.question.id, []))
         container = self.query_one("#questions", VerticalScroll)
-        container.display = False  # one layout when all is mounted, not one per frame
-        for field in container.query("Input, TextArea"):
-            # its own subscription would keep the removed field alive as long as the screen
-            self.text_selection_started_signal.unsubscribe(field)
-        await container.remove_children()
-        await container.mount_all(cards)
-        container.display = True
-        intro = self.query_one("#section-intro", Static)
-        intro.update(section.intro)
-        intro.display = bool(section.intro)
-        self.query_one(SectionList).highlighted = self.section_index
-        self.show_view()
-        container.scroll_home(animate=False)
-        if focus:
-            self.focus_first_question()
+        with self.app.batch_update():  # one layout and one paint when all is in place
+            old = list(container.children)
+            for field in container.query("Input, TextArea"):
+                # its own subscription would keep the removed field alive as long as the
+                # screen
+                self.text_selection_started_signal.unsubscribe(field)
+            await container.mount_all(cards)
+            intro = self.query_one("#section-intro", Static)
+            intro.update(section.intro)
+            intro.display = bool(section.intro)
+            self.query_one(SectionList).highlighted = self.section_index
+            self.show_view()
+            first = next((card for card in cards if card.display), None)
+            if focus and first is not None:
+                # before the old cards go, so the focus moves once; the editor opens when
+                # the user starts on the question, not for a glance
+                self.focus_card(first, open_it=False)
+            await container.remove_children(old)
+            container.scroll_home(animate=False)
+        self.refresh(layout=True)
 
     def focus_first_question(self) -> None:
-        """Put the focus in the first visible question that takes input."""
+        """Put the focus in the first visible question."""
         for card in self.cards():
             if card.display and self.focus_card(card):
                 return
 
-    def focus_card(self, card: QuestionCard) -> bool:
-        """Focus the first field of `card` and bring it into view; False if it has none."""
+    def focus_card(self, card: QuestionCard, *, open_it: bool = True) -> bool:
+        """Focus the first field of `card` and bring it into view; a card not open is
+        focused itself and, with `open_it`, asked to open. False if it has no field."""
         self.current_question = card.question.id
         self.query_one("#questions", VerticalScroll).scroll_to_widget(
             card, animate=False, top=True)
-        for widget in [*card.editor.query("*"), *card.query("*")]:
-            if widget.focusable and _shown_within(widget, card):
-                widget.focus(scroll_visible=False)
-                return True
-        return False
+        field = card.first_field() if card.is_open else card.summary
+        if field is None:
+            return False
+        field.focus(scroll_visible=False)
+        if open_it and not card.is_open and not self.read_only:
+            card.summary.ask_open()
+        return True
+
+    async def open_card(self, card: QuestionCard) -> bool:
+        """Open the editor of `card`, then focus its first field (the card itself in a
+        signed audit); False if it has none."""
+        await card.open()
+        return self.focus_card(card)
+
+    async def on_card_view_opened(self, event: CardView.Opened) -> None:
+        """One card is open at a time: the others are shown as text again."""
+        for card in self.cards():
+            if card is not event.card and card.is_open:
+                await card.close()
 
     def after_section_changes(self, step: Callable[[], Awaitable[None]]) -> None:
         """Run `step` once the section changes asked for before it are done.
@@ -318,7 +327,11 @@ class AuditPane(Screen[None]):
             f"{f' ↻{total_unconfirmed}' if total_unconfirmed else ''}"
             f"{' · signed' if self.read_only else ''}")
         self._fit_title(self.size.width)
-        self.refresh_bindings()
+        # the footer is drawn again only when what `check_action` decides on changed
+        offered = (bool(evaluation.unconfirmed), bool(self.view.audit.based_on))
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
 
     def on_question_card_saved(self, event: QuestionCard.Saved) -> None:
         """After a save: refresh visibility, progress and markers. The service evaluates

@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from app.audit import AuditService
 from app.errors import UserFacingError
 from app.tui.labels import SEVERITY_STYLE, question_label
+from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.jumplist import JumpList
 
 
@@ -39,7 +40,7 @@ class DiffScreen(Screen[str | None]):
         yield Header()
         yield Static("", id="diff-summary", markup=False)
         yield JumpList(id="diff-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Ask the service for the diff and show it."""

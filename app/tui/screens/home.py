@@ -3,24 +3,25 @@ review, export, sign or delete one."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from app.audit import AuditInfo, AuditService, AuditSummary
 from app.errors import UserFacingError
 from app.tui.config import load_settings
-from app.tui.dialogs.confirm import ConfirmDialog
-from app.tui.dialogs.new_audit import NewAuditDialog
-from app.tui.dialogs.pick_audit import PickAuditDialog
-from app.tui.saving import local_time
-from app.tui.screens.audit import AuditScreen, PaletteEntry
-from app.tui.screens.audit_pane import FOLLOW_SECONDS
+from app.tui.saving import FOLLOW_SECONDS, local_time
 from app.tui.screens.home_table import HomeLayout, home_layout
+from app.tui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from app.tui.screens.audit import PaletteEntry
 
 EMPTY_TEXT = ("No audits yet.\n\nPress n to start one: choose a checklist, the state and the "
               "period the audit covers. Answers are saved as you type.\n\nF1 lists the keys; "
@@ -57,7 +58,7 @@ class HomeScreen(Screen[None]):
         yield Static(EMPTY_TEXT, id="empty", markup=False)
         yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Follow the database (the table is filled when the screen is first shown)."""
@@ -169,6 +170,8 @@ class HomeScreen(Screen[None]):
                         markup=False)
             return
         start_at = start_at or load_settings().positions.get(audit_id)
+        from app.tui.screens.audit import AuditScreen  # loaded when an audit opens
+
         self.app.push_screen(AuditScreen(self.service, view, start_at=start_at))
 
     def _selected_audit(self) -> AuditInfo | None:
@@ -196,6 +199,9 @@ class HomeScreen(Screen[None]):
                 return
             self.app.push_screen(NewAuditDialog(self.service, previous=previous),
                                  self._created)
+
+        from app.tui.dialogs.new_audit import NewAuditDialog
+        from app.tui.dialogs.pick_audit import PickAuditDialog
 
         self.app.push_screen(PickAuditDialog(
             "New audit from a previous one",
@@ -291,6 +297,8 @@ class HomeScreen(Screen[None]):
             self.notify(f"Deleted the draft {audit.title}.", markup=False)
             self.reload()
 
+        from app.tui.dialogs.confirm import ConfirmDialog
+
         self.app.push_screen(ConfirmDialog(
             "Delete this draft?",
             f"{audit.title}\n{audit.jurisdiction} · {audit.period_start} – {audit.period_end} · "
@@ -318,4 +326,6 @@ class HomeScreen(Screen[None]):
 
     def action_new_audit(self) -> None:
         """Ask for the new audit's details; open it once created."""
+        from app.tui.dialogs.new_audit import NewAuditDialog
+
         self.app.push_screen(NewAuditDialog(self.service), self._created)

@@ -20,6 +20,8 @@ EXTRA: dict[str, list[tuple[str, str]]] = {
         ("ctrl+q", "save and quit"),
     ],
     "In a question": [
+        ("enter, or type", "on a question shown as text: open its editor (what is typed"),
+        ("", "goes into it); tab moves on to the next question without opening"),
         ("arrows, space, enter", "choose in yes/no/unknown, lists and drop-downs"),
         ("enter", "in a text field: save now (typing is saved after a short pause too)"),
     ],

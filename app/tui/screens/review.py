@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from app.audit import AuditService, AuditView, Review
 from app.checklist.model import Checklist, Severity
 from app.errors import UserFacingError
 from app.tui.labels import finding_line, question_label
+from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.jumplist import JumpList
 
 
@@ -62,7 +63,7 @@ class ReviewScreen(Screen[ReviewOutcome]):
         yield Header()
         yield Static("", id="review-verdict", markup=False)
         yield JumpList(id="review-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the review."""

@@ -6,25 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.events import DescendantBlur
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button
 
-from app.audit import AnswerInfo, EvidenceInfo, HistoryEvent, StaleAnswer
-from app.checklist.evaluate import AnswerState, Finding
+from app.audit import AnswerInfo, EvidenceInfo, StaleAnswer
+from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question, QuestionType
 from app.checklist.values import InvalidValue
 from app.errors import UserFacingError
-from app.safe_text import terminal_safe_line
 from app.tui.saving import AnswerSaver, clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
-from app.tui.widgets.factory import editor_for
-from app.tui.widgets.findings import FindingsLine
+from app.tui.widgets.card_summary import shown_value
+from app.tui.widgets.card_view import NOTHING, CardView
 from app.tui.widgets.requests import (
     AskDialog,
     ConfirmRequest,
@@ -32,20 +28,21 @@ from app.tui.widgets.requests import (
     EvidenceRequest,
     ReasonRequest,
 )
+from app.tui.widgets.text import NoteArea
 
 DEBOUNCE_SECONDS = 0.5
 """How long typing must pause before the text is saved."""
 
-_NOTHING: Any = object()
 
-
-class QuestionCard(Vertical):
+class QuestionCard(CardView):
     """A question with its prompt, help, citations, editor, note and save status.
 
-    Choices are saved as soon as they change; typed text after a pause of
-    `DEBOUNCE_SECONDS`, when the field loses focus, or when `flush()` is called (on
-    section change, leaving the screen and quitting). The status line says when the
-    answer was saved, or quotes the service's reason for refusing it.
+    The card is drawn as text (`CardSummary`) until it is worked on: focused, it opens
+    its editor, and the pane closes the one open before. Choices are saved as soon as
+    they change; typed text after a pause of `DEBOUNCE_SECONDS`, when the field loses
+    focus, or when `flush()` is called (on closing the editor, section change, leaving the
+    screen and quitting). The status line says when the answer was saved, or quotes the
+    service's reason for refusing it.
     """
 
     class Saved(Message):
@@ -60,180 +57,24 @@ class QuestionCard(Vertical):
 
     def __init__(self, question: Question, answer: AnswerInfo | None, saver: AnswerSaver,
                  *, read_only: bool = False) -> None:
-        super().__init__(classes="question")
-        self.question = question
-        """The question shown."""
-        self.answer = answer
-        """The stored answer as last loaded or saved (`None`: never answered)."""
+        super().__init__(question, answer, read_only=read_only)
         self.saver = saver
         """Saves changes through the audit service."""
-        self.read_only = read_only
-        """True for a signed audit: nothing can be changed."""
         self.refused = False
         """True while the service refuses the value last typed (so it is not saved)."""
-        self._evidence: list[EvidenceInfo] = []
-        self._stale: set[int] = set()
-        self._findings: list[Finding] = []
-        self._withdrawn: list[HistoryEvent] = []
-        self._pending_value: Any = _NOTHING
+        self._pending_value: Any = NOTHING
         self._pending_note: str | None = None
         self._timer: Timer | None = None
-
-    # ---- layout -------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        """Prompt, help, citations, the editor, the note and buttons, and the status line."""
-        question = self.question
-        # one Static for prompt, help and sources: fewer widgets mount faster
-        parts: list[Content | str | tuple[str, str]] = [
-            ("* ", "bold $error") if question.required else "", (question.prompt, "bold")]
-        if question.help:
-            parts += ["\n", (question.help, "$text-muted")]
-        if question.citations:
-            sources = "; ".join(c.text for c in question.citations)
-            parts += ["\n", (f"Sources: {sources} (F2: in full)", "italic $text-muted")]
-        yield Static(Content.assemble(*parts), classes="q-prompt")
-        if self.carried:  # only carrying forward makes an answer carried
-            with Horizontal(classes="q-carried"):
-                yield Static("↻ Carried forward, not yet confirmed: still true? ctrl+o",
-                             classes="q-carried-text")
-                yield Button("Confirm", classes="q-confirm", compact=True,
-                             tooltip="Confirm the carried-forward answer is still true "
-                                     "(ctrl+o)")
-        yield Static("", classes="q-na", markup=False)
-        yield editor_for(question, self._shown_value(), self.commit_value)
-        yield Static("", classes="q-status", markup=False)
-        if self._findings:  # most cards raise none: the line is mounted only when needed
-            yield FindingsLine(self._findings)
-        yield Static("", classes="q-evidence", markup=False)
-        with Horizontal(classes="q-tools"):
-            yield Input(placeholder="Note (optional)", classes="q-note", compact=True,
-                        select_on_focus=False)
-            locked = self.question.from_audit is not None
-            yield CardActions(not_applicable=self.question.allow_not_applicable and not locked,
-                              clear=not locked, classes="q-actions")
-
-    def on_mount(self) -> None:
-        """Show the saved note, the not-applicable mark and the status; lock if signed."""
-        note = self.query_one(".q-note", Input)
-        with self.prevent(Input.Changed):
-            note.value = self.answer.note if self.answer else ""
-            note.cursor_position = len(note.value)
-        self._show_mark()
-        self._show_status(self._stored_status())
-        self.show_evidence(self._evidence, self._stale)
-        if self.question.from_audit is not None:
-            self.editor.make_read_only()  # the audit record says it; the service refuses edits
-        if self.read_only:
-            self.editor.make_read_only()
-            note.disabled = True
-            note.display = bool(note.value)
-            self.query_one(CardActions).display = False
-            for button in self.query(".q-confirm"):
-                button.display = False
-            self.query_one(".q-tools").display = bool(note.value)
-
-    @property
-    def editor(self) -> AnswerEditor:
-        """The editor of the answer."""
-        return self.query_one(".editor", AnswerEditor)
 
     @property
     def has_pending(self) -> bool:
         """True while typed text waits to be saved."""
-        return self._pending_value is not _NOTHING or self._pending_note is not None
-
-    def _shown_value(self) -> Any | None:
-        if self.answer is None or self.answer.state == AnswerState.NOT_APPLICABLE:
-            return None
-        return self.answer.value
-
-    @property
-    def carried(self) -> bool:
-        """True while the answer is carried forward and not yet confirmed."""
-        return self.answer is not None and self.answer.state == AnswerState.CARRIED_UNCONFIRMED
-
-    def _show_mark(self) -> None:
-        mark = self.query_one(".q-na", Static)
-        na = self.answer is not None and (
-            self.answer.state == AnswerState.NOT_APPLICABLE
-            or (self.carried and self.answer.value is None and bool(self.answer.na_reason)))
-        mark.update(f"Not applicable: {self.answer.na_reason}" if na and self.answer else "")
-        mark.display = na
-        self.set_class(na, "-not-applicable")
-        self.set_class(self.carried, "-carried")
-        for row in self.query(".q-carried"):
-            row.display = self.carried
-        for button in self.query(".q-confirm"):
-            button.display = self.carried and not self.read_only
-
-    def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int],
-                      withdrawn: list[HistoryEvent] | None = None) -> None:
-        """List the evidence attached to the question, with each file's SHA-256, and the
-        files withdrawn from it (their hash, who, when and why, as the history keeps them)."""
-        self._evidence, self._stale = list(evidence), set(stale)
-        if withdrawn is not None:
-            self._withdrawn = [e for e in withdrawn if e.question_id == self.question.id]
-        if not self.is_mounted or not self.query(".q-evidence"):
-            return  # not composed yet, or being removed: on_mount shows it
-        lines = []
-        for item in self._evidence:
-            date = f" · effective {item.effective_date}" if item.effective_date else ""
-            flag = " · STALE: dated before the audit period" if item.id in self._stale else ""
-            lines.append(f"Evidence: {item.name} · {item.size:,} bytes{date}{flag}\n"
-                         f"  SHA-256 {item.sha256}")
-        for event in self._withdrawn:
-            old = event.old if isinstance(event.old, dict) else {}
-            lines.append(terminal_safe_line(
-                f"Withdrawn: {old.get('name', '?')} · by {event.actor} on "
-                f"{local_time(event.at)}: {event.reason or '—'}") + "\n"
-                         f"  SHA-256 {old.get('sha256', '?')} (bytes purged)")
-        if self._evidence and not self.read_only:
-            lines.append("  F7: open or withdraw a file")
-        elif self._evidence:
-            lines.append("  F7: open a file")
-        box = self.query_one(".q-evidence", Static)
-        box.update("\n".join(lines))
-        box.display = bool(lines)
-        box.set_class(bool(self._stale & {e.id for e in self._evidence}), "-stale")
-
-    def show_findings(self, findings: list[Finding]) -> None:
-        """Show the findings the answers raise on this question (their severity, title and
-        the table rows they concern); nothing when there are none."""
-        if findings != self._findings:
-            self._findings = list(findings)
-            if self.is_mounted and self.query(".q-status"):  # else compose shows them
-                FindingsLine.show_in(self, self._findings, after=self.query_one(".q-status"))
-
-    def sync(self, answer: AnswerInfo | None, what: str | None = None) -> None:
-        """Take the stored answer as the service now has it (a confirmation made elsewhere);
-        the value shown is unchanged, so the editor is left alone."""
-        if answer == self.answer or not self.query(".q-na"):
-            return
-        self.answer = answer
-        self._show_mark()
-        self._show_status(f"{what} {clock_now()}" if what else self._stored_status())
-
-    def _stored_status(self) -> str:
-        answer = self.answer
-        if answer is None or (answer.value is None and not answer.note
-                              and answer.state != AnswerState.NOT_APPLICABLE):
-            return ""
-        if answer.state == AnswerState.CARRIED_UNCONFIRMED:
-            return ""  # the carried-forward line says it
-        return f"saved {local_time(answer.updated_at)} by {answer.updated_by}"
+        return self._pending_value is not NOTHING or self._pending_note is not None
 
     def _show_pending(self) -> None:
         """While typed text waits, the card says so: never an older "saved" beside it."""
         if not self.refused:
             self._show_status("unsaved… (saved after a pause, or on leaving the field)")
-
-    def _show_status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one(".q-status", Static)
-        status.update(text)
-        status.set_class(error, "-error")
-        status.set_class(bool(text) and not error, "-ok")
-        status.display = bool(text)
 
     # ---- editing ------------------------------------------------------------------------
 
@@ -247,21 +88,16 @@ class QuestionCard(Vertical):
             self._show_pending()
             self._schedule()
         else:
-            self._pending_value = _NOTHING
+            self._pending_value = NOTHING
             self._save_value(event.value)
 
-    @on(Input.Changed, ".q-note")
-    def _note_changed(self, event: Input.Changed) -> None:
+    @on(NoteArea.Changed, ".q-note")
+    def _note_changed(self, event: NoteArea.Changed) -> None:
         event.stop()
         if not self.read_only:
-            self._pending_note = event.value
+            self._pending_note = event.text_area.text
             self._show_pending()
             self._schedule()
-
-    @on(Input.Submitted, ".q-note")
-    def _note_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.flush()
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         """Leaving a field saves what was typed in it."""
@@ -278,19 +114,19 @@ class QuestionCard(Vertical):
             self._timer.stop()
             self._timer = None
         ok = True
-        if self._pending_value is not _NOTHING:
-            value, self._pending_value = self._pending_value, _NOTHING
+        if self._pending_value is not NOTHING:
+            value, self._pending_value = self._pending_value, NOTHING
             ok = self._save_value(value)
         if self._pending_note is not None:
             note, self._pending_note = self._pending_note, None
             ok = self._save_note(note) and ok
         return ok
 
-    def commit_value(self, value: Any | None, *, expected: Any = _NOTHING,
+    def commit_value(self, value: Any | None, *, expected: Any = NOTHING,
                      reason: str | None = None) -> AnswerInfo:
         """Save `value` (`None` removes the answer) against the answer the card showed (or
         `expected`); raises `UserFacingError` if refused, StaleAnswer if changed elsewhere."""
-        seen = (self.answer.value if self.answer else None) if expected is _NOTHING else expected
+        seen = (self.answer.value if self.answer else None) if expected is NOTHING else expected
         info = self.saver.set_value(self.question.id, value, expected=seen, reason=reason)
         self._after_save(info, "saved" if value is not None else "cleared")
         return info
@@ -300,12 +136,12 @@ class QuestionCard(Vertical):
         if stored is not None and value == stored.value and (
                 value is None or stored.state == AnswerState.ANSWERED):
             self.refused = False
-            self.editor.mark_invalid(False)
+            self._editor_shows(invalid=False)
             self._show_status(self._stored_status())
             return True
         if stored is None and value is None:
             self.refused = False
-            self.editor.mark_invalid(False)
+            self._editor_shows(invalid=False)
             self._show_status("")
             return True
         try:
@@ -315,7 +151,7 @@ class QuestionCard(Vertical):
             return False
         except UserFacingError as exc:
             self.refused = True
-            self.editor.mark_invalid(True)
+            self._editor_shows(invalid=True)
             # the card is the question: "this answer" reads better here than its id
             reason = exc.relative(1, "this answer") if isinstance(exc, InvalidValue) else exc
             self._show_status(f"Not saved: {reason}", error=True)
@@ -341,7 +177,7 @@ class QuestionCard(Vertical):
         """Someone else changed this since the card showed it: say so, then keep theirs or
         save mine in its place, as the user chooses."""
         self.refused = True
-        self.editor.mark_invalid(True)
+        self._editor_shows(invalid=True)
         self._show_status(f"Not saved: {refusal}", error=True)
 
         def chosen(choice: str | None) -> None:
@@ -349,8 +185,7 @@ class QuestionCard(Vertical):
                 self.take_stored(self.saver.stored(self.question.id))
             elif choice == "mine" and refusal.field == "note":
                 self.take_stored(self.saver.stored(self.question.id))
-                with self.prevent(Input.Changed):
-                    self.query_one(".q-note", Input).value = mine
+                self._load_note(mine)
                 self._save_note(mine)
             elif choice == "mine":
                 try:
@@ -367,27 +202,24 @@ class QuestionCard(Vertical):
         """Show the answer as the database now holds it, changed elsewhere: value, note,
         marks, and who changed it."""
         self.answer = answer
-        self._pending_value, self._pending_note = _NOTHING, None
+        self._pending_value, self._pending_note = NOTHING, None
         self.refused = False
-        self.editor.mark_invalid(False)
-        self.editor.load(self._shown_value())
-        with self.prevent(Input.Changed):
-            self.query_one(".q-note", Input).value = answer.note if answer else ""
+        self._editor_shows(self._shown_value(), invalid=False)
+        self._load_note(answer.note if answer else "")
         self._show_mark()
         self._show_status(f"changed {local_time(answer.updated_at)} by {answer.updated_by}"
                           if answer else "")
 
     def restored(self, info: AnswerInfo) -> None:
         """Show an earlier value the service has just restored, and say so."""
-        self._pending_value = _NOTHING
-        self.editor.load(info.value if info.state != AnswerState.NOT_APPLICABLE else None)
+        self._pending_value = NOTHING
+        self._editor_shows(shown_value(info))
         self._after_save(info, "restored")
 
     def _after_save(self, info: AnswerInfo, what: str) -> None:
         self.answer = info
         self.refused = False
-        self.editor.mark_invalid(False)
-        self.editor.on_saved(self._shown_value())
+        self._editor_shows(invalid=False, saved=self._shown_value())
         self._show_mark()
         self._show_status(f"{what} {clock_now()}")
         self.post_message(self.Saved(self, info))
@@ -427,7 +259,7 @@ class QuestionCard(Vertical):
 
         def done(info: AnswerInfo | None) -> None:
             if info is not None:
-                self.editor.load(None)
+                self._editor_shows(None)
                 self._after_save(info, "marked not applicable")
 
         reason = self.answer.na_reason if self.answer and self.answer.na_reason else ""
@@ -452,7 +284,7 @@ class QuestionCard(Vertical):
         self._clear_now()
 
     def _clear_now(self) -> None:
-        self._pending_value = _NOTHING
+        self._pending_value = NOTHING
         self.flush()
         try:
             info = self.saver.clear(self.question.id,
@@ -460,7 +292,7 @@ class QuestionCard(Vertical):
         except UserFacingError as exc:
             self._show_status(f"Not cleared: {exc}", error=True)
             return
-        self.editor.load(None)
+        self._editor_shows(None)
         self._after_save(info, "cleared")
 
     # ---- carried forward and evidence ---------------------------------------------------
@@ -497,3 +329,5 @@ class QuestionCard(Vertical):
 
         self.post_message(AskDialog(EvidenceRequest(self.saver.service, self.saver.audit_id,
                                                     self.question, done)))
+
+

@@ -76,10 +76,14 @@ class SectionList(OptionList):
         """The checklist's sections, in order."""
         self.marks: dict[str, SectionMarks] = {}
         """What each section holds, as last shown."""
+        self._shown: list[tuple[SectionMarks, bool] | None] = [None] * len(sections)
 
     def show_marks(self, evaluation: Evaluation, current: int) -> None:
         """Show each section's progress and markers, and which one is open."""
         self.marks = section_marks(self.sections, evaluation)
         for index, section in enumerate(self.sections):
-            self.replace_option_prompt_at_index(
-                index, section_prompt(section, self.marks[section.id], current=index == current))
+            shown = (self.marks[section.id], index == current)
+            if shown != self._shown[index]:  # an unchanged prompt is not drawn again
+                self._shown[index] = shown
+                self.replace_option_prompt_at_index(
+                    index, section_prompt(section, shown[0], current=shown[1]))

@@ -63,6 +63,22 @@ class Editor(TextArea):
             entries[:] = [(node, callback) for node, callback in entries if node is not self]
 
 
+class NoteArea(Editor):
+    """A question's note: a multi-line area that grows with its text (Tab leaves it)."""
+
+    DEFAULT_CSS = """
+    NoteArea {
+        height: auto;
+        min-height: 1;
+        max-height: 12;
+    }
+    """
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(soft_wrap=True, show_line_numbers=False, compact=True,
+                         placeholder="Note (optional)", classes=classes)
+
+
 class LongTextEditor(AnswerEditor):
     """A long text answer in a multi-line TextArea (Tab leaves the field)."""
 

@@ -1,0 +1,361 @@
+"""A question card's display: its text while closed, its editor's widgets while open, and
+what both show (marks, status, findings, evidence, note). Editing is `QuestionCard`'s."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from app.audit import AnswerInfo, EvidenceInfo, HistoryEvent
+from app.checklist.evaluate import AnswerState, Finding
+from app.checklist.model import Question
+from app.tui.saving import clock_now, local_time
+from app.tui.widgets.base import AnswerEditor
+from app.tui.widgets.card_actions import CardActions
+from app.tui.widgets.card_summary import (
+    CARRIED_LINE,
+    CardState,
+    CardSummary,
+    evidence_lines,
+    prompt_content,
+    shown_value,
+    summary_content,
+)
+from app.tui.widgets.factory import editor_for
+from app.tui.widgets.findings import FindingsLine
+from app.tui.widgets.text import NoteArea
+
+NOTHING: Any = object()
+"""No value given (None is a value: no answer)."""
+
+
+class CardView(Vertical):
+    """A question drawn as text until it is worked on; then its editor's widgets.
+
+    `open()` mounts the editor (the pane closes the one open before); `close()` saves
+    what is typed and shows the text again. The state the card shows is kept in `state`
+    and drawn by whichever of the two is shown.
+    """
+
+    class Opened(Message):
+        """The card opened its editor (the pane closes the others)."""
+
+        def __init__(self, card: CardView) -> None:
+            super().__init__()
+            self.card = card
+            """The card now open."""
+
+    def __init__(self, question: Question, answer: AnswerInfo | None, *,
+                 read_only: bool = False) -> None:
+        super().__init__(classes="question")
+        self.question = question
+        """The question shown."""
+        self.read_only = read_only
+        """True for a signed audit: nothing can be changed."""
+        self.state = CardState(answer=answer)
+        """What the card shows besides its question."""
+        self.state.status = self._stored_status()
+        self.set_class(self._not_applicable(), "-not-applicable")
+        self.set_class(self.carried, "-carried")
+        self._evidence: list[EvidenceInfo] = []
+        self._stale: set[int] = set()
+        self._withdrawn: list[HistoryEvent] = []
+        self._opening = False
+        self._body: CardBody | None = None
+        self._opening_lock = asyncio.Lock()
+
+    @property
+    def answer(self) -> AnswerInfo | None:
+        """The stored answer as last loaded or saved (`None`: never answered)."""
+        return self.state.answer
+
+    @answer.setter
+    def answer(self, answer: AnswerInfo | None) -> None:
+        self.state.answer = answer
+
+    def commit_value(self, value: Any | None, *, expected: Any = NOTHING,
+                     reason: str | None = None) -> AnswerInfo:
+        """Save `value` (tables save through it); `QuestionCard` does."""
+        raise NotImplementedError
+
+    def flush(self) -> bool:
+        """Save whatever typed text is waiting; `QuestionCard` does."""
+        raise NotImplementedError
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """The card as text; the editor's widgets are mounted by `open()`."""
+        yield CardSummary(self._summary_content())
+
+    def _summary_content(self) -> Content:
+        summary = next(iter(self.query(CardSummary)), None)
+        return summary_content(self.question, self.state, carried=self.carried,
+                               na=self._not_applicable(), read_only=self.read_only,
+                               focused=summary is not None and summary.has_focus)
+
+    def on_card_summary_focused(self, event: CardSummary.Focused) -> None:
+        """The keys line shows on the focused card only."""
+        event.stop()
+        self._redraw()
+
+    def body_widgets(self) -> ComposeResult:
+        """Prompt, help, citations, the editor, the note and buttons, and the status line."""
+        yield Static(prompt_content(self.question), classes="q-prompt")
+        if self.carried:  # only carrying forward makes an answer carried
+            with Horizontal(classes="q-carried"):
+                yield Static(CARRIED_LINE, classes="q-carried-text")
+                yield Button("Confirm", classes="q-confirm", compact=True,
+                             tooltip="Confirm the carried-forward answer is still true "
+                                     "(ctrl+o)")
+        yield Static("", classes="q-na", markup=False)
+        yield editor_for(self.question, shown_value(self.answer), self.commit_value)
+        yield Static("", classes="q-status", markup=False)
+        if self.state.findings:
+            yield FindingsLine(self.state.findings)
+        yield Static("", classes="q-evidence", markup=False)
+        yield NoteArea(classes="q-note")
+        with Horizontal(classes="q-tools"):
+            locked = self.question.from_audit is not None
+            yield CardActions(not_applicable=self.question.allow_not_applicable and not locked,
+                              clear=not locked, classes="q-actions")
+
+    @property
+    def is_open(self) -> bool:
+        """True while the card's editor is mounted (from the end of `open()` to the start
+        of `close()`)."""
+        return self._body is not None
+
+    @property
+    def summary(self) -> CardSummary:
+        """The card drawn as text."""
+        return self.query_one(CardSummary)
+
+    async def open(self) -> bool:
+        """Mount the editor's widgets (once); False for a signed audit, which has none."""
+        if self.read_only:
+            return False
+        async with self._opening_lock:  # an open and a close never overlap
+            if self._body is not None:
+                return True
+            body = CardBody(self)
+            await self.mount(body)
+            self._body = body
+            self._fill_body()
+            self.summary.display = False
+        self.post_message(self.Opened(self))
+        return True
+
+    async def close(self) -> None:
+        """Save what is typed, then show the card as text again."""
+        async with self._opening_lock:
+            body = self._body
+            if body is None:
+                return
+            self.flush()
+            self._body = None
+            for field in body.query("Input, TextArea"):
+                # its subscription would keep the removed field alive as long as the screen
+                self.screen.text_selection_started_signal.unsubscribe(field)
+            self.summary.display = True
+            self._redraw()
+            await body.remove()
+
+    def first_field(self) -> Widget | None:
+        """The first field of the open card that takes input: the editor's, else another."""
+        if self._body is None:
+            return None
+        for widget in [*self.editor.query("*"), *self._body.query("*")]:
+            if widget.focusable and _shown_within(widget, self):
+                return widget
+        return None
+
+    def on_card_summary_open(self, event: CardSummary.Open) -> None:
+        """The summary took the focus: open the editor, focus it, hand it what was typed."""
+        event.stop()
+        if self.read_only or self._opening:
+            return
+        self._opening = True
+
+        async def open_and_focus() -> None:
+            try:
+                await self.open()
+                field = self.first_field()
+                if field is None or not (self.summary.has_focus or self.screen.focused is None):
+                    return
+                field.focus(scroll_visible=False)
+                for key in event.typed:  # as if typed now: the field's keys act on them
+                    self.app.post_message(events.Key(key.key, key.character))
+            finally:
+                self._opening = False
+
+        self.run_worker(open_and_focus(), group="open-card")
+
+    def _fill_body(self) -> None:
+        """Show the saved note, the not-applicable mark and the status; lock if signed."""
+        self._load_note(self.answer.note if self.answer else "")
+        self._show_mark()
+        self._show_status(self.state.status, error=self.state.status_error)
+        self.show_evidence(self._evidence, self._stale)
+        if self.question.from_audit is not None:
+            self.editor.make_read_only()  # the audit record says it; the service refuses edits
+
+    @property
+    def editor(self) -> AnswerEditor:
+        """The editor of the answer (the card must be open)."""
+        return self.query_one(".editor", AnswerEditor)
+
+    @property
+    def open_editor(self) -> AnswerEditor | None:
+        """The editor of the answer, if the card is open."""
+        return next(iter(self.query(".editor").results(AnswerEditor)), None)
+
+    def _editor_shows(self, value: Any | None = NOTHING, *, invalid: bool | None = None,
+                      saved: Any | None = NOTHING) -> None:
+        editor = self.open_editor
+        if editor is None:
+            return
+        if invalid is not None:
+            editor.mark_invalid(invalid)
+        if value is not NOTHING:
+            editor.load(value)
+        if saved is not NOTHING:
+            editor.on_saved(saved)
+
+    def _shown_value(self) -> Any | None:
+        return shown_value(self.answer)
+
+    @property
+    def carried(self) -> bool:
+        """True while the answer is carried forward and not yet confirmed."""
+        return self.answer is not None and self.answer.state == AnswerState.CARRIED_UNCONFIRMED
+
+    def _not_applicable(self) -> bool:
+        return self.answer is not None and (
+            self.answer.state == AnswerState.NOT_APPLICABLE
+            or (self.carried and self.answer.value is None and bool(self.answer.na_reason)))
+
+    def _redraw(self) -> None:
+        """Draw the summary again from the card's state (when the card shows it)."""
+        self.set_class(self._not_applicable(), "-not-applicable")
+        self.set_class(self.carried, "-carried")
+        summary = next(iter(self.query(CardSummary)), None)
+        if summary is not None and summary.display:
+            summary.update(self._summary_content())
+
+    def _show_mark(self) -> None:
+        na = self._not_applicable()
+        self._redraw()
+        if not self.is_open:
+            return
+        mark = self.query_one(".q-na", Static)
+        mark.update(f"Not applicable: {self.answer.na_reason}" if na and self.answer else "")
+        mark.display = na
+        for row in self.query(".q-carried"):
+            row.display = self.carried
+        for button in self.query(".q-confirm"):
+            button.display = self.carried and not self.read_only
+
+    def show_evidence(self, evidence: list[EvidenceInfo], stale: set[int],
+                      withdrawn: list[HistoryEvent] | None = None) -> None:
+        """List the evidence attached to the question, with each file's SHA-256, and the
+        files withdrawn from it (their hash, who, when and why, as the history keeps them)."""
+        self._evidence, self._stale = list(evidence), set(stale)
+        if withdrawn is not None:
+            self._withdrawn = [e for e in withdrawn if e.question_id == self.question.id]
+        lines = evidence_lines(self._evidence, self._stale, self._withdrawn,
+                               read_only=self.read_only)
+        stale_shown = bool(self._stale & {e.id for e in self._evidence})
+        if (lines, stale_shown) != (self.state.evidence, self.state.stale):
+            self.state.evidence, self.state.stale = lines, stale_shown
+            self._redraw()
+        if not self.is_mounted or not self.is_open:
+            return
+        box = self.query_one(".q-evidence", Static)
+        box.update("\n".join(lines))
+        box.display = bool(lines)
+        box.set_class(stale_shown, "-stale")
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """Show the findings the answers raise on this question (their severity, title and
+        the table rows they concern); nothing when there are none."""
+        if findings != self.state.findings:
+            self.state.findings = list(findings)
+            self._redraw()
+            if self.is_mounted and self._body is not None:
+                FindingsLine.show_in(self._body, self.state.findings,
+                                     after=self.query_one(".q-status"))
+
+    def sync(self, answer: AnswerInfo | None, what: str | None = None) -> None:
+        """Take the stored answer as the service now has it (a confirmation made elsewhere);
+        the value shown is unchanged, so the editor is left alone."""
+        if answer == self.answer:
+            return
+        self.answer = answer
+        self._show_mark()
+        self._show_status(f"{what} {clock_now()}" if what else self._stored_status())
+
+    def _stored_status(self) -> str:
+        answer = self.answer
+        if answer is None or (answer.value is None and not answer.note
+                              and answer.state != AnswerState.NOT_APPLICABLE):
+            return ""
+        if answer.state == AnswerState.CARRIED_UNCONFIRMED:
+            return ""  # the carried-forward line says it
+        return f"saved {local_time(answer.updated_at)} by {answer.updated_by}"
+
+    def _show_status(self, text: str, *, error: bool = False) -> None:
+        self.state.status, self.state.status_error = text, error
+        if not self.is_open:
+            self._redraw()
+            return
+        status = self.query_one(".q-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+        status.set_class(bool(text) and not error, "-ok")
+        status.display = bool(text)
+    def _load_note(self, note: str) -> None:
+        """Show `note` in the open card's note area, without saving it again."""
+        if not self.is_open:
+            return
+        area = self.query_one(".q-note", NoteArea)
+        with self.prevent(NoteArea.Changed):
+            area.load_text(note)
+            area.move_cursor(area.document.end)
+
+
+class CardBody(Vertical):
+    """The open card's widgets: prompt, editor, marks, status, findings, evidence, note."""
+
+    DEFAULT_CSS = """
+    CardBody {
+        height: auto;
+    }
+    """
+
+    def __init__(self, card: CardView) -> None:
+        super().__init__(classes="q-body")
+        self.card = card
+        """The card this body belongs to."""
+
+    def compose(self) -> ComposeResult:
+        """The card's editing widgets."""
+        yield from self.card.body_widgets()
+
+
+def _shown_within(widget: Widget, card: Widget) -> bool:
+    """True when neither `widget` nor any container up to `card` is hidden."""
+    node: Widget | None = widget
+    while node is not None and node is not card:
+        if not node.display:
+            return False
+        node = node.parent if isinstance(node.parent, Widget) else None
+    return True
