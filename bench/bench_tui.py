@@ -10,8 +10,9 @@
 - the same switch in the shipped checklist, against the same floor;
 - opening a question's editor (a section shows its questions as text; the one worked on
   opens its editor), against a bare app adding a field to a card and focusing it;
-- memory over 100 section switches (after 10 to warm up, traced by tracemalloc, which is
-  started only after the timed switches): the growth of the Python heap after a full
+- memory over 100 section switches, each opening a question's editor (after 100 to warm
+  up, in which Textual's bounded caches of rendered lines fill; traced by tracemalloc,
+  which is started only then): the growth of the Python heap after a full
   collection and the long-text editors still alive, against the bare app's growth over
   as many switches.
 """
@@ -28,6 +29,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,7 +47,7 @@ STARTS = 5
 SECTIONS = 30
 PER_SECTION = 10
 TIMED_SWITCHES = 40
-WARM_SWITCHES = 10
+WARM_SWITCHES = 100
 MEMORY_SWITCHES = 100
 MANY = 1000
 
@@ -257,13 +259,34 @@ def _live(type_name: str) -> int:
     return sum(1 for o in gc.get_objects() if type(o).__name__ == type_name)
 
 
+async def _open_audit(pilot: Any) -> Any:
+    """From the home list, open the audit under the cursor; the audit screen."""
+    from app.tui.screens.audit import AuditScreen
+
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    assert isinstance(pilot.app.screen, AuditScreen)
+    return pilot.app.screen
+
+
+async def _switch_to(pilot: Any, screen: Any, index: int) -> float:
+    """Open section `index`; the CPU seconds until the screen has settled."""
+    cpu = time.process_time()
+    screen.open_section(index)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert screen.section_index == index
+    return time.process_time() - cpu
+
+
 async def _switch_flagship(folder: Path) -> list[float]:
     """CPU per section switch in the shipped checklist (every section, forth and back)."""
     from app.audit import AuditService
     from app.checklist import load_checklist
     from app.store import open_store
     from app.tui.app import AuditApp
-    from app.tui.screens.audit import AuditScreen
 
     store = open_store(f"sqlite:///{folder / 'flagship.sqlite3'}")
     service = AuditService(store, actor="bench")
@@ -272,21 +295,10 @@ async def _switch_flagship(folder: Path) -> list[float]:
                          period_end="2025-12-31")
     count = len(checklist.checklist.sections)
     app = AuditApp(service)
-    samples = []
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        screen = app.screen
-        assert isinstance(screen, AuditScreen)
-        for index in _switch_order(TIMED_SWITCHES, count):
-            cpu = time.process_time()
-            screen.open_section(index)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            samples.append(time.process_time() - cpu)
-            assert screen.section_index == index
+        screen = await _open_audit(pilot)
+        samples = [await _switch_to(pilot, screen, index)
+                   for index in _switch_order(TIMED_SWITCHES, count)]
     store.close()
     return samples
 
@@ -297,7 +309,6 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
     from app.checklist import load_checklist
     from app.store import open_store
     from app.tui.app import AuditApp
-    from app.tui.screens.audit import AuditScreen
 
     store = open_store(f"sqlite:///{folder / 'big.sqlite3'}")
     service = AuditService(store, actor="bench")
@@ -308,35 +319,29 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
     app = AuditApp(service)
     samples, result = [], {}
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        screen = app.screen
-        assert isinstance(screen, AuditScreen)
+        screen = await _open_audit(pilot)
         opened = []
         for index in _switch_order(TIMED_SWITCHES):
-            cpu = time.process_time()
-            screen.open_section(index)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            samples.append(time.process_time() - cpu)
-            assert screen.section_index == index
+            samples.append(await _switch_to(pilot, screen, index))
             cpu = time.process_time()
             await screen.open_card(screen.cards()[0])  # as Enter on the focused card does
             await pilot.pause()
             opened.append(time.process_time() - cpu)
             assert screen.cards()[0].is_open
         result["opened"] = opened
-        tracemalloc.start()  # only now: tracing slows every allocation down
         for number, index in enumerate(_switch_order(WARM_SWITCHES + MEMORY_SWITCHES)):
             if number == WARM_SWITCHES:
+                # only now: tracing slows every allocation down, and Textual's bounded
+                # caches (rendered lines, styles) have filled during the warm-up
+                tracemalloc.start()
                 result["heap_before"] = _heap()
                 result["editors_before"] = _live("TextArea")
             screen.open_section(index)
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert screen.section_index == index
+            await screen.open_card(screen.cards()[0])  # an editor and a note area each time
+            await pilot.pause()
         result["heap_after"] = _heap()
         tracemalloc.stop()
         result["editors_after"] = _live("TextArea")
@@ -362,9 +367,8 @@ async def _switch_floor() -> dict[str, float | list[float]]:
     async with app.run_test(size=(120, 40)) as pilot:
         container = app.query_one(VerticalScroll)
         for switch in range(TIMED_SWITCHES + WARM_SWITCHES + MEMORY_SWITCHES):
-            if switch == TIMED_SWITCHES:
-                tracemalloc.start()
             if switch == TIMED_SWITCHES + WARM_SWITCHES:
+                tracemalloc.start()
                 result["heap_before"] = _heap()
             cpu = time.process_time()
             for field in container.query(Input):
