@@ -254,9 +254,10 @@ def _heap() -> int:
     return tracemalloc.get_traced_memory()[0]
 
 
-def _live(type_name: str) -> int:
+def _live(kind: type) -> int:
+    """How many objects of `kind` (its subclasses included) are alive."""
     gc.collect()
-    return sum(1 for o in gc.get_objects() if type(o).__name__ == type_name)
+    return sum(1 for o in gc.get_objects() if isinstance(o, kind))
 
 
 async def _open_audit(pilot: Any) -> Any:
@@ -305,6 +306,8 @@ async def _switch_flagship(folder: Path) -> list[float]:
 
 async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
     """CPU per section switch, and the heap and editors alive over MEMORY_SWITCHES."""
+    from textual.widgets import TextArea
+
     from app.audit import AuditService
     from app.checklist import load_checklist
     from app.store import open_store
@@ -335,7 +338,7 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
                 # caches (rendered lines, styles) have filled during the warm-up
                 tracemalloc.start()
                 result["heap_before"] = _heap()
-                result["editors_before"] = _live("TextArea")
+                result["editors_before"] = _live(TextArea)
             screen.open_section(index)
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -344,8 +347,8 @@ async def _switch_sections(folder: Path) -> dict[str, float | list[float]]:
             await pilot.pause()
         result["heap_after"] = _heap()
         tracemalloc.stop()
-        result["editors_after"] = _live("TextArea")
-        result["editors_shown"] = len(screen.query("TextArea"))
+        result["editors_after"] = _live(TextArea)
+        result["editors_shown"] = len(screen.query(TextArea))
     store.close()
     result["samples"] = samples
     return result
@@ -440,8 +443,8 @@ def main() -> None:
         figure("switch_memory", f"Python heap growth over {MEMORY_SWITCHES} section "
                f"switches (after {WARM_SWITCHES} to warm up; traced)",
                growth, floor_growth, "bare app, same switches", unit="KB")
-        fact("switch_editors", f"long-text editors alive after {MEMORY_SWITCHES} switches "
-             f"(on screen: {switched['editors_shown']}; before: "
+        fact("switch_editors", "text areas (long text, notes) alive after "
+             f"{MEMORY_SWITCHES} switches (on screen: {switched['editors_shown']}; before: "
              f"{switched['editors_before']})", switched["editors_after"], "editors")
 
 
