@@ -44,6 +44,13 @@ class AuditRoutes(AuditNavigation):
         if isinstance(outcome, ReviewOutcome) and outcome.jump:
             self.jump_to(outcome.jump, row=outcome.row)
 
+    def _back_at(self, question_id: str | None) -> None:
+        """Back from a list of changes: show the audit as it is now, at the chosen question."""
+        self.reload()
+        self.show_view()
+        if question_id:
+            self.jump_to(question_id)
+
     def action_audit_history(self) -> None:
         """Show every change to the audit, newest first; a chosen event comes back here at
         its question."""
@@ -51,15 +58,9 @@ class AuditRoutes(AuditNavigation):
 
         self.flush_all()
 
-        def done(question_id: str | None) -> None:
-            self.reload()
-            self.show_view()
-            if question_id:
-                self.jump_to(question_id)
-
         self.app.push_screen(AuditHistoryScreen(
             self.service, self.audit_id, self.view.checklist.checklist,
-            title=self.view.audit.title), done)
+            title=self.view.audit.title), self._back_at)
 
     def action_diff(self) -> None:
         """Show what changed since the previous audit; a chosen entry comes back here."""
@@ -70,14 +71,8 @@ class AuditRoutes(AuditNavigation):
             return
         self.flush_all()
 
-        def done(question_id: str | None) -> None:
-            self.reload()
-            self.show_view()
-            if question_id:
-                self.jump_to(question_id)
-
         self.app.push_screen(DiffScreen(self.service, self.view.audit.based_on,
-                                        self.audit_id), done)
+                                        self.audit_id), self._back_at)
 
     def action_export(self) -> None:
         """Export the audit (PDF, JSON or transparency report)."""
