@@ -182,8 +182,9 @@ class AuditPane(Screen[None]):
     async def open_card(self, card: QuestionCard) -> bool:
         """Open the editor of `card`, then focus its first field (the card itself in a
         signed audit); False if it has none."""
-        await card.open()
-        return self.focus_card(card)
+        with self.app.batch_update():  # opened and focused in one paint
+            await card.open()
+            return self.focus_card(card)
 
     async def on_card_view_opened(self, event: CardView.Opened) -> None:
         """One card is open at a time: the others are shown as text again."""

@@ -146,13 +146,22 @@ class CardView(Vertical):
         async with self._opening_lock:  # an open and a close never overlap
             if self._body is not None:
                 return True
-            body = CardBody(self)
-            await self.mount(body)
-            self._body = body
-            self._fill_body()
-            self.summary.display = False
+            with self.app.batch_update():  # one layout and one paint for the whole change
+                for other in self._open_siblings():
+                    await other.close()
+                body = CardBody(self)
+                await self.mount(body)
+                self._body = body
+                self._fill_body()
+                self.summary.display = False
         self.post_message(self.Opened(self))
         return True
+
+    def _open_siblings(self) -> list[CardView]:
+        parent = self.parent
+        siblings = parent.children if isinstance(parent, Widget) else []
+        return [card for card in siblings
+                if isinstance(card, CardView) and card is not self and card.is_open]
 
     async def close(self) -> None:
         """Save what is typed, then show the card as text again."""
@@ -187,11 +196,13 @@ class CardView(Vertical):
 
         async def open_and_focus() -> None:
             try:
-                await self.open()
-                field = self.first_field()
-                if field is None or not (self.summary.has_focus or self.screen.focused is None):
-                    return
-                field.focus(scroll_visible=False)
+                with self.app.batch_update():  # opened and focused in one paint
+                    await self.open()
+                    field = self.first_field()
+                    if field is None or not (self.summary.has_focus
+                                             or self.screen.focused is None):
+                        return
+                    field.focus(scroll_visible=False)
                 for key in event.typed:  # as if typed now: the field's keys act on them
                     self.app.post_message(events.Key(key.key, key.character))
             finally:
