@@ -17,7 +17,6 @@ from app.checklist.evaluate import Finding, newly_revealed
 from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui.saving import AnswerSaver
-from app.tui.widgets.card_view import CardView
 from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
@@ -185,12 +184,6 @@ class AuditPane(Screen[None]):
         with self.app.batch_update():  # opened and focused in one paint
             await card.open()
             return self.focus_card(card)
-
-    async def on_card_view_opened(self, event: CardView.Opened) -> None:
-        """One card is open at a time: the others are shown as text again."""
-        for card in self.cards():
-            if card is not event.card and card.is_open:
-                await card.close()
 
     def after_section_changes(self, step: Callable[[], Awaitable[None]]) -> None:
         """Run `step` once the section changes asked for before it are done.

@@ -10,7 +10,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -40,18 +39,10 @@ NOTHING: Any = object()
 class CardView(Vertical):
     """A question drawn as text until it is worked on; then its editor's widgets.
 
-    `open()` mounts the editor (the pane closes the one open before); `close()` saves
+    `open()` closes the sibling card that is open and mounts the editor; `close()` saves
     what is typed and shows the text again. The state the card shows is kept in `state`
     and drawn by whichever of the two is shown.
     """
-
-    class Opened(Message):
-        """The card opened its editor (the pane closes the others)."""
-
-        def __init__(self, card: CardView) -> None:
-            super().__init__()
-            self.card = card
-            """The card now open."""
 
     def __init__(self, question: Question, answer: AnswerInfo | None, *,
                  read_only: bool = False) -> None:
@@ -154,7 +145,6 @@ class CardView(Vertical):
                 self._body = body
                 self._fill_body()
                 self.summary.display = False
-        self.post_message(self.Opened(self))
         return True
 
     def _open_siblings(self) -> list[CardView]:
@@ -188,7 +178,7 @@ class CardView(Vertical):
         return None
 
     def on_card_summary_open(self, event: CardSummary.Open) -> None:
-        """The summary took the focus: open the editor, focus it, hand it what was typed."""
+        """Enter, a click or typing on the summary: open the editor, focus it, hand it what was typed."""
         event.stop()
         if self.read_only or self._opening:
             return

@@ -37,8 +37,8 @@ DEBOUNCE_SECONDS = 0.5
 class QuestionCard(CardView):
     """A question with its prompt, help, citations, editor, note and save status.
 
-    The card is drawn as text (`CardSummary`) until it is worked on: focused, it opens
-    its editor, and the pane closes the one open before. Choices are saved as soon as
+    The card is drawn as text (`CardSummary`) until it is worked on: Enter, a click or
+    typing opens its editor, closing the one open before. Choices are saved as soon as
     they change; typed text after a pause of `DEBOUNCE_SECONDS`, when the field loses
     focus, or when `flush()` is called (on closing the editor, section change, leaving the
     screen and quitting). The status line says when the answer was saved, or quotes the
