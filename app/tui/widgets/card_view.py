@@ -178,7 +178,8 @@ class CardView(Vertical):
         return None
 
     def on_card_summary_open(self, event: CardSummary.Open) -> None:
-        """Enter, a click or typing on the summary: open the editor, focus it, hand it what was typed."""
+        """Enter, a click or typing on the summary: open the editor, focus it, and hand it
+        what was typed."""
         event.stop()
         if self.read_only or self._opening:
             return
