@@ -13,6 +13,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 
 from app.audit import AuditService
+from app.tui import heap
 from app.tui.safe_output import ControlCharacterFilter
 from app.tui.screens.home import HomeScreen
 
@@ -55,8 +56,15 @@ class AuditApp(App[None]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self._on_signal, signum)
 
+    def on_ready(self) -> None:
+        """Once the first screen is drawn, keep the heap alive so far out of the
+        collector's way (`heap.settle`)."""
+        self.call_after_refresh(heap.settle)
+
     def on_unmount(self) -> None:
-        """Give the signals back to their default handling."""
+        """Give the signals back to their default handling, and the heap to the
+        collector."""
+        heap.release()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

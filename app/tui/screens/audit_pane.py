@@ -170,10 +170,12 @@ class AuditPane(Screen[None]):
         self.current_question = card.question.id
         self.query_one("#questions", VerticalScroll).scroll_to_widget(
             card, animate=False, top=True)
-        field = card.first_field() if card.is_open else card.summary
-        if field is None:
+        if not card.is_open:
+            card.focus_summary()
+        elif (field := card.first_field()) is not None:
+            field.focus(scroll_visible=False)
+        else:
             return False
-        field.focus(scroll_visible=False)
         if open_it and not card.is_open and not self.read_only:
             card.summary.ask_open()
         return True

@@ -163,6 +163,13 @@ class CardSummary(Static):
     def __init__(self, content: Content) -> None:
         super().__init__(content, classes="q-summary", markup=False)
         self._typed: list[events.Key] | None = None
+        self._shown = content
+
+    def show(self, content: Content) -> None:
+        """Draw `content`; nothing is laid out or painted again when it is what is drawn."""
+        if content != self._shown:
+            self._shown = content
+            self.update(content)
 
     def ask_open(self) -> None:
         """Ask the card to open its editor (once until the focus moves on)."""

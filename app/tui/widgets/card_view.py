@@ -87,11 +87,13 @@ class CardView(Vertical):
         """The card as text; the editor's widgets are mounted by `open()`."""
         yield CardSummary(self._summary_content())
 
-    def _summary_content(self) -> Content:
-        summary = next(iter(self.query(CardSummary)), None)
+    def _summary_content(self, *, focused: bool | None = None) -> Content:
+        if focused is None:
+            summary = next(iter(self.query(CardSummary)), None)
+            focused = summary is not None and summary.has_focus
         return summary_content(self.question, self.state, carried=self.carried,
                                na=self._not_applicable(), read_only=self.read_only,
-                               focused=summary is not None and summary.has_focus)
+                               focused=focused)
 
     def on_card_summary_focused(self, event: CardSummary.Focused) -> None:
         """The keys line shows on the focused card only."""
@@ -245,13 +247,20 @@ class CardView(Vertical):
             self.answer.state == AnswerState.NOT_APPLICABLE
             or (self.carried and self.answer.value is None and bool(self.answer.na_reason)))
 
-    def _redraw(self) -> None:
-        """Draw the summary again from the card's state (when the card shows it)."""
+    def _redraw(self, *, focused: bool | None = None) -> None:
+        """Draw the summary again from the card's state (when the card shows it);
+        `focused` draws it as focused or not before the focus has moved."""
         self.set_class(self._not_applicable(), "-not-applicable")
         self.set_class(self.carried, "-carried")
         summary = next(iter(self.query(CardSummary)), None)
         if summary is not None and summary.display:
-            summary.update(self._summary_content())
+            summary.show(self._summary_content(focused=focused))
+
+    def focus_summary(self) -> None:
+        """Give the summary the focus, drawn focused at once (in the paint that shows the
+        move, not one after it)."""
+        self._redraw(focused=True)
+        self.summary.focus(scroll_visible=False)
 
     def _show_mark(self) -> None:
         na = self._not_applicable()
