@@ -16,6 +16,7 @@ from app.audit import AuditService, AuditView, HistoryEvent, questions_to_do
 from app.checklist.evaluate import Finding, newly_revealed
 from app.checklist.model import Section
 from app.errors import UserFacingError
+from app.tui import line_cache
 from app.tui.saving import AnswerSaver
 from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
@@ -155,6 +156,7 @@ class AuditPane(Screen[None]):
                 # the user starts on the question, not for a glance
                 self.focus_card(first, open_it=False)
             await container.remove_children(old)
+            line_cache.drop_removed()
             container.scroll_home(animate=False)
         self.refresh(layout=True)
 
