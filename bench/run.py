@@ -42,6 +42,10 @@ GOALS: list[tuple[str, str, object]] = [
     ("switch_editors", "no long-text editor outlives its card", None),
     ("switch_memory", "no memory growth over 100 section switches (≤ 1 MB, the bare app's "
      "beside it)", lambda p, f: p <= 1_000_000),
+    ("switch_memory_next", "and none over the 100 after those (≤ 1 MB)",
+     lambda p, f: p <= 1_000_000),
+    ("switch_line_caches", "no removed widget's rendered lines kept (Textual keeps up to "
+     "1,024 line caches)", lambda p, f: p <= 0),
     ("history_verify_memory", "history verify at 100k events in bounded memory (≤ 2× the "
      "streaming floor)", lambda p, f: p <= 2 * f),
     ("history_show_memory", "history show at 100k events in bounded memory (≤ 2× the "
