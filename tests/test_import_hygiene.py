@@ -61,7 +61,8 @@ HOME_SCREEN = textwrap.dedent("""
     store.close()
     loaded = sorted(m for m in ("weasyprint", "pyhanko", "duckdb", "openpyxl", "click",
                                 "jinja2", "app.tui.screens.audit", "app.tui.dialogs",
-                                "app.tui.widgets.factory")
+                                "app.tui.widgets.factory", "app.audit.review",
+                                "app.audit.diff", "app.checklist.overlay")
                     if m in sys.modules)
     print(f"LISTED:{app.listed} LOADED:" + ",".join(loaded))
 """)
