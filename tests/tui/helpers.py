@@ -82,3 +82,8 @@ async def opened(pilot: Pilot, question_id: str) -> QuestionCard:
     await found.open()
     await pilot.pause()
     return found
+
+
+def focus_within(app: AuditApp, widget: Widget) -> bool:
+    """True when `widget` or one of its descendants has the focus."""
+    return app.focused is not None and widget in app.focused.ancestors_with_self

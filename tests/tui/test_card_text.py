@@ -13,9 +13,18 @@ from textual.widgets import Input, TextArea
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 from app.tui.widgets.base import AnswerEditor
-from app.tui.widgets.card_summary import CardSummary
+from app.tui.widgets.question import QuestionCard
 
-from .helpers import SETTLE, card, open_first_audit, opened, settle, text_of, type_text
+from .helpers import (
+    SETTLE,
+    card,
+    focus_within,
+    open_first_audit,
+    opened,
+    settle,
+    text_of,
+    type_text,
+)
 
 LONG_NOTE = " ".join(f"Sentence {n} of the note, as the auditor wrote it." for n in range(24))
 
@@ -30,13 +39,13 @@ async def test_a_section_opens_with_every_card_as_text(service: AuditService,
         assert cards and not any(c.is_open for c in cards)
         assert not screen.query(AnswerEditor)
         # the first card has the focus, drawn as text with the keys that open it
-        assert isinstance(app.focused, CardSummary)
-        assert "Enter: answer" in text_of(cards[0].summary)
-        assert "Enter: answer" not in text_of(cards[1].summary)
+        assert isinstance(app.focused, QuestionCard)
+        assert "Enter: answer" in text_of(cards[0])
+        assert "Enter: answer" not in text_of(cards[1])
         await pilot.press("tab")  # Tab moves on without opening anything
         await pilot.pause()
         assert not any(c.is_open for c in screen.cards())
-        assert app.focused is not cards[0].summary
+        assert app.focused is not cards[0]
 
 
 async def test_typing_on_a_card_opens_it_and_keeps_every_key(service: AuditService,
@@ -60,7 +69,7 @@ async def test_typing_on_a_card_opens_it_and_keeps_every_key(service: AuditServi
         await opened(pilot, "review_date")
         await pilot.pause()
         assert not vendor.is_open
-        assert "Answer: Acme Switch Co" in text_of(vendor.summary)
+        assert "Answer: Acme Switch Co" in text_of(vendor)
         assert [c.question.id for c in screen.cards() if c.is_open] == ["review_date"]
 
 
@@ -71,11 +80,11 @@ async def test_enter_opens_a_card_without_choosing(service: AuditService,
         await open_first_audit(pilot)
         await settle(pilot)
         connected = card(app, "connected")
-        assert app.focused is connected.summary
+        assert app.focused is connected
         await pilot.press("enter")
         await settle(pilot)
         assert connected.is_open
-        assert app.focused is not None and connected in app.focused.ancestors
+        assert focus_within(app, connected)
     # Enter opened the choice; it did not pick one
     assert "connected" not in service.view(audit.id).answers
 
@@ -87,7 +96,7 @@ async def test_a_long_note_is_read_in_place(service: AuditService, audit: AuditI
         await open_first_audit(pilot)
         await settle(pilot)
         review = card(app, "review_date")
-        shown = " ".join(text_of(review.summary).split())
+        shown = " ".join(text_of(review).split())
         assert "Sentence 0 of the note" in shown and "Sentence 23 of the note" in shown
         await opened(pilot, "review_date")
         await pilot.pause()
@@ -114,9 +123,9 @@ async def test_a_signed_audit_never_opens_a_card(service: AuditService,
         screen = await open_first_audit(pilot)
         await settle(pilot)
         connected = card(app, "connected")
-        await pilot.click(connected.summary)
+        await pilot.click(connected)
         await pilot.press("enter", "n", "down")
         await settle(pilot)
         assert not any(c.is_open for c in screen.cards())
-        assert "Answer: Yes" in text_of(connected.summary)
+        assert "Answer: Yes" in text_of(connected)
     assert service.view(audit.id).answers["connected"].value == "yes"

@@ -225,7 +225,7 @@ async def test_open_a_text_file_in_place_and_a_signed_audit_refuses_withdrawal(
         screen = await open_first_audit(pilot)
         screen.jump_to("review_date")
         await settle(pilot)
-        assert "F7: open a file" in text_of(card(app, "review_date").summary)
+        assert "F7: open a file" in text_of(card(app, "review_date"))
         await pilot.press("f7")
         await settle(pilot)
         dialog = app.screen

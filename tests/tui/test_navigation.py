@@ -17,7 +17,7 @@ from app.tui.screens.review import ReviewScreen
 from app.tui.widgets.jumplist import JumpList
 from app.tui.widgets.sections import SectionList
 
-from .helpers import card, open_first_audit, opened, settle, text_of, type_text
+from .helpers import card, focus_within, open_first_audit, opened, settle, text_of, type_text
 
 
 async def test_next_and_previous_question(service: AuditService, audit: AuditInfo) -> None:
@@ -31,7 +31,7 @@ async def test_next_and_previous_question(service: AuditService, audit: AuditInf
             await pilot.press("ctrl+down")
             await settle(pilot)
             assert screen.current_question == expected
-            assert app.focused is not None and card(app, expected) in app.focused.ancestors
+            assert focus_within(app, card(app, expected))
         # past the last question of the section: the next section opens
         await pilot.press("ctrl+down")
         await settle(pilot)

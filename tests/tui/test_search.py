@@ -17,7 +17,7 @@ from app.tui.screens.audit import AuditScreen
 from app.tui.screens.keys import keys_text
 from app.tui.widgets.sections import SectionList
 
-from .helpers import card, focus, open_first_audit, opened, settle, text_of, type_text
+from .helpers import card, focus, focus_within, open_first_audit, opened, settle, text_of, type_text
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "checklists" / "nlets-dmv-data-sharing.yaml"
 
@@ -69,7 +69,7 @@ async def test_palette_finds_questions_by_word_id_citation_and_answer(
         assert screen.current_question == "orion_maintainer"
         found = screen.card("orion_maintainer")
         assert found is not None and app.focused is not None
-        assert found in app.focused.ancestors
+        assert found in app.focused.ancestors_with_self
 
 
 async def test_next_to_do_wraps_within_the_section_then_around(
@@ -94,7 +94,7 @@ async def test_next_to_do_wraps_within_the_section_then_around(
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert screen.section_index == 0 and screen.current_question == "review_date"
-        assert app.focused is not None and card(app, "review_date") in app.focused.ancestors
+        assert focus_within(app, card(app, "review_date"))
 
 
 def wholly_shown(screen: AuditScreen) -> tuple[str, bool]:
@@ -125,7 +125,7 @@ async def test_the_focused_card_is_wholly_in_view(service: AuditService) -> None
             await pilot.press(key)
             await settle(pilot)
             if screen.focused_card() is not None and app.focused is not None \
-                    and screen.focused_card() in app.focused.ancestors:
+                    and screen.focused_card() in app.focused.ancestors_with_self:
                 seen.append((key, *wholly_shown(screen)))
         # into the previous section, at its last card (mounted just before it is focused)
         await pilot.press("ctrl+n")
@@ -159,7 +159,7 @@ async def test_to_do_only_hides_answered_questions(service: AuditService,
         assert shown(screen) == ["review_date", "query_count", "description"]
         assert "To do only (F8: all)" in text_of(counts)
         assert "2 answered not shown" in text_of(counts)
-        assert app.focused is not None and card(app, "review_date") in app.focused.ancestors
+        assert focus_within(app, card(app, "review_date"))
         # answering keeps the card in place until the section is opened again
         await type_text(pilot, "2025-03-01")
         await pilot.press("tab")

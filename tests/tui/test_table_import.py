@@ -207,7 +207,7 @@ async def test_a_signed_audit_offers_no_import(service: AuditService,
         await settle(pilot)
         agencies = card(app, TABLE)
         # a signed audit shows its tables as text: no grid, no buttons, no import key
-        agencies.summary.focus()
+        agencies.focus()
         await pilot.press("i", "enter")
         await settle(pilot)
         assert not agencies.is_open and not agencies.query(TableEditor)

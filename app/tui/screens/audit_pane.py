@@ -171,13 +171,13 @@ class AuditPane(Screen[None]):
         self.query_one("#questions", VerticalScroll).scroll_to_widget(
             card, animate=False, top=True)
         if not card.is_open:
-            card.focus_summary()
+            card.focus_closed()
         elif (field := card.first_field()) is not None:
             field.focus(scroll_visible=False)
         else:
             return False
         if open_it and not card.is_open and not self.read_only:
-            card.summary.ask_open()
+            card.ask_open()
         return True
 
     async def open_card(self, card: QuestionCard) -> bool:

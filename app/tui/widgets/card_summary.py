@@ -2,8 +2,9 @@
 
 A section shows each of its questions as one widget of text (prompt, answer, marks,
 status, findings, evidence, note); only the question being worked on opens its editor.
-A section then mounts a widget per question instead of a dozen, which is what keeps a
-section switch quick on a long checklist.
+A section then mounts one widget per question instead of a dozen, which is what keeps a
+section switch quick on a long checklist. The card draws this text itself while closed
+(`CardView`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from textual import events
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import Static
 
 from app.audit import AnswerInfo, EvidenceInfo, HistoryEvent
 from app.checklist.display import format_table, format_value
@@ -142,73 +140,6 @@ OPENING_KEYS = frozenset({"enter", "space"})
 """Keys that open the editor and are not handed to it (they would pick a choice)."""
 FORWARDED_KEYS = frozenset({"left", "right", "up", "down", "home", "end", "backspace"})
 """Keys that open the editor and are handed to it, as every printable key is."""
-
-
-class CardSummary(Static):
-    """The card drawn as text. It takes the focus like a field, and Tab goes past it
-    without opening anything; Enter, a click, or typing opens the editor. What is typed
-    (letters, arrows) is kept and handed to the editor once it is open, so that no
-    keystroke is lost."""
-
-    can_focus = True
-
-    class Open(Message):
-        """Open the editor, then give it `typed`."""
-
-        def __init__(self, typed: list[events.Key]) -> None:
-            super().__init__()
-            self.typed = typed
-            """Keys typed for the editor (more may follow while it opens)."""
-
-    def __init__(self, content: Content) -> None:
-        super().__init__(content, classes="q-summary", markup=False)
-        self._typed: list[events.Key] | None = None
-        self._shown = content
-
-    def show(self, content: Content) -> None:
-        """Draw `content`; nothing is laid out or painted again when it is what is drawn."""
-        if content != self._shown:
-            self._shown = content
-            self.update(content)
-
-    def ask_open(self) -> None:
-        """Ask the card to open its editor (once until the focus moves on)."""
-        if self._typed is None:
-            self._typed = []
-            self.post_message(self.Open(self._typed))
-
-    def on_key(self, event: events.Key) -> None:
-        """Open the editor on Enter, space, an arrow or a letter; keep letters and arrows
-        for it."""
-        if event.key in OPENING_KEYS or event.is_printable or event.key in FORWARDED_KEYS:
-            event.prevent_default()
-            event.stop()
-            typing = bool(self._typed)  # a space among typed letters is text, not "open"
-            self.ask_open()
-            forwarded = event.key not in OPENING_KEYS or (event.key == "space" and typing)
-            if forwarded and self._typed is not None:
-                self._typed.append(events.Key(event.key, event.character))
-
-    def on_click(self) -> None:
-        """A click opens the editor."""
-        self.ask_open()
-
-    def on_focus(self) -> None:
-        """Say which keys open the editor."""
-        self.post_message(self.Focused(True))
-
-    def on_blur(self) -> None:
-        """What was typed here belongs to this moment only."""
-        self._typed = None
-        self.post_message(self.Focused(False))
-
-    class Focused(Message):
-        """The summary took or lost the focus."""
-
-        def __init__(self, focused: bool) -> None:
-            super().__init__()
-            self.focused = focused
-            """True when it took the focus."""
 
 
 def shown_value(answer: AnswerInfo | None) -> Any | None:

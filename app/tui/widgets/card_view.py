@@ -21,8 +21,9 @@ from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
 from app.tui.widgets.card_summary import (
     CARRIED_LINE,
+    FORWARDED_KEYS,
+    OPENING_KEYS,
     CardState,
-    CardSummary,
     evidence_lines,
     prompt_content,
     shown_value,
@@ -36,17 +37,23 @@ NOTHING: Any = object()
 """No value given (None is a value: no answer)."""
 
 
-class CardView(Vertical):
+class CardView(Static):
     """A question drawn as text until it is worked on; then its editor's widgets.
 
-    `open()` closes the sibling card that is open and mounts the editor; `close()` saves
-    what is typed and shows the text again. The state the card shows is kept in `state`
-    and drawn by whichever of the two is shown.
+    Closed, the card is one widget that draws its text and takes the focus like a field:
+    Tab goes past it without opening anything; Enter, a click, or typing opens the
+    editor. What is typed (letters, arrows) is kept and handed to the editor once it is
+    open, so that no keystroke is lost. `open()` closes the sibling card that is open and
+    mounts the editor's widgets inside the card; `close()` saves what is typed and draws
+    the text again. The state the card shows is kept in `state` and drawn by whichever of
+    the two is shown.
     """
+
+    can_focus = True
 
     def __init__(self, question: Question, answer: AnswerInfo | None, *,
                  read_only: bool = False) -> None:
-        super().__init__(classes="question")
+        super().__init__("", classes="question", markup=False)
         self.question = question
         """The question shown."""
         self.read_only = read_only
@@ -62,6 +69,9 @@ class CardView(Vertical):
         self._opening = False
         self._body: CardBody | None = None
         self._opening_lock = asyncio.Lock()
+        self._typed: list[events.Key] | None = None
+        self._shown: Content | None = None
+        self._redraw(focused=False)
 
     @property
     def answer(self) -> AnswerInfo | None:
@@ -83,22 +93,45 @@ class CardView(Vertical):
 
     # ---- layout -------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        """The card as text; the editor's widgets are mounted by `open()`."""
-        yield CardSummary(self._summary_content())
-
     def _summary_content(self, *, focused: bool | None = None) -> Content:
-        if focused is None:
-            summary = next(iter(self.query(CardSummary)), None)
-            focused = summary is not None and summary.has_focus
         return summary_content(self.question, self.state, carried=self.carried,
                                na=self._not_applicable(), read_only=self.read_only,
-                               focused=focused)
+                               focused=self.has_focus if focused is None else focused)
 
-    def on_card_summary_focused(self, event: CardSummary.Focused) -> None:
-        """The keys line shows on the focused card only."""
-        event.stop()
-        self._redraw()
+    def on_focus(self) -> None:
+        """Say which keys open the editor (the keys line shows on the focused card only)."""
+        self._redraw(focused=True)  # before Textual's own handler sets `has_focus`
+
+    def on_blur(self) -> None:
+        """What was typed here belongs to this moment only."""
+        self._typed = None
+        self._redraw(focused=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """On the closed card: open the editor on Enter, space, an arrow or a letter, and
+        keep letters and arrows for it. Keys typed in the open editor are its own."""
+        if not self.has_focus or self.is_open:
+            return
+        if event.key in OPENING_KEYS or event.is_printable or event.key in FORWARDED_KEYS:
+            event.prevent_default()
+            event.stop()
+            typing = bool(self._typed)  # a space among typed letters is text, not "open"
+            self.ask_open()
+            forwarded = event.key not in OPENING_KEYS or (event.key == "space" and typing)
+            if forwarded and self._typed is not None:
+                self._typed.append(events.Key(event.key, event.character))
+
+    def on_click(self) -> None:
+        """A click on the closed card opens the editor (clicks in the editor are its own)."""
+        if not self.is_open:
+            self.ask_open()
+
+    def ask_open(self) -> None:
+        """Open the editor, focus it, and hand it what is typed until then (once until
+        the focus moves on)."""
+        if self._typed is None:
+            self._typed = []
+            self._open_and_type(self._typed)
 
     def body_widgets(self) -> ComposeResult:
         """Prompt, help, citations, the editor, the note and buttons, and the status line."""
@@ -127,11 +160,6 @@ class CardView(Vertical):
         of `close()`)."""
         return self._body is not None
 
-    @property
-    def summary(self) -> CardSummary:
-        """The card drawn as text."""
-        return self.query_one(CardSummary)
-
     async def open(self) -> bool:
         """Mount the editor's widgets (once); False for a signed audit, which has none."""
         if self.read_only:
@@ -146,7 +174,9 @@ class CardView(Vertical):
                 await self.mount(body)
                 self._body = body
                 self._fill_body()
-                self.summary.display = False
+                self.can_focus = False  # its fields take the focus now
+                self._shown = None
+                self.update("")
         return True
 
     def _open_siblings(self) -> list[CardView]:
@@ -166,9 +196,11 @@ class CardView(Vertical):
             for field in body.query("Input, TextArea"):
                 # its subscription would keep the removed field alive as long as the screen
                 self.screen.text_selection_started_signal.unsubscribe(field)
-            self.summary.display = True
-            self._redraw()
-            await body.remove()
+            with self.app.batch_update():
+                self.can_focus = True
+                self._redraw()
+                await body.remove()
+            _forget_removed_children(self)
 
     def first_field(self) -> Widget | None:
         """The first field of the open card that takes input: the editor's, else another."""
@@ -179,10 +211,8 @@ class CardView(Vertical):
                 return widget
         return None
 
-    def on_card_summary_open(self, event: CardSummary.Open) -> None:
-        """Enter, a click or typing on the summary: open the editor, focus it, and hand it
-        what was typed."""
-        event.stop()
+    def _open_and_type(self, typed: list[events.Key]) -> None:
+        """Open the editor, focus it if the card had the focus, and hand it `typed`."""
         if self.read_only or self._opening:
             return
         self._opening = True
@@ -190,13 +220,13 @@ class CardView(Vertical):
         async def open_and_focus() -> None:
             try:
                 with self.app.batch_update():  # opened and focused in one paint
+                    focused = self.has_focus or self.screen.focused is None
                     await self.open()
                     field = self.first_field()
-                    if field is None or not (self.summary.has_focus
-                                             or self.screen.focused is None):
+                    if field is None or not focused:
                         return
                     field.focus(scroll_visible=False)
-                for key in event.typed:  # as if typed now: the field's keys act on them
+                for key in typed:  # as if typed now: the field's keys act on them
                     self.app.post_message(events.Key(key.key, key.character))
             finally:
                 self._opening = False
@@ -248,19 +278,22 @@ class CardView(Vertical):
             or (self.carried and self.answer.value is None and bool(self.answer.na_reason)))
 
     def _redraw(self, *, focused: bool | None = None) -> None:
-        """Draw the summary again from the card's state (when the card shows it);
+        """Draw the closed card's text again from its state;
         `focused` draws it as focused or not before the focus has moved."""
         self.set_class(self._not_applicable(), "-not-applicable")
         self.set_class(self.carried, "-carried")
-        summary = next(iter(self.query(CardSummary)), None)
-        if summary is not None and summary.display:
-            summary.show(self._summary_content(focused=focused))
+        if self.is_open:
+            return
+        content = self._summary_content(focused=focused)
+        if content != self._shown:  # nothing laid out or painted again when it is the same
+            self._shown = content
+            self.update(content)
 
-    def focus_summary(self) -> None:
-        """Give the summary the focus, drawn focused at once (in the paint that shows the
-        move, not one after it)."""
+    def focus_closed(self) -> None:
+        """Give the closed card the focus, drawn focused at once (in the paint that shows
+        the move, not one after it)."""
         self._redraw(focused=True)
-        self.summary.focus(scroll_visible=False)
+        self.focus(scroll_visible=False)
 
     def _show_mark(self) -> None:
         na = self._not_applicable()
@@ -360,6 +393,15 @@ class CardBody(Vertical):
     def compose(self) -> ComposeResult:
         """The card's editing widgets."""
         yield from self.card.body_widgets()
+
+
+def _forget_removed_children(widget: Widget) -> None:
+    """Drop what Textual keeps of `widget`'s removed children: a widget left without any is
+    never laid out as a container again, so its cached list of shown children and its last
+    arrangement would keep them (an editor, its note area) alive as long as the card."""
+    shown = widget.displayed_children  # reading it computes the list again
+    assert not shown, shown
+    widget._clear_arrangement_cache()
 
 
 def _shown_within(widget: Widget, card: Widget) -> bool:

@@ -37,7 +37,7 @@ DEBOUNCE_SECONDS = 0.5
 class QuestionCard(CardView):
     """A question with its prompt, help, citations, editor, note and save status.
 
-    The card is drawn as text (`CardSummary`) until it is worked on: Enter, a click or
+    The card is drawn as text (`CardView`) until it is worked on: Enter, a click or
     typing opens its editor, closing the one open before. Choices are saved as soon as
     they change; typed text after a pause of `DEBOUNCE_SECONDS`, when the field loses
     focus, or when `flush()` is called (on closing the editor, section change, leaving the
