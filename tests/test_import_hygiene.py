@@ -60,7 +60,9 @@ HOME_SCREEN = textwrap.dedent("""
     app.run(headless=True)
     store.close()
     loaded = sorted(m for m in ("weasyprint", "pyhanko", "duckdb", "openpyxl", "click",
-                                "jinja2", "app.tui.screens.audit", "app.tui.dialogs")
+                                "jinja2", "app.tui.screens.audit", "app.tui.dialogs",
+                                "app.tui.widgets.factory", "app.audit.review",
+                                "app.audit.diff", "app.checklist.overlay")
                     if m in sys.modules)
     print(f"LISTED:{app.listed} LOADED:" + ",".join(loaded))
 """)

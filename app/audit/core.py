@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from sqlalchemy import select as core_select
@@ -22,7 +22,6 @@ from app.checklist.evaluate import (
 )
 from app.checklist.loader import LoadedChecklist, load_checklist_bytes
 from app.checklist.model import Checklist
-from app.checklist.overlay import LoadedOverlay, effective_checklist, load_overlay_bytes
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
 from app.store.database import Store, StoreError
@@ -35,6 +34,9 @@ from app.store.tables import (
     HistoryEventRow,
     table_of,
 )
+
+if TYPE_CHECKING:
+    from app.checklist.overlay import LoadedOverlay
 
 EVENT_BATCH = 500
 _AUDIT = table_of(AuditRow)
@@ -148,6 +150,8 @@ class ServiceCore:
         key = (row.checklist_sha256, row.jurisdiction, *digests)
         cached = self._effective.get(key)
         if cached is None:
+            from app.checklist.overlay import effective_checklist, load_overlay_bytes
+
             overlays = []
             for digest in digests:
                 source = _source(session, digest)

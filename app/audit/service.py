@@ -13,10 +13,8 @@ from sqlmodel import col, select
 
 from app.audit import convert
 from app.audit.answers import AnswerOps
-from app.audit.carry import carry_forward
 from app.audit.clock import utc_now
 from app.audit.core import audit_row, streamed_events
-from app.audit.diff import AuditDiff, change_records, diff_views
 from app.audit.evidence import EvidenceOps
 from app.audit.history import anchor_problems, append_event
 from app.audit.history_pages import (
@@ -27,11 +25,7 @@ from app.audit.history_pages import (
     read_page,
 )
 from app.audit.inputs import checked_date, clean_line
-from app.audit.integrity import history_problems
-from app.audit.review import Review, review
-from app.audit.statement import attestation_statement
 from app.checklist.loader import LoadedChecklist
-from app.checklist.overlay import LoadedOverlay
 from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
@@ -61,9 +55,12 @@ from app.store.tables import (
 
 if TYPE_CHECKING:
     from app.audit.attest import SignatureFacts, SignedAudit, SigningKey
+    from app.audit.diff import AuditDiff
     from app.audit.export import ExportResult
     from app.audit.query_logs import LogImport
+    from app.audit.review import Review
     from app.audit.verify import AttestationCheck
+    from app.checklist.overlay import LoadedOverlay
     from app.logs import ColumnMapping
 
 
@@ -142,6 +139,8 @@ class AuditService(AnswerOps, EvidenceOps):
                         f"audit {previous_id[:12]} used checklist {old.id!r}, not {meta.id!r};"
                         " carry forward only within the same checklist")
                 self._checklists[checklist.sha256] = checklist
+                from app.audit.carry import carry_forward
+
                 current = self._for_audit(session, row).checklist
                 carry_forward(session, previous, old, row, current, actor=self.actor, at=now)
             self._checklists[checklist.sha256] = checklist
@@ -189,14 +188,20 @@ class AuditService(AnswerOps, EvidenceOps):
 
     def review(self, ref: str | AuditView) -> Review:
         """Gaps, unconfirmed carried answers, stale evidence, and findings of an audit."""
+        from app.audit.review import review
+
         return review(ref if isinstance(ref, AuditView) else self.view(ref))
 
     def diff(self, old_ref: str, new_ref: str) -> AuditDiff:
         """How the audit `new_ref` differs from the audit `old_ref`."""
+        from app.audit.diff import diff_views
+
         return diff_views(self.view(old_ref), self.view(new_ref))
 
     def changes_since_previous(self, ref: str | AuditView) -> list[ChangeRecord] | None:
         """What changed since the audit this one was based on; None when it has none."""
+        from app.audit.diff import change_records, diff_views
+
         view = ref if isinstance(ref, AuditView) else self.view(ref)
         if not view.audit.based_on:
             return None
@@ -216,6 +221,8 @@ class AuditService(AnswerOps, EvidenceOps):
 
     def attestation_statement(self, ref: str) -> Statement:
         """The statement the signer attests to, as it will be printed."""
+        from app.audit.statement import attestation_statement
+
         return attestation_statement(self.view(ref))
 
     def export(self, ref: str, path: str | Path, fmt: str = "pdf", *,
@@ -319,6 +326,8 @@ class AuditService(AnswerOps, EvidenceOps):
         `head`, also that the chain recomputed from the stored events passes through that
         head (at event `length` when given), as recorded earlier by an export or signing.
         The events are streamed, so a long history is checked in bounded memory."""
+        from app.audit.integrity import history_problems
+
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.checklist.evaluate import AnswerState, Evaluation
 from app.checklist.loader import LoadedChecklist
-from app.checklist.overlay import LoadedOverlay
 from app.records.enums import AuditStatus, EventKind
+
+if TYPE_CHECKING:
+    from app.checklist.overlay import LoadedOverlay
 
 
 @dataclass

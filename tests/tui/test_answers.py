@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, RadioSet, Select, SelectionList, TextArea
+from textual.widgets import Input, Select, SelectionList, TextArea
 
 from app.audit import AuditInfo, AuditService
 from app.checklist.evaluate import AnswerState
 from app.tui.app import AuditApp
 from app.tui.dialogs.reason import ReasonDialog
+from app.tui.widgets.choice import ChoiceRow
 from app.tui.widgets.ticklist import TickList
 
 from .helpers import (
@@ -32,8 +33,8 @@ async def test_every_question_type(service: AuditService, audit: AuditInfo) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_audit(pilot)
 
-        # yes/no/unknown: a RadioSet, saved at once
-        await focus(pilot, (await opened(pilot, "connected")).query_one(RadioSet))
+        # yes/no/unknown: one row of options, saved at once
+        await focus(pilot, (await opened(pilot, "connected")).query_one(ChoiceRow))
         await pilot.press("enter")  # the first button, Yes
         await pilot.pause()
         assert stored(service, audit, "connected").value == "yes"
@@ -112,7 +113,7 @@ async def test_conditional_questions_follow_answers(service: AuditService,
         await open_first_audit(pilot)
         assert not card(app, "switch_vendor").display and not card(app, "keys").display
 
-        radio = (await opened(pilot, "connected")).query_one(RadioSet)
+        radio = (await opened(pilot, "connected")).query_one(ChoiceRow)
         await focus(pilot, radio)
         await pilot.press("right", "enter")  # No
         await pilot.pause()
@@ -164,14 +165,14 @@ async def test_note_not_applicable_and_clear(service: AuditService, audit: Audit
 
         # clearing yes/no/unknown un-presses the radio buttons and hides what it revealed
         connected = await opened(pilot, "connected")
-        await focus(pilot, connected.query_one(RadioSet))
+        await focus(pilot, connected.query_one(ChoiceRow))
         await pilot.press("enter")
         await pilot.pause()
         assert card(app, "switch_vendor").display
         await pilot.press("f5")  # the key does what the link does
         await pilot.pause()
         assert stored(service, audit, "connected").value is None
-        assert connected.query_one(RadioSet).pressed_index == -1
+        assert connected.query_one(ChoiceRow).pressed_index == -1
         assert not card(app, "switch_vendor").display
 
         # clearing an answered choice empties the widget too
@@ -210,7 +211,7 @@ async def test_loading_saved_answers_saves_nothing(service: AuditService,
         assert (await opened(pilot, "switch_vendor")).query_one(Input).value == "Acme"
         note = (await opened(pilot, "switch_vendor")).query_one(".q-note", TextArea)
         assert note.text == "from the contract"
-        assert (await opened(pilot, "connected")).query_one(RadioSet).pressed_index == 0
+        assert (await opened(pilot, "connected")).query_one(ChoiceRow).pressed_index == 0
         assert list((await opened(pilot, "keys")).query_one(SelectionList).selected) == ["kq"]
         assert (await opened(pilot, "reason_required")).query_one(Select).value == "never"
         assert (await opened(pilot, "review_date")).query_one(Input).value == "2024-03-01"

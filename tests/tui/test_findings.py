@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from textual.widgets import DataTable, RadioSet, Select
+from textual.widgets import DataTable, Select
 
 from app.audit import AuditInfo, AuditService
 from app.checklist import load_checklist
@@ -15,6 +15,7 @@ from app.tui.app import AuditApp
 from app.tui.dialogs.table_row import RowDialog
 from app.tui.screens.audit import AuditScreen
 from app.tui.screens.review import ReviewScreen
+from app.tui.widgets.choice import ChoiceRow
 from app.tui.widgets.jumplist import JumpList
 from app.tui.widgets.question import QuestionCard
 
@@ -123,7 +124,7 @@ async def test_answering_never_lowers_the_answered_count(service: AuditService,
         screen = await open_first_audit(pilot)
         before = _answered(screen)
         assert "2 to do" in screen.sub_title and "newly revealed" not in screen.sub_title
-        await focus(pilot, (await opened(pilot, "connected")).query_one(RadioSet))
+        await focus(pilot, (await opened(pilot, "connected")).query_one(ChoiceRow))
         await pilot.press("enter")  # Yes: the switch and the message keys follow
         await settle(pilot)
         assert service.view(audit.id).answers["connected"].value == "yes"

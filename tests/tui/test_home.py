@@ -90,3 +90,27 @@ async def test_the_title_takes_the_width_left_and_is_cut_when_narrow(
         assert cut.endswith("…") and len(cut) == narrow["title"]
         assert title.startswith(cut[:-1])
         assert table.get_cell(audit.id, "progress").plain == "0 done · 4 to do"
+
+
+async def test_the_list_is_filled_once_at_start(service: AuditService, sample: LoadedChecklist,
+                                               monkeypatch) -> None:
+    # the screen is shown, then sized: a list already laid out for that width is kept
+    for state in ("WA", "OR"):
+        service.create_audit(sample, jurisdiction=state, period_start="2024-01-01",
+                             period_end="2024-12-31")
+    fills: list[int] = []
+    fill = HomeScreen._fill
+
+    def counted(screen: HomeScreen, width: int) -> None:
+        fills.append(width)
+        fill(screen, width)
+
+    monkeypatch.setattr(HomeScreen, "_fill", counted)
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#audits", DataTable).row_count == 2
+        assert fills == [120]
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        assert fills == [120, 100]

@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
-from textual.widgets import Input, RadioSet, SelectionList, TextArea
+from textual.widgets import Input, SelectionList, TextArea
 
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 from app.tui.widgets import question
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
+from app.tui.widgets.choice import ChoiceRow
 
 from .helpers import card, focus, focus_within, open_first_audit, opened, settle, text_of, type_text
 
@@ -67,7 +68,7 @@ async def test_quit_and_reopen(fresh_app: Callable[[], AuditApp], audit: AuditIn
     app = fresh_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, (await opened(pilot, "connected")).query_one(RadioSet))
+        await focus(pilot, (await opened(pilot, "connected")).query_one(ChoiceRow))
         await pilot.press("enter")
         await pilot.pause()
         await focus(pilot, (await opened(pilot, "keys")).query_one(SelectionList))
@@ -83,7 +84,7 @@ async def test_quit_and_reopen(fresh_app: Callable[[], AuditApp], audit: AuditIn
     reopened = fresh_app()
     async with reopened.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        assert (await opened(pilot, "connected")).query_one(RadioSet).pressed_index == 0
+        assert (await opened(pilot, "connected")).query_one(ChoiceRow).pressed_index == 0
         keys = (await opened(pilot, "keys")).query_one(SelectionList)
         assert list(keys.selected) == ["kq"]
         assert (await opened(pilot, "switch_vendor")).editor.query_one(Input).value == "Acme"

@@ -3,12 +3,13 @@ nothing, Escape in a dialog with unsaved edits asks, ctrl+k kills to the end of 
 
 from __future__ import annotations
 
-from textual.widgets import Input, RadioSet
+from textual.widgets import Input
 
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
+from app.tui.widgets.choice import ChoiceRow
 
-from .helpers import SETTLE, card, focus, open_first_audit, opened, type_text
+from .helpers import SETTLE, card, focus, open_first_audit, opened, text_of, type_text
 
 
 async def test_typing_into_a_focused_choice_changes_nothing(
@@ -16,7 +17,7 @@ async def test_typing_into_a_focused_choice_changes_nothing(
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        radio = (await opened(pilot, "connected")).query_one(RadioSet)
+        radio = (await opened(pilot, "connected")).query_one(ChoiceRow)
         await focus(pilot, radio)
         # text meant for the next question, spaces and all, typed into the choice
         await type_text(pilot, "Acme Switch and Co")
@@ -126,3 +127,15 @@ async def test_card_state_is_never_stale(service: AuditService, audit: AuditInfo
         await pilot.pause(SETTLE)
         assert status.render().plain.startswith("saved")
         assert service.view(audit.id).answers["switch_vendor"].value == "Acme Switch"
+
+
+async def test_a_click_on_an_option_picks_it(service: AuditService, audit: AuditInfo) -> None:
+    app = AuditApp(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_audit(pilot)
+        row = (await opened(pilot, "connected")).query_one(ChoiceRow)
+        assert text_of(row) == "○ Yes  ○ No  ○ Unknown"
+        await pilot.click(row, offset=(8, 0))  # on "No"
+        await pilot.pause()
+        assert service.view(audit.id).answers["connected"].value == "no"
+        assert row.pressed_index == 1 and text_of(row).startswith("○ Yes  ◉ No")

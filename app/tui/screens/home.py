@@ -50,7 +50,7 @@ class HomeScreen(Screen[None]):
         """The audit service."""
         self._summaries: dict[str, AuditSummary] = {}
         self._layout: HomeLayout | None = None
-        self._width = 0
+        self._laid_out_for: tuple[int, bool] | None = None
 
     def compose(self) -> ComposeResult:
         """Header, the audit table (or the empty state), a detail line, footer."""
@@ -103,9 +103,9 @@ class HomeScreen(Screen[None]):
         table: DataTable[Text] = self.query_one("#audits", DataTable)
         selected = self.selected_id()
         summaries = list(self._summaries.values())
-        height = table.size.height or self.size.height - 8
-        scrollbar = len(summaries) + 1 > height
+        scrollbar = self._scrollbar()
         self._layout = home_layout(summaries, width, scrollbar=scrollbar)
+        self._laid_out_for = (width, scrollbar)
         table.clear(columns=True)
         for column, column_width in self._layout.columns:
             table.add_column(column.label, width=column_width, key=column.key)
@@ -114,11 +114,16 @@ class HomeScreen(Screen[None]):
         if selected in self._summaries:
             table.move_cursor(row=table.get_row_index(selected))
 
+    def _scrollbar(self) -> bool:
+        """Whether the list of audits is taller than the table shows (it scrolls)."""
+        height = self.query_one("#audits", DataTable).size.height or self.size.height - 8
+        return len(self._summaries) + 1 > height
+
     def on_resize(self, event: events.Resize) -> None:
-        """Lay the list out again for the new width: the title takes what is left."""
-        if self._summaries and (self._layout is None or event.size.width != self._width):
+        """Lay the list out again for the new width: the title takes what is left. A list
+        already laid out for this width and scroll bar is left as it is."""
+        if self._summaries and self._laid_out_for != (event.size.width, self._scrollbar()):
             self._fill(event.size.width)
-        self._width = event.size.width
 
     def selected_id(self) -> str | None:
         """The id of the audit under the cursor."""

@@ -8,34 +8,122 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import RadioButton, RadioSet, Select, SelectionList
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Select, SelectionList
 from textual.widgets.selection_list import Selection
 
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.ticklist import TickList
 
+CURSOR_MOVES = {"left": -1, "up": -1, "right": 1, "down": 1}
+"""How each arrow moves a choice row's cursor."""
 
-class ChoiceRadioSet(RadioSet):
-    """A RadioSet that only its own keys change: arrows move, Enter picks, and space picks
-    unless it comes among typed letters. Text typed into it by mistake (meant for the next
-    field) is dropped with a hint instead of pressing buttons and saving an answer."""
 
-    _typing = False
+class ChoiceRow(Widget):
+    """A row of options drawn as one widget, one of which can be pressed.
+
+    Only its own keys change it: left and right (or up and down) move the cursor, Enter
+    presses the option under it, and so does space unless it comes among typed letters.
+    Text typed into it by mistake (meant for the next field) is dropped with a hint
+    instead of pressing an option and saving an answer. A click presses an option.
+    One widget instead of a radio set of buttons keeps opening a question quick.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceRow {
+        width: auto;
+        height: 1;
+        link-style: none;
+        link-background: transparent;
+        link-color: $text;
+        link-style-hover: bold;
+    }
+    """
+
+    can_focus = True
+
+    cursor: reactive[int] = reactive(0)
+    """The option the keys act on."""
+    pressed_index: reactive[int] = reactive(-1)
+    """The option pressed, -1 for none."""
+
+    class Changed(Message):
+        """The user pressed an option."""
+
+        def __init__(self, row: ChoiceRow, index: int) -> None:
+            super().__init__()
+            self.row = row
+            """The row whose option was pressed."""
+            self.index = index
+            """The option pressed."""
+
+        @property
+        def control(self) -> ChoiceRow:
+            """The row that changed (for the `on` decorator)."""
+            return self.row
+
+    def __init__(self, labels: list[str], pressed: int = -1, *,
+                 classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.labels = list(labels)
+        """The options' labels, in order."""
+        self.set_reactive(ChoiceRow.pressed_index, pressed)
+        self.set_reactive(ChoiceRow.cursor, max(pressed, 0))
+        self._typing = False
+
+    def render(self) -> Content:
+        """Each option with its mark; the cursor's option highlighted while focused."""
+        parts: list[Content | str | tuple[str, str]] = []
+        for index, label in enumerate(self.labels):
+            mark = "◉" if index == self.pressed_index else "○"
+            style = "reverse" if self.has_focus and index == self.cursor else ""
+            link = "" if self.disabled else f" @click=press({index})"
+            parts += [Content.styled(f"{mark} {label}", f"{style}{link}".strip()),
+                      "  " if index < len(self.labels) - 1 else ""]
+        return Content.assemble(*parts)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """The width of the options on one line."""
+        return sum(len(label) + 2 for label in self.labels) + 2 * (len(self.labels) - 1)
+
+    def press(self, index: int) -> None:
+        """Press option `index` as the user does (posts `Changed` when it changes)."""
+        self.cursor = index
+        if index != self.pressed_index:
+            self.pressed_index = index
+            self.post_message(self.Changed(self, index))
+
+    def action_press(self, index: int) -> None:
+        """A click on an option."""
+        if not self.disabled:
+            self.focus()
+            self.press(index)
 
     def on_key(self, event: events.Key) -> None:
-        """Drop printable keys (and a space typed among them); others act as usual."""
-        if event.key == "space" and self._typing:
-            event.prevent_default()
-            event.stop()
-        elif event.is_printable and event.key != "space":
-            event.prevent_default()
-            event.stop()
+        """Arrows move, Enter and space press; printable keys (and a space typed among
+        them) are dropped."""
+        key = event.key
+        if key in CURSOR_MOVES:
+            self.cursor = (self.cursor + CURSOR_MOVES[key]) % len(self.labels)
+            self._typing = False
+        elif key == "enter":
+            self.press(self.cursor)
+            self._typing = False
+        elif key == "space":
+            if not self._typing:  # among typed letters, a space is text: dropped
+                self.press(self.cursor)
+        elif event.is_printable:
             if not self._typing:
-                self.notify("This answer is a choice: arrows move, Enter picks.",
-                            timeout=3)
+                self.notify("This answer is a choice: arrows move, Enter picks.", timeout=3)
             self._typing = True
         else:
             self._typing = False
+            return
+        event.prevent_default()
+        event.stop()
 
     def on_blur(self) -> None:
         """Typing ends with the focus."""
@@ -43,31 +131,21 @@ class ChoiceRadioSet(RadioSet):
 
 
 class YesNoUnknownEditor(AnswerEditor):
-    """Yes / No / Unknown as a row of radio buttons (arrows move, Enter or space picks)."""
+    """Yes / No / Unknown as one row of options (arrows move, Enter or space picks)."""
 
     def compose(self) -> ComposeResult:
-        """One radio button per allowed value, the saved one pressed."""
-        with ChoiceRadioSet(compact=True):
-            for value in self.question.option_values():
-                yield RadioButton(Content(self.question.label_for(value)),
-                                  value=value == self._initial)
+        """The options, the saved one pressed."""
+        values = self.question.option_values()
+        pressed = values.index(self._initial) if self._initial in values else -1
+        yield ChoiceRow([self.question.label_for(value) for value in values], pressed)
 
     def _load(self, value: Any | None) -> None:
-        if self._pressed_value() == value:
-            return
-        # A RadioSet cannot be un-pressed through its API, so build it afresh: it does
-        # not post a change for the button composed pressed.
+        values = self.question.option_values()
         self._initial = value
-        self.call_later(self.recompose)
+        self.query_one(ChoiceRow).pressed_index = values.index(value) if value in values else -1
 
-    def _pressed_value(self) -> str | None:
-        sets = self.query(RadioSet)
-        if not sets or sets.first().pressed_index < 0:
-            return None
-        return self.question.option_values()[sets.first().pressed_index]
-
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        """A button was pressed: report its value at once."""
+    def on_choice_row_changed(self, event: ChoiceRow.Changed) -> None:
+        """An option was pressed: report its value at once."""
         event.stop()
         value = self.question.option_values()[event.index]
         self._initial = value
