@@ -156,7 +156,6 @@ class AuditPane(Screen[None]):
                 self.focus_card(first, open_it=False)
             await container.remove_children(old)
             container.scroll_home(animate=False)
-        self.refresh(layout=True)
 
     def focus_first_question(self) -> None:
         """Put the focus in the first visible question."""
