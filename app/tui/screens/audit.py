@@ -12,6 +12,8 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.binding import Binding
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from app.tui.config import remember_position
@@ -34,6 +36,11 @@ class AuditScreen(QuestionActions, AuditRoutes):
     """
 
     COMMANDS = {QuestionSearch}
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """The focused widget. Textual's screen paints itself whole when the focus moves;
+    here the widget that takes it and the one that loses it repaint themselves (and the
+    cards' focus styles are updated), so a move costs the paint of what changed."""
 
     BINDINGS = [
         Binding("escape", "back", "Audits"),

@@ -158,7 +158,6 @@ class AuditPane(Screen[None]):
             await container.remove_children(old)
             line_cache.drop_removed()
             container.scroll_home(animate=False)
-        self.refresh(layout=True)
 
     def focus_first_question(self) -> None:
         """Put the focus in the first visible question."""
