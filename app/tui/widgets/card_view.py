@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from app.audit import AnswerInfo, EvidenceInfo, HistoryEvent
 from app.checklist.evaluate import AnswerState, Finding
 from app.checklist.model import Question
+from app.tui import line_cache
 from app.tui.saving import clock_now, local_time
 from app.tui.widgets.base import AnswerEditor
 from app.tui.widgets.card_actions import CardActions
@@ -201,6 +202,7 @@ class CardView(Static):
                 self._redraw()
                 await body.remove()
             _forget_removed_children(self)
+            line_cache.drop_removed()
 
     def first_field(self) -> Widget | None:
         """The first field of the open card that takes input: the editor's, else another."""
