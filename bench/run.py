@@ -36,7 +36,11 @@ GOALS: list[tuple[str, str, object]] = [
     ("sign_first_prepared_rsa", "first signature RSA after the sign dialog's preparation "
      "≤ 0.8 s", lambda p, f: p <= 0.8),
     ("sign_warm_rsa", "warm signature RSA ≤ 0.8 s", lambda p, f: p <= 0.8),
-    ("switch", "section switch (no goal; CPU ratio to the bare floor)", None),
+    ("switch", "section switch, 300-question checklist ≤ 2× the bare floor (CPU)",
+     lambda p, f: p <= 2 * f),
+    ("switch_flagship", "section switch, the shipped checklist ≤ 100 ms and ≤ 2× the bare "
+     "floor (CPU)", lambda p, f: p <= 0.1 and p <= 2 * f),
+    ("open_card", "opening a question's editor (no goal; CPU ratio to a bare field)", None),
     ("verify_first", "verify, first in a fresh process (no goal; CPU ratio to pyHanko alone)",
      None),
     ("switch_editors", "no long-text editor outlives its card", None),
