@@ -87,3 +87,15 @@ async def opened(pilot: Pilot, question_id: str) -> QuestionCard:
 def focus_within(app: AuditApp, widget: Widget) -> bool:
     """True when `widget` or one of its descendants has the focus."""
     return app.focused is not None and widget in app.focused.ancestors_with_self
+
+
+async def switch_back_and_forth(pilot: Pilot, screen: AuditScreen, *,
+                                opening: tuple[str, ...] = ()) -> None:
+    """Switch six times to the second section and back; each time back, open the
+    editors of the questions in `opening`. Ends on the first section."""
+    for index in [1, 0] * 6:
+        screen.open_section(index)
+        await settle(pilot)
+        if index == 0:
+            for question_id in opening:
+                await opened(pilot, question_id)

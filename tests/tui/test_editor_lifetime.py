@@ -10,7 +10,7 @@ from textual.widgets import TextArea
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 
-from .helpers import open_first_audit, opened, settle
+from .helpers import open_first_audit, opened, settle, switch_back_and_forth
 
 
 def _alive_and_mounted(app: AuditApp) -> tuple[int, int]:
@@ -27,12 +27,8 @@ async def test_no_long_text_editor_outlives_its_card(service: AuditService,
         screen = await open_first_audit(pilot)
         await opened(pilot, "description")
         assert len(screen.query(TextArea)) >= 1  # the first section has a long text
-        for index in [1, 0] * 6:
-            screen.open_section(index)
-            await settle(pilot)
-            if index == 0:  # a long-text editor and a note area each time
-                await opened(pilot, "description")
-                await opened(pilot, "review_date")
+        # a long-text editor and a note area each time back
+        await switch_back_and_forth(pilot, screen, opening=("description", "review_date"))
         alive, mounted = _alive_and_mounted(app)
         assert screen.section_index == 0
         assert alive <= mounted, f"{alive} editors alive, {mounted} mounted"

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from app.audit import AuditInfo, AuditService
 from app.tui.app import AuditApp
 
-from .helpers import open_first_audit, opened, settle
+from .helpers import open_first_audit, settle, switch_back_and_forth
 
 
 def _line_caches_and_widgets() -> tuple[int, int]:
@@ -27,11 +27,8 @@ async def test_no_line_cache_outlives_its_widget(service: AuditService,
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_audit(pilot)
-        for index in [1, 0] * 6:
-            screen.open_section(index)
-            await settle(pilot)
-            if index == 0:  # each switch replaces the section's cards, opened ones too
-                await opened(pilot, "description")
+        # each switch replaces the section's cards, opened ones too
+        await switch_back_and_forth(pilot, screen, opening=("description",))
         caches, widgets = _line_caches_and_widgets()
         assert screen.section_index == 0
         assert caches <= widgets, f"{caches} line caches alive, {widgets} widgets"

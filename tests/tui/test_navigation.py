@@ -17,7 +17,16 @@ from app.tui.screens.review import ReviewScreen
 from app.tui.widgets.jumplist import JumpList
 from app.tui.widgets.sections import SectionList
 
-from .helpers import card, focus_within, open_first_audit, opened, settle, text_of, type_text
+from .helpers import (
+    card,
+    focus_within,
+    open_first_audit,
+    opened,
+    settle,
+    switch_back_and_forth,
+    text_of,
+    type_text,
+)
 
 
 async def test_next_and_previous_question(service: AuditService, audit: AuditInfo) -> None:
@@ -190,9 +199,7 @@ async def test_switching_sections_frees_the_fields_it_removes(
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_audit(pilot)
-        for index in [1, 0] * 6:
-            screen.open_section(index)
-            await settle(pilot)
+        await switch_back_and_forth(pilot, screen)
         gc.collect()
         mounted = sum(len(shown.query(Input)) for shown in app.screen_stack)
         alive = sum(isinstance(thing, Input) for thing in gc.get_objects())
