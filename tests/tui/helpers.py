@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input
 
 from app.tui.app import AuditApp
 from app.tui.screens.audit import AuditScreen
@@ -15,6 +18,8 @@ from app.tui.widgets.question import DEBOUNCE_SECONDS, QuestionCard
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample-checklist.yaml"
 SETTLE = DEBOUNCE_SECONDS + 0.3
+
+DialogT = TypeVar("DialogT", bound=Screen[object])
 
 
 async def open_first_audit(pilot: Pilot) -> AuditScreen:
@@ -99,3 +104,15 @@ async def switch_back_and_forth(pilot: Pilot, screen: AuditScreen, *,
         if index == 0:
             for question_id in opening:
                 await opened(pilot, question_id)
+
+
+async def dialog_from_field(pilot: Pilot, question_id: str, key: str,
+                            kind: type[DialogT]) -> DialogT:
+    """Open the editor of `question_id`, focus its text field, press `key` there, and return
+    the dialog of `kind` it opens."""
+    await focus(pilot, (await opened(pilot, question_id)).query_one(Input))
+    await pilot.press(key)
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, kind)
+    return dialog

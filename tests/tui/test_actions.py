@@ -24,7 +24,17 @@ from app.tui.screens.audit import AuditScreen
 from app.tui.screens.review import ReviewScreen
 from app.tui.widgets.card_actions import CardActions
 
-from .helpers import SAMPLE, focus, open_first_audit, opened, settle, text_of, type_text
+from .helpers import (
+    SAMPLE,
+    card,
+    dialog_from_field,
+    focus,
+    open_first_audit,
+    opened,
+    settle,
+    text_of,
+    type_text,
+)
 
 COMPLETE = {
     "connected": "yes", "switch_vendor": "Washington State Patrol ACCESS", "keys": ["dq"],
@@ -41,12 +51,7 @@ async def test_attach_evidence_shows_hash(service: AuditService, audit: AuditInf
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_audit(pilot)
-        review = await opened(pilot, "review_date")
-        await focus(pilot, review.query_one(Input))
-        await pilot.press("f3")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, EvidenceDialog)
+        dialog = await dialog_from_field(pilot, "review_date", "f3", EvidenceDialog)
         dialog.query_one("#evidence-path", Input).value = str(tmp_path / "missing.pdf")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -63,7 +68,7 @@ async def test_attach_evidence_shows_hash(service: AuditService, audit: AuditInf
         digest = hashlib.sha256(extract.read_bytes()).hexdigest()
         assert [(e.name, e.sha256, e.effective_date) for e in stored] == [
             ("orion-review.pdf", digest, "2024-05-01")]
-        shown = text_of(review.query_one(".q-evidence"))
+        shown = text_of(card(app, "review_date").query_one(".q-evidence"))
         assert "orion-review.pdf" in shown and digest in shown and "STALE" not in shown
 
 

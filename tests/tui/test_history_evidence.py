@@ -22,7 +22,16 @@ from app.tui.dialogs.history import HistoryDialog
 from app.tui.dialogs.reason import ReasonDialog
 from app.tui.screens.audit import AuditScreen
 
-from .helpers import card, focus, open_first_audit, opened, settle, text_of, type_text
+from .helpers import (
+    card,
+    dialog_from_field,
+    focus,
+    open_first_audit,
+    opened,
+    settle,
+    text_of,
+    type_text,
+)
 
 
 def _sign(service: AuditService, audit_id: str) -> None:
@@ -263,11 +272,7 @@ async def test_open_another_file_with_the_system_viewer(
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, (await opened(pilot, "review_date")).query_one(Input))
-        await pilot.press("f7")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, EvidenceFilesDialog)
+        dialog = await dialog_from_field(pilot, "review_date", "f7", EvidenceFilesDialog)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog

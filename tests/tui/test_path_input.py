@@ -18,7 +18,7 @@ from app.tui.dialogs.evidence import EvidenceDialog
 from app.tui.widgets import path_input
 from app.tui.widgets.path_input import PathInput, PathSuggester, complete_path
 
-from .helpers import focus, open_first_audit, opened, settle, text_of
+from .helpers import dialog_from_field, open_first_audit, settle, text_of
 
 
 @pytest.fixture
@@ -130,11 +130,7 @@ async def test_the_evidence_dialog_completes_and_attaches(
     app = AuditApp(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, (await opened(pilot, "review_date")).query_one(Input))
-        await pilot.press("f3")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, EvidenceDialog)
+        dialog = await dialog_from_field(pilot, "review_date", "f3", EvidenceDialog)
         field = dialog.query_one("#evidence-path", PathInput)
         assert app.focused is field
         field.value = f"{folder}/"
@@ -163,11 +159,7 @@ async def test_a_file_name_in_a_refusal_is_shown_escaped(
     app = AuditApp(service)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_audit(pilot)
-        await focus(pilot, (await opened(pilot, "review_date")).query_one(Input))
-        await pilot.press("f3")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, EvidenceDialog)
+        dialog = await dialog_from_field(pilot, "review_date", "f3", EvidenceDialog)
         dialog.query_one("#evidence-path", Input).value = str(tmp_path / "x\x1b[2Jy.pdf")
         await pilot.press("ctrl+s")
         await settle(pilot)
