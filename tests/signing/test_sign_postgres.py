@@ -9,16 +9,7 @@ from sqlalchemy.engine import make_url
 from app.audit import AuditService, grants_sql, open_store
 from app.cli import main
 from tests.conftest import pg_schema_url
-
-ANSWERS = {
-    "connected": "yes",
-    "switch_vendor": "Washington State Patrol ACCESS",
-    "keys": ["dq", "kq"],
-    "reason_required": "always",
-    "review_date": "2025-06-30",
-    "agencies": [{"agency": "ice", "blocked": "yes", "since": "2025-11-19"},
-                 {"agency": "cbp", "blocked": "yes", "since": "2025-11-20"}],
-}
+from tests.signing.conftest import COMPLETE_SAMPLE_ANSWERS
 
 
 def test_the_auditor_answers_and_only_the_official_signs(pg_admin: Engine, pg_schema, pg_login,
@@ -33,7 +24,7 @@ def test_the_auditor_answers_and_only_the_official_signs(pg_admin: Engine, pg_sc
     auditor, official = pg_login("nlets_auditor"), pg_login("nlets_official")
 
     service = AuditService(open_store(auditor))
-    service.import_answers(audit_id, ANSWERS)
+    service.import_answers(audit_id, COMPLETE_SAMPLE_ANSWERS)
     service.store.close()
     sign = ["sign", audit_id, "--pkcs12", str(certificate.signer_pkcs12), "--passphrase-file",
             str(passphrase_file), "--title", "CIO", "--yes"]
