@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         EvidenceInfo,
         HistoryEvent,
         HistoryReport,
+        RecordedAnswer,
         Signatory,
         Statement,
     )
@@ -119,6 +120,7 @@ _WHERE = {
     "EvidenceInfo": "app.records",
     "HistoryEvent": "app.records",
     "HistoryReport": "app.records",
+    "RecordedAnswer": "app.records",
     "Signatory": "app.records",
     "Statement": "app.records",
     "TEST_LABEL": "app.report.testca",
@@ -173,6 +175,7 @@ __all__ = [
     "KeySource",
     "LogImport",
     "PublicReportCheck",
+    "RecordedAnswer",
     "Review",
     "SearchEntry",
     "SearchField",

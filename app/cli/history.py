@@ -6,6 +6,7 @@ import json
 
 import click
 
+from app.audit import RecordedAnswer
 from app.cli.context import Context, pass_context
 from app.cli.output import echo
 from app.errors import CheckFailed
@@ -74,9 +75,11 @@ def history_restore(ctx: Context, audit: str, question: str, event: int, reason:
 
 def _recorded(snapshot: object) -> str:
     """An answer as a history event recorded it, on one line."""
-    if not isinstance(snapshot, dict):
+    recorded = RecordedAnswer.of(snapshot)
+    if recorded is None:
         return "—"
-    if snapshot.get("value") is None:
-        reason = snapshot.get("na_reason")
-        return f"not applicable: {reason}" if reason else "no answer"
-    return json.dumps(snapshot["value"], ensure_ascii=False)
+    if recorded.not_applicable:
+        return f"not applicable: {recorded.na_reason or '—'}"
+    if recorded.empty:
+        return "no answer"
+    return json.dumps(recorded.value, ensure_ascii=False)

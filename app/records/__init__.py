@@ -23,6 +23,7 @@ from app.records.models import (
     EvidenceInfo,
     HistoryEvent,
     HistoryReport,
+    RecordedAnswer,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "EvidenceInfo",
     "HistoryEvent",
     "HistoryReport",
+    "RecordedAnswer",
     "RecordedAnalysis",
     "Signatory",
     "Statement",

@@ -154,6 +154,39 @@ class HistoryEvent:
 
 
 @dataclass(frozen=True)
+class RecordedAnswer:
+    """An answer as a history event recorded it (the event's `old` or `new`)."""
+
+    value: Any | None
+    na_reason: str | None
+    state: str | None
+
+    @classmethod
+    def of(cls, snapshot: Any) -> RecordedAnswer | None:
+        """What `snapshot` records; None when it records no answer at all."""
+        if not isinstance(snapshot, dict):
+            return None
+        return cls(snapshot.get("value"), snapshot.get("na_reason"), snapshot.get("state"))
+
+    @property
+    def not_applicable(self) -> bool:
+        """True when the answer was marked not applicable (no value, a reason or the
+        state saying so)."""
+        return self.value is None and (self.state == AnswerState.NOT_APPLICABLE.value
+                                       or bool(self.na_reason))
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing was answered: no value and not marked not applicable."""
+        return self.value is None and not self.not_applicable
+
+    @property
+    def carried(self) -> bool:
+        """True when the value was carried forward and not yet confirmed."""
+        return self.state == AnswerState.CARRIED_UNCONFIRMED.value
+
+
+@dataclass(frozen=True)
 class HistoryReport:
     """The outcome of checking an audit's history chain against its stored data."""
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.audit import AnswerInfo, EventKind, HistoryEvent
+from app.audit import AnswerInfo, EventKind, HistoryEvent, RecordedAnswer
 from app.checklist.display import format_table, format_value
 from app.checklist.evaluate import AnswerState
 from app.checklist.model import Question, QuestionType
@@ -57,17 +57,13 @@ def _line(text: str) -> str:
 
 def recorded_value(question: Question, snapshot: Any) -> list[str]:
     """The lines that show an answer as a history event recorded it, escaped."""
-    if not isinstance(snapshot, dict):
+    recorded = RecordedAnswer.of(snapshot)
+    if recorded is None or recorded.empty:
         return ["no answer"]
-    value = snapshot.get("value")
-    state = snapshot.get("state")
-    if value is None:
-        reason = snapshot.get("na_reason")
-        if state == AnswerState.NOT_APPLICABLE.value or reason:
-            return [_line(f"Not applicable: {reason or '—'}")]
-        return ["no answer"]
-    carried = (" (carried forward, not yet confirmed)"
-               if state == AnswerState.CARRIED_UNCONFIRMED.value else "")
+    if recorded.not_applicable:
+        return [_line(f"Not applicable: {recorded.na_reason or '—'}")]
+    value = recorded.value
+    carried = " (carried forward, not yet confirmed)" if recorded.carried else ""
     if question.type == QuestionType.TABLE and isinstance(value, list):
         header, *rows = format_table(question, value)
         lines = [f"{len(rows)} row{'s' if len(rows) != 1 else ''}{carried}"]
@@ -83,14 +79,14 @@ def recorded_value(question: Question, snapshot: Any) -> list[str]:
 def _same_answer(snapshot: Any, answer: AnswerInfo | None) -> bool:
     """True when `snapshot` records the answer as it stands now (restoring it changes
     nothing)."""
-    if not isinstance(snapshot, dict):
+    recorded = RecordedAnswer.of(snapshot)
+    if recorded is None:
         return answer is None
     if answer is None:
-        return snapshot.get("value") is None and not snapshot.get("na_reason")
-    if snapshot.get("value") is None and answer.value is None:
-        return (snapshot.get("state") == AnswerState.NOT_APPLICABLE.value) == (
-            answer.state == AnswerState.NOT_APPLICABLE)
-    return bool(snapshot.get("value") == answer.value
+        return recorded.empty
+    if recorded.value is None and answer.value is None:
+        return recorded.not_applicable == (answer.state == AnswerState.NOT_APPLICABLE)
+    return bool(recorded.value == answer.value
                 and answer.state != AnswerState.CARRIED_UNCONFIRMED)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.audit import EventKind, HistoryEvent, HistoryReport
+from app.audit import EventKind, HistoryEvent, HistoryReport, RecordedAnswer
 from app.checklist.display import format_value
-from app.checklist.evaluate import AnswerState
 from app.checklist.model import Checklist
 from app.safe_text import terminal_safe_line
 from app.tui.saving import local_time
@@ -34,19 +33,15 @@ def subject(checklist: Checklist, event: HistoryEvent) -> str:
 
 
 def _answer(checklist: Checklist, question_id: str | None, snapshot: Any) -> str:
-    if not isinstance(snapshot, dict):
+    recorded = RecordedAnswer.of(snapshot)
+    if recorded is None or recorded.empty:
         return "no answer"
-    value = snapshot.get("value")
-    if value is None:
-        reason = snapshot.get("na_reason")
-        if snapshot.get("state") == AnswerState.NOT_APPLICABLE.value or reason:
-            return f"not applicable: {reason or '—'}"
-        return "no answer"
+    if recorded.not_applicable:
+        return f"not applicable: {recorded.na_reason or '—'}"
     question = checklist.question(question_id) if question_id else None
+    value = recorded.value
     shown = format_value(question, value) if question is not None else repr(value)
-    if snapshot.get("state") == AnswerState.CARRIED_UNCONFIRMED.value:
-        shown += " (carried, unconfirmed)"
-    return shown
+    return shown + (" (carried, unconfirmed)" if recorded.carried else "")
 
 
 def _named(snapshot: Any, *keys: str) -> str:
