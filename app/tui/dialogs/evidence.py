@@ -14,7 +14,7 @@ from app.audit import AuditService, EvidenceInfo
 from app.checklist.model import Question
 from app.tui.dialogs import unquoted
 from app.tui.dialogs.job import JobDialog, JobWidgets
-from app.tui.widgets.path_input import PathInput
+from app.tui.widgets.path_input import COMPLETION_HELP, PathInput
 
 
 class EvidenceDialog(JobDialog[EvidenceInfo | None]):
@@ -56,7 +56,7 @@ class EvidenceDialog(JobDialog[EvidenceInfo | None]):
             yield Label("File", classes="field-label")
             yield PathInput(placeholder="path of the file, e.g. ~/evidence/query-log-2025.csv",
                             id="evidence-path")
-            yield Static("→ or End at the end of the field takes the suggested name.",
+            yield Static(COMPLETION_HELP,
                          classes="field-help", markup=False)
             yield Label("Effective date (optional)", classes="field-label")
             yield Input(placeholder="YYYY-MM-DD: the date the evidence speaks for",

@@ -20,7 +20,7 @@ from app.safe_text import terminal_safe_line
 from app.tui.dialogs import unquoted
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.job import JobDialog, JobWidgets
-from app.tui.widgets.path_input import PathInput
+from app.tui.widgets.path_input import COMPLETION_HELP, PathInput
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 """The files the path field offers (and the service reads)."""
@@ -81,7 +81,7 @@ class TableImportDialog(JobDialog[int | None]):
             yield Label("File", classes="field-label")
             yield PathInput(placeholder="path of the file, e.g. ~/audit/agencies.csv",
                             id="import-path", suffixes=TABLE_SUFFIXES)
-            yield Static("→ or End at the end of the field takes the suggested name.",
+            yield Static(COMPLETION_HELP,
                          classes="field-help", markup=False)
             yield LoadingIndicator(id="import-busy")
             yield Static("", id="import-error", classes="dialog-error", markup=False)

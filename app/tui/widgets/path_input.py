@@ -107,6 +107,10 @@ class PathSuggester(Suggester):
                                        suffixes=self.suffixes)
 
 
+COMPLETION_HELP = "→ or End at the end of the field takes the suggested name."
+"""The line a dialog shows under its path field."""
+
+
 class PathInput(Input):
     """A one-line field for a file's path, its name completed as it is typed; End (or
     ctrl+e) at the end of the field takes the suggestion, as Right does."""
