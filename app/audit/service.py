@@ -153,7 +153,7 @@ class AuditService(AnswerOps, EvidenceOps):
         with self.store.session() as session:
             rows = session.exec(select(AuditRow).order_by(col(AuditRow.updated_at).desc())).all()
             counts = self._listing.counts(
-                session, rows, lambda sha256: self._checklist(session, sha256).checklist)
+                session, rows, lambda row: self._for_audit(session, row).checklist)
             return [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
 
     def history_heads(self) -> dict[str, tuple[int, str | None]]:
