@@ -1,62 +1,154 @@
-"""The audit list's progress and finding counts, derived from the answers in bulk and kept
-while an audit's history head stays where it was (every change moves it). Each audit is
-counted against the checklist it is answered against: its base with the state overlays it
-applies."""
+"""The audit list's progress and finding counts.
+
+Each audit is counted against the checklist it is answered against (its base with the state
+overlays it applies), from its answers read in bulk. The counts are derived data: kept in
+memory and in the database (`audit_counts`) with the SHA-256 of what they were counted from
+(the audit's history head and length, which every change moves; its checklist, overlays and
+jurisdiction; the code that counts). Counts whose source moved on are counted again, so the
+list at start-up evaluates only the audits changed since they were last listed.
+`stored_counts_problem` lets `history verify` count again any stored counts that claim to
+be current.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import delete, insert
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate
-from app.checklist.model import Checklist
-from app.store.tables import AnswerRow, AuditRow
+from app.store import Store, StoreError
+from app.store.tables import AnswerRow, AuditCountsRow, AuditRow, table_of
+
+if TYPE_CHECKING:
+    from app.checklist.evaluate import AnswerFacts, Evaluation
+    from app.checklist.model import Checklist
 
 Counts = tuple[int, int, int]
 """Required questions resolved, required questions shown, findings."""
 
 _BATCH = 500
+_COUNTS = table_of(AuditCountsRow)
+_APP = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def counting_code_digest() -> str:
+    """The SHA-256 of the code that turns a stored checklist and answers into counts (the
+    checklist package, this module, and the service core that merges overlays): counts
+    kept by another version of it are counted again."""
+    digest = hashlib.sha256()
+    for path in sorted((_APP / "checklist").glob("*.py")) + [
+            _APP / "audit" / "listing.py", _APP / "audit" / "core.py"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def derived_from(row: AuditRow) -> str:
+    """The SHA-256 of what the counts of the audit `row` derive from."""
+    source = [row.id, row.history_head, row.history_length, row.checklist_sha256,
+              row.overlay_sha256s, row.jurisdiction, counting_code_digest()]
+    return hashlib.sha256(json.dumps(source).encode()).hexdigest()
+
+
+def counts_of(evaluation: Evaluation) -> Counts:
+    """The list's counts of an evaluated audit."""
+    return evaluation.progress.done, evaluation.progress.total, len(evaluation.findings)
 
 
 class ListingCounts:
-    """Progress and finding counts of listed audits, each evaluated again only when its
-    history head or checklist (base, overlays, jurisdiction) differs from the one it was
-    counted at."""
+    """Progress and finding counts of listed audits, each evaluated again only when what
+    it was counted from has changed."""
 
     def __init__(self) -> None:
-        self._known: dict[str, tuple[CountedAt, Counts]] = {}
+        self._known: dict[str, tuple[str, Counts]] = {}
 
     def counts(self, session: Session, rows: Sequence[AuditRow],
-               checklist_of: Callable[[AuditRow], Checklist]) -> dict[str, Counts]:
+               checklist_of: Callable[[AuditRow], Checklist]) -> tuple[
+                   dict[str, Counts], dict[str, tuple[str, Counts]]]:
         """The counts of every audit in `rows` (`checklist_of` gives an audit's effective
-        checklist), reading the answers of the changed ones in a few queries of plain
-        columns (not one query and object per answer)."""
-        stale = [row for row in rows
-                 if row.id not in self._known or self._known[row.id][0] != counted_at(row)]
-        facts = _answer_facts(session, [row.id for row in stale])
-        for row in stale:
-            evaluation = evaluate(checklist_of(row), facts.get(row.id, {}))
-            self._known[row.id] = (counted_at(row), (
-                evaluation.progress.done, evaluation.progress.total, len(evaluation.findings)))
-        return {row.id: self._known[row.id][1] for row in rows}
+        checklist), and those that were counted now (to be kept with `keep`). Counts are
+        taken from memory, then from the database, and only then counted, reading the
+        answers in a few queries of plain columns."""
+        sources = {row.id: derived_from(row) for row in rows}
+
+        def current(audit_id: str) -> bool:
+            return self._known.get(audit_id, ("", (0, 0, 0)))[0] == sources[audit_id]
+
+        unknown = [row.id for row in rows if not current(row.id)]
+        for audit_id, kept in _stored(session, unknown).items():
+            if kept[0] == sources[audit_id]:
+                self._known[audit_id] = kept
+        stale = [row for row in rows if not current(row.id)]
+        fresh: dict[str, tuple[str, Counts]] = {}
+        if stale:
+            from app.checklist.evaluate import evaluate
+
+            facts = _answer_facts(session, [row.id for row in stale])
+            for row in stale:
+                evaluation = evaluate(checklist_of(row), facts.get(row.id, {}))
+                fresh[row.id] = self._known[row.id] = (sources[row.id], counts_of(evaluation))
+        return {row.id: self._known[row.id][1] for row in rows}, fresh
+
+    @staticmethod
+    def keep(store: Store, fresh: dict[str, tuple[str, Counts]]) -> None:
+        """Keep counts in the database for the next listing, if this user may: a read-only
+        database, a role without the right (a reviewer) or a busy server leaves them
+        counted in memory only."""
+        if not fresh:
+            return
+        try:
+            with store.transaction() as connection:
+                ids = list(fresh)
+                for start in range(0, len(ids), _BATCH):
+                    connection.execute(delete(_COUNTS).where(
+                        _COUNTS.c.audit_id.in_(ids[start:start + _BATCH])))
+                connection.execute(insert(_COUNTS), [
+                    {"audit_id": audit_id, "derived_from": source, "done": done,
+                     "total": total, "findings": findings}
+                    for audit_id, (source, (done, total, findings)) in fresh.items()])
+        except StoreError:
+            pass  # derived data: the next listing counts them again
 
 
-CountedAt = tuple[str | None, int, str, str | None, str]
-"""What an audit's counts derive from: its history head and length, its base checklist,
-its overlays and its jurisdiction."""
+def stored_counts_problem(session: Session, row: AuditRow,
+                          evaluation: Callable[[], Evaluation]) -> str | None:
+    """What is wrong with the audit's stored list counts, if they claim to be current and
+    differ from `evaluation()` (the audit evaluated from its answers); None when they agree
+    or are not current (those are counted again before they are shown)."""
+    kept = _stored(session, [row.id]).get(row.id)
+    if kept is None or kept[0] != derived_from(row):
+        return None
+    real = counts_of(evaluation())
+    if kept[1] == real:
+        return None
+    (done, total, findings), (real_done, real_total, real_findings) = kept[1], real
+    return (f"the audit list's stored counts ({done} of {total} done, {findings} findings) "
+            f"do not match the answers ({real_done} of {real_total} done, {real_findings} "
+            "findings): the database was changed outside nlets-audit")
 
 
-def counted_at(row: AuditRow) -> CountedAt:
-    """What the counts of the audit `row` derive from (any change to one of them can change
-    the counts)."""
-    return (row.history_head, row.history_length, row.checklist_sha256, row.overlay_sha256s,
-            row.jurisdiction)
+def _stored(session: Session, audit_ids: list[str]) -> dict[str, tuple[str, Counts]]:
+    kept: dict[str, tuple[str, Counts]] = {}
+    for start in range(0, len(audit_ids), _BATCH):
+        for audit_id, source, done, total, findings in session.execute(
+                core_select(_COUNTS.c.audit_id, _COUNTS.c.derived_from, _COUNTS.c.done,
+                       _COUNTS.c.total, _COUNTS.c.findings).where(
+                    _COUNTS.c.audit_id.in_(audit_ids[start:start + _BATCH]))):
+            kept[audit_id] = (source, (done, total, findings))
+    return kept
 
 
 def _answer_facts(session: Session, audit_ids: list[str]) -> dict[str, dict[str, AnswerFacts]]:
+    from app.checklist.evaluate import AnswerFacts, AnswerState
+
     facts: dict[str, dict[str, AnswerFacts]] = defaultdict(dict)
     for start in range(0, len(audit_ids), _BATCH):
         batch = audit_ids[start:start + _BATCH]

@@ -46,6 +46,7 @@ from app.records import (
 from app.store.locks import retry_conflicts
 from app.store.tables import (
     AnswerRow,
+    AuditCountsRow,
     AuditRow,
     ChecklistSourceRow,
     EvidenceBlobRow,
@@ -152,9 +153,11 @@ class AuditService(AnswerOps, EvidenceOps):
         """Every audit, most recently changed first, with progress and finding counts."""
         with self.store.session() as session:
             rows = session.exec(select(AuditRow).order_by(col(AuditRow.updated_at).desc())).all()
-            counts = self._listing.counts(
+            counts, fresh = self._listing.counts(
                 session, rows, lambda row: self._for_audit(session, row).checklist)
-            return [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
+            listed = [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
+        self._listing.keep(self.store, fresh)
+        return listed
 
     def history_heads(self) -> dict[str, tuple[int, str | None]]:
         """Each audit's history length and head: a cheap way to notice changes made
@@ -175,6 +178,8 @@ class AuditService(AnswerOps, EvidenceOps):
             if based:
                 raise UserFacingError(f"audit {based[:12]} was started from this one; delete "
                                       "that one first")
+            session.execute(delete(AuditCountsRow).where(
+                col(AuditCountsRow.audit_id) == audit_id))
             session.execute(delete(AnswerRow).where(col(AnswerRow.audit_id) == audit_id))
             session.execute(delete(EvidenceRow).where(col(EvidenceRow.audit_id) == audit_id))
             session.execute(delete(HistoryEventRow).where(
@@ -327,12 +332,16 @@ class AuditService(AnswerOps, EvidenceOps):
         head (at event `length` when given), as recorded earlier by an export or signing.
         The events are streamed, so a long history is checked in bounded memory."""
         from app.audit.integrity import history_problems
+        from app.audit.listing import stored_counts_problem
 
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = audit_row(session, audit_id)
             check = history_problems(session, row, streamed_events(session, audit_id))
             problems = list(check.problems)
+            counted = stored_counts_problem(session, row, lambda: self._evaluate(session, row))
+            if counted:
+                problems.append(counted)
             if head is not None:
                 problems += anchor_problems(streamed_events(session, audit_id), head, length)
         return HistoryReport(audit_id, check.events, check.head, problems)

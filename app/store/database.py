@@ -19,7 +19,7 @@ from app.store.messages import Failure, classify, failure_message
 APP_NAME = "nlets-audit"
 DATABASE_FILE = "nlets-audit.sqlite3"
 # The newest migration in app/store/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def data_home() -> Path:

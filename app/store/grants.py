@@ -34,6 +34,9 @@ class RoleGrant:
 # Every role reads everything (and may lock an audit's row for reading).
 _READ = "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}"
 _SEQUENCES = "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}"
+# The audit list's derived counts (not a record: any role that changes audits keeps them;
+# a reviewer's list counts them afresh each time).
+_COUNTS = "GRANT INSERT, UPDATE, DELETE ON {schema}.audit_counts TO {role}"
 ROLES = (
     RoleGrant(Role.AUDITOR,
               "create audits, answer, attach evidence, confirm carried answers, delete drafts; "
@@ -44,7 +47,7 @@ ROLES = (
                "TO {role}",
                "GRANT INSERT, UPDATE, DELETE ON {schema}.answer TO {role}",
                "GRANT INSERT, DELETE ON {schema}.evidence, {schema}.evidence_blob, "
-               "{schema}.history_event TO {role}")),
+               "{schema}.history_event TO {role}", _COUNTS)),
     RoleGrant(Role.REVIEWER, "read audits, answers, evidence and history; change nothing",
               (_READ,)),
     RoleGrant(Role.OFFICIAL, "sign an audit that is ready (and read everything); not answer",
@@ -52,7 +55,8 @@ ROLES = (
                "GRANT UPDATE (status, signed_by, signed_at, signed_pdf_sha256, "
                "signer_certificate_sha256, history_head, history_length, updated_at) "
                "ON {schema}.audit TO {role}",
-               "GRANT INSERT ON {schema}.evidence_blob, {schema}.history_event TO {role}")),
+               "GRANT INSERT ON {schema}.evidence_blob, {schema}.history_event TO {role}",
+               _COUNTS)),
 )
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 

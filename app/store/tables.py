@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Column, ForeignKey, LargeBinary, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, LargeBinary, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -113,6 +113,23 @@ class EvidenceRow(SQLModel, table=True):
     effective_date: str | None = None
     added_at: str
     added_by: str
+
+
+class AuditCountsRow(SQLModel, table=True):
+    """The audit list's progress and finding counts of one audit: derived data, kept so
+    that listing audits need not evaluate each one again. `derived_from` is the SHA-256
+    of what they were counted from (the history head, the checklist and overlays, the
+    counting code); counts whose source moved on are counted again, and `history verify`
+    counts again any that claim to be current."""
+
+    __tablename__ = "audit_counts"
+
+    audit_id: str = Field(sa_column=Column(String(32), ForeignKey("audit.id", ondelete="CASCADE"),
+                                           primary_key=True))
+    derived_from: str = Field(max_length=64)
+    done: int
+    total: int
+    findings: int
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -1,10 +1,16 @@
-"""The audit list's counts: right, and evaluated again only for the audits that changed."""
+"""The audit list's counts: right, evaluated again only for the audits that changed, kept
+in the database for the next process, and checked by `history verify`."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
+
 import app.audit.listing as listing_module
+import app.checklist.evaluate as evaluate_module
 from app.audit import AuditService
 from app.checklist import LoadedChecklist
+from app.store import Store, StoreError
 
 
 def _expected(service: AuditService, audit_id: str) -> tuple[int, int, int]:
@@ -22,17 +28,100 @@ def test_listing_counts_match_each_audits_view_and_follow_changes(
     listed = {s.audit.id: (s.done, s.total, s.findings) for s in service.list_audits()}
     assert listed == {audit_id: _expected(service, audit_id) for audit_id in ids}
 
-    evaluated: list[int] = []
-    original = listing_module.evaluate
-
-    def counted(*args, **kwargs):
-        evaluated.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(listing_module, "evaluate", counted)
+    evaluated = _count_evaluations(monkeypatch)
     service.set_answer(ids[3], "connected", "yes")
     service.set_answer(ids[3], "switch_vendor", "WSP ACCESS")
     listed = {s.audit.id: (s.done, s.total, s.findings) for s in service.list_audits()}
     assert listed == {audit_id: _expected(service, audit_id) for audit_id in ids}
     assert len(evaluated) == 1, "audits that did not change were evaluated again"
     assert [s.audit.id for s in service.list_audits()][0] == ids[3]  # latest change first
+
+
+def _count_evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    evaluated: list[int] = []
+    original = evaluate_module.evaluate
+
+    def counted(*args, **kwargs):
+        evaluated.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate_module, "evaluate", counted)
+    return evaluated
+
+
+def _listed(service: AuditService) -> dict[str, tuple[int, int, int]]:
+    return {s.audit.id: (s.done, s.total, s.findings) for s in service.list_audits()}
+
+
+def _audits(service: AuditService, sample: LoadedChecklist) -> list[str]:
+    ids = [service.create_audit(sample, jurisdiction="WA", period_start="2025-01-01",
+                                period_end="2025-12-31").id for _ in range(3)]
+    service.import_answers(ids[0], {"connected": "yes", "reason_required": "never"})
+    service.import_answers(ids[1], {"connected": "no", "review_date": "2025-06-30"})
+    return ids
+
+
+def test_a_new_process_lists_from_the_kept_counts_and_counts_only_what_changed(
+        monkeypatch, store: Store, sample: LoadedChecklist):
+    first = AuditService(store, actor="first")
+    ids = _audits(first, sample)
+    expected = _listed(first)
+    assert any(findings for _, _, findings in expected.values())
+    evaluated = _count_evaluations(monkeypatch)
+    assert _listed(AuditService(store, actor="second")) == expected
+    assert evaluated == [], "a new process evaluated audits whose counts were kept"
+
+    first.set_answer(ids[2], "connected", "yes")
+    third = AuditService(store, actor="third")
+    listed = _listed(third)
+    assert listed == {audit_id: _expected(third, audit_id) for audit_id in ids}
+    assert listed[ids[2]] != expected[ids[2]]
+    assert len(evaluated) == 1, "only the changed audit is counted again"
+
+
+def test_counts_kept_by_other_counting_code_are_counted_again(
+        monkeypatch, store: Store, sample: LoadedChecklist):
+    _audits(AuditService(store, actor="first"), sample)
+    monkeypatch.setattr(listing_module, "counting_code_digest", lambda: "another version")
+    evaluated = _count_evaluations(monkeypatch)
+    _listed(AuditService(store, actor="second"))
+    assert len(evaluated) == 3
+
+
+def test_verify_reports_kept_counts_that_do_not_match_the_answers(
+        store: Store, sample: LoadedChecklist):
+    service = AuditService(store, actor="first")
+    ids = _audits(service, sample)
+    _listed(service)
+    assert service.verify_history(ids[0]).problems == []
+    with store.session() as session:
+        session.execute(text("UPDATE audit_counts SET findings = 0, done = total"))
+    problems = AuditService(store, actor="second").verify_history(ids[0]).problems
+    assert len(problems) == 1 and "stored counts" in problems[0]
+    assert "do not match the answers" in problems[0]
+
+
+def test_the_list_is_counted_when_the_counts_cannot_be_kept(
+        monkeypatch, store: Store, sample: LoadedChecklist):
+    service = AuditService(store, actor="first")
+    ids = _audits(service, sample)
+
+    def refused(self):
+        raise StoreError("permission denied for table audit_counts")
+
+    monkeypatch.setattr(Store, "transaction", refused)
+    listed = _listed(service)
+    assert listed == {audit_id: _expected(service, audit_id) for audit_id in ids}
+    monkeypatch.undo()
+    with store.session() as session:
+        assert session.execute(text("SELECT COUNT(*) FROM audit_counts")).scalar() == 0
+
+
+def test_deleting_a_draft_deletes_its_kept_counts(store: Store, sample: LoadedChecklist):
+    service = AuditService(store, actor="first")
+    ids = _audits(service, sample)
+    _listed(service)
+    service.delete_draft(ids[0])
+    with store.session() as session:
+        kept = {row[0] for row in session.execute(text("SELECT audit_id FROM audit_counts"))}
+    assert kept == set(ids[1:])

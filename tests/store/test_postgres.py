@@ -59,6 +59,10 @@ def test_a_reviewer_reads_but_cannot_change_an_answer(office, pg_login, capsys):
     service = AuditService(open_store(url))
     try:
         assert service.view(office).answers.get("connected") is None
+        # the list's counts are counted, though a reviewer may not keep them
+        listed = next(s for s in service.list_audits() if s.audit.id == office)
+        progress = service.view(office).evaluation.progress
+        assert (listed.done, listed.total) == (progress.done, progress.total)
         with pytest.raises(StoreError) as caught:
             service.set_answer(office, "connected", "yes")
         message = str(caught.value)
