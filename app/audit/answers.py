@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
@@ -17,13 +17,15 @@ from app.audit.evidence import attach_evidence
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.audit.saving import SaveOps, audit_value, hidden_message, refuse_audit_record_change
-from app.checklist.evaluate import AnswerFacts, AnswerState, evaluate
-from app.checklist.model import Checklist, Question
-from app.checklist.values import InvalidValue, validate_value
+from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.errors import UserFacingError
 from app.records import AnswerInfo, EventKind, HistoryEvent
 from app.store.locks import retry_conflicts
 from app.store.tables import AnswerRow, AuditRow
+
+if TYPE_CHECKING:
+    from app.checklist.model import Checklist, Question
+
 
 _ANSWER_KINDS = frozenset(kind.value for kind in EventKind if kind.changes_answer)
 
@@ -87,6 +89,9 @@ class AnswerOps(SaveOps):
         if not isinstance(entries, Mapping) or not all(isinstance(k, str) for k in entries):
             raise UserFacingError(f"{source}: expected a mapping of question id to value, "
                                   "with each question id written as text")
+        from app.checklist.evaluate import evaluate
+        from app.checklist.values import InvalidValue
+
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
@@ -161,6 +166,8 @@ class AnswerOps(SaveOps):
         return len(dict.fromkeys(question_ids))
 
     def _fill_from_audit(self, session: Session, row: AuditRow, checklist: Checklist) -> None:
+        from app.checklist.values import InvalidValue, validate_value
+
         """Answer the questions that repeat the audit record (jurisdiction, period)."""
         session.flush()
         for question in checklist.questions():
@@ -245,6 +252,8 @@ class AnswerOps(SaveOps):
 
 
 def _import_entry(question: Question, raw: Any, source: str) -> dict[str, Any]:
+    from app.checklist.values import validate_value
+
     if not isinstance(raw, dict):
         return {"value": validate_value(question, raw), "state": AnswerState.ANSWERED}
     unknown = set(raw) - {"value", "note", "not_applicable", "expected"}

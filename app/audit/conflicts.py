@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, select
 from sqlmodel import Session
 
-from app.checklist.model import Question
-from app.checklist.values import InvalidValue, validate_value
 from app.errors import UserFacingError
 from app.store.tables import AnswerRow, HistoryEventRow, table_of
+
+if TYPE_CHECKING:
+    from app.checklist.model import Question
 
 _ANSWER = table_of(AnswerRow)
 _EVENT = table_of(HistoryEventRow)
@@ -69,6 +70,8 @@ def refuse_stale(source: Session | Connection, audit_id: str, question: Question
             _ANSWER.c.audit_id == audit_id, _ANSWER.c.question_id == question.id)).first()
     stored = _stored(row, field)
     if field == "value" and expected is not None:
+        from app.checklist.values import InvalidValue, validate_value
+
         # an invalid expectation cannot equal a stored (valid) value; the refusal shows both
         with contextlib.suppress(InvalidValue):
             expected = validate_value(question, expected)

@@ -6,7 +6,7 @@ import json
 from enum import StrEnum
 from typing import Any, TypeVar, overload
 
-from app.checklist.evaluate import AnswerFacts, AnswerState
+from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.records import AnswerInfo, AuditInfo, AuditStatus, EventKind, EvidenceInfo, HistoryEvent
 from app.store.database import StoreError
 from app.store.tables import AnswerRow, AuditRow, EvidenceRow, HistoryEventRow

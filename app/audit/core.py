@@ -15,13 +15,7 @@ from sqlmodel import Session, col, select
 from app.audit import convert
 from app.audit.clock import current_actor
 from app.audit.listing import ListingCounts
-from app.checklist.evaluate import (
-    AnswerFacts,
-    Evaluation,
-    evaluate,
-)
-from app.checklist.loader import LoadedChecklist, load_checklist_bytes
-from app.checklist.model import Checklist
+from app.checklist.answer_state import AnswerFacts
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
 from app.store.database import Store, StoreError
@@ -36,6 +30,9 @@ from app.store.tables import (
 )
 
 if TYPE_CHECKING:
+    from app.checklist.evaluate import Evaluation
+    from app.checklist.loader import LoadedChecklist
+    from app.checklist.model import Checklist
     from app.checklist.overlay import LoadedOverlay
 
 EVENT_BATCH = 500
@@ -99,6 +96,8 @@ class ServiceCore:
             info = convert.audit_info(row)
             carried = _event_of_kind(session, row, EventKind.CARRIED_FORWARD)
             signed = _event_of_kind(session, row, EventKind.AUDIT_SIGNED)
+        from app.checklist.evaluate import evaluate
+
         evaluation = evaluate(checklist.checklist, answer_facts(answers))
         report = (CarryReport.from_json(json.loads(carried.new_json))
                   if carried is not None and carried.new_json else None)
@@ -110,6 +109,8 @@ class ServiceCore:
         """`view` as it stands after `answer` was saved (as the service returned it):
         evaluated again, without reading the audit back from the database."""
         answers = {**view.answers, answer.question_id: answer}
+        from app.checklist.evaluate import evaluate
+
         evaluation = evaluate(view.checklist.checklist, answer_facts(answers))
         return replace(view, answers=answers, evaluation=evaluation)
 
@@ -129,6 +130,8 @@ class ServiceCore:
             if source is None:
                 raise StoreError(f"the checklist {sha256[:12]} of this audit is missing from "
                                  "the database; restore the database from a backup")
+            from app.checklist.loader import load_checklist_bytes
+
             cached = load_checklist_bytes(source.content, source.filename)
             if cached.sha256 != sha256:
                 raise StoreError(f"the stored checklist {sha256[:12]} was altered; restore "
@@ -170,6 +173,8 @@ class ServiceCore:
 
     def _evaluate(self, session: Session, row: AuditRow) -> Evaluation:
         checklist = self._for_audit(session, row).checklist
+        from app.checklist.evaluate import evaluate
+
         return evaluate(checklist, answer_facts(self._answers(session, row.id)))
 
 

@@ -4,14 +4,18 @@ history of any length is shown without reading more of it than is looked at."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import Session, col, select
 
 from app.audit import convert
-from app.checklist.model import Checklist
 from app.records import EventKind, HistoryEvent
 from app.store.tables import HistoryEventRow
+
+if TYPE_CHECKING:
+    from app.checklist.model import Checklist
+
 
 HISTORY_PAGE = 200
 """Events read per page unless the caller asks for another number."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.checklist.values import require_unicode
 from app.errors import UserFacingError
 from app.safe_text import control_problem
 
@@ -38,6 +37,8 @@ def limited(text: str, limit: int, what: str, *, bidi: bool = True) -> str:
     """`text` when it is valid Unicode of at most `limit` characters with no control
     characters but tab and newline (nor, unless `bidi`, bidirectional overrides); else a
     clear error."""
+    from app.checklist.values import require_unicode
+
     require_unicode(text, (f"the {what}",))
     problem = control_problem(text, newlines=True, bidi=bidi)
     if problem is not None:

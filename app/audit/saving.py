@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Compiled, Connection, Select, and_, bindparam, select
 from sqlalchemy.exc import DBAPIError
@@ -22,15 +22,16 @@ from app.audit.conflicts import UNCHECKED, refuse_stale
 from app.audit.core import ServiceCore, normal_ref
 from app.audit.history import canonical_json, event_digest, next_link
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
-from app.checklist.conditions import describe
-from app.checklist.evaluate import AnswerFacts, AnswerState, is_visible, visibility_inputs
-from app.checklist.model import Question
-from app.checklist.values import validate_value
+from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditStatus, EventKind
 from app.store.errors import StoreConflict
 from app.store.locks import begin_immediate, retry_conflicts
 from app.store.tables import AnswerRow, AuditRow, HistoryEventRow, table_of
+
+if TYPE_CHECKING:
+    from app.checklist.model import Question
+
 
 _AUDIT = table_of(AuditRow)
 _ANSWER = table_of(AnswerRow)
@@ -126,6 +127,9 @@ class SaveOps(ServiceCore):
     def _change(self, ref: str, question_id: str, kind: EventKind, reason: str | None,
                 expected: Any = UNCHECKED, **change: Any) -> AnswerInfo:
         """Apply `change` to one answer in one transaction; the answer as now stored."""
+        from app.checklist.evaluate import is_visible, visibility_inputs
+        from app.checklist.values import validate_value
+
         with self.store.transaction() as connection:
             audit_id = self._lock(connection, ref)
             # Which answers decide the question's visibility depends on the audit's
@@ -285,6 +289,8 @@ def refuse_audit_record_change(question: Question, row: Any, change: dict[str, A
 def hidden_message(question: Question, source: str | None = None) -> str:
     """Why an answer to a question that is not shown is refused."""
     prefix = f"{source}: " if source else ""
+    from app.checklist.conditions import describe
+
     condition = describe(question.visible_if) if question.visible_if else "its condition"
     return (f"{prefix}question {question.id!r} does not apply to this audit: it is asked only "
             f"when {condition}. Answer the earlier questions first")

@@ -25,7 +25,6 @@ from app.audit.history_pages import (
     read_page,
 )
 from app.audit.inputs import checked_date, clean_line
-from app.checklist.loader import LoadedChecklist
 from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
@@ -61,6 +60,7 @@ if TYPE_CHECKING:
     from app.audit.query_logs import LogImport
     from app.audit.review import Review
     from app.audit.verify import AttestationCheck
+    from app.checklist.loader import LoadedChecklist
     from app.checklist.overlay import LoadedOverlay
     from app.logs import ColumnMapping
 

@@ -1,11 +1,45 @@
 """Checklists: YAML data validated into models, conditions, value rules and findings.
 
-Pure: nothing here touches a database or a user interface.
+Pure: nothing here touches a database or a user interface. Each name is imported when it
+is first used, so that a caller that only reads stored answers (the audit list) does not
+load the models or the YAML reader.
 """
 
-from app.checklist.errors import ChecklistError, ChecklistIssue
-from app.checklist.loader import LoadedChecklist, load_checklist, load_checklist_bytes
-from app.checklist.model import Checklist, Question, QuestionType, Section
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.checklist.errors import ChecklistError, ChecklistIssue
+    from app.checklist.loader import LoadedChecklist, load_checklist, load_checklist_bytes
+    from app.checklist.model import Checklist, Question, QuestionType, Section
+
+_WHERE = {
+    "ChecklistError": "app.checklist.errors",
+    "ChecklistIssue": "app.checklist.errors",
+    "LoadedChecklist": "app.checklist.loader",
+    "load_checklist": "app.checklist.loader",
+    "load_checklist_bytes": "app.checklist.loader",
+    "Checklist": "app.checklist.model",
+    "Question": "app.checklist.model",
+    "QuestionType": "app.checklist.model",
+    "Section": "app.checklist.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "Checklist",

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.checklist.authorities import Citation
 from app.checklist.checks import AnswerRef, Check
 from app.checklist.conditions import comparisons
 from app.checklist.display import format_value
 from app.checklist.model import Checklist, FindingRule, Question, Remedy, Severity
-
-
-class AnswerState(StrEnum):
-    """Where an answer stands."""
-
-    ANSWERED = "answered"
-    CARRIED_UNCONFIRMED = "carried_unconfirmed"
-    NOT_APPLICABLE = "not_applicable"
-
-
-@dataclass(frozen=True)
-class AnswerFacts:
-    """What evaluation needs to know of one stored answer."""
-
-    value: Any | None
-    state: AnswerState
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.checklist.evaluate import AnswerState, Evaluation
-from app.checklist.loader import LoadedChecklist
+from app.checklist.answer_state import AnswerState
 from app.records.enums import AuditStatus, EventKind
 
 if TYPE_CHECKING:
+    from app.checklist.evaluate import Evaluation
+    from app.checklist.loader import LoadedChecklist
     from app.checklist.overlay import LoadedOverlay
 
 

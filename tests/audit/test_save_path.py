@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-import app.audit.answers as answers_module
-import app.audit.core as core_module
+import app.checklist.evaluate as evaluate_module
 from app.audit import AuditService
 from app.errors import UserFacingError
 
@@ -19,8 +18,7 @@ def test_a_save_is_one_transaction_and_never_evaluates_the_whole_checklist(
     def whole(*_args, **_kwargs):
         raise AssertionError("the whole checklist was evaluated to save one answer")
 
-    monkeypatch.setattr(core_module, "evaluate", whole)
-    monkeypatch.setattr(answers_module, "evaluate", whole)
+    monkeypatch.setattr(evaluate_module, "evaluate", whole)  # the services import it on use
     sessions = []
     for name in ("session", "transaction"):  # an ORM session or a Core transaction
         original = getattr(type(service.store), name)
