@@ -12,15 +12,16 @@ be current.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Connection, delete, insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -99,13 +100,14 @@ class ListingCounts:
 
     @staticmethod
     def keep(store: Store, fresh: dict[str, tuple[str, Counts]]) -> None:
-        """Keep counts in the database for the next listing, if this user may: a read-only
-        database, a role without the right (a reviewer) or a busy server leaves them
-        counted in memory only."""
+        """Keep counts in the database for the next listing, if this user may and nobody
+        else is writing: a read-only database, a role without the right (a reviewer) or a
+        SQLite file another process is writing to (never waited for: the list is on screen)
+        leaves them counted in memory only."""
         if not fresh:
             return
         try:
-            with store.transaction() as connection:
+            with store.transaction() as connection, _not_waiting(connection):
                 ids = list(fresh)
                 for start in range(0, len(ids), _BATCH):
                     connection.execute(delete(_COUNTS).where(
@@ -116,6 +118,20 @@ class ListingCounts:
                     for audit_id, (source, (done, total, findings)) in fresh.items()])
         except StoreError:
             pass  # derived data: the next listing counts them again
+
+
+@contextlib.contextmanager
+def _not_waiting(connection: Connection) -> Iterator[None]:
+    """On SQLite, fail at once instead of waiting for another writer's lock."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
 
 
 def stored_counts_problem(session: Session, row: AuditRow,

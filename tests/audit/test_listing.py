@@ -3,10 +3,11 @@ in the database for the next process, and checked by `history verify`."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 import app.audit.listing as listing_module
 import app.checklist.evaluate as evaluate_module
@@ -129,3 +130,34 @@ def test_deleting_a_draft_deletes_its_kept_counts(store: Store, sample: LoadedCh
     with store.session() as session:
         kept = {row[0] for row in session.execute(text("SELECT audit_id FROM audit_counts"))}
     assert kept == set(ids[1:])
+
+
+def test_the_list_does_not_wait_for_another_sqlite_writer_to_keep_its_counts(
+        store: Store, sample: LoadedChecklist):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's file lock only")
+    service = AuditService(store, actor="first")
+    ids = _audits(service, sample)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    other = sqlite3.connect(store.engine.url.database, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process is writing
+        listed = _listed(service)
+    finally:
+        other.rollback()
+        other.close()
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert listed == {audit_id: _expected(service, audit_id) for audit_id in ids}
+    assert statements.index("PRAGMA busy_timeout=0") < next(
+        i for i, s in enumerate(statements) if s.startswith("DELETE FROM audit_counts"))
+    with store.engine.connect() as connection:  # the store's own waiting is given back
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM audit_counts").scalar() == 0
+    _listed(AuditService(store, actor="second"))  # nobody writing now: kept
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM audit_counts").scalar() == 3
