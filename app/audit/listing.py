@@ -16,6 +16,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -44,11 +45,15 @@ _APP = Path(__file__).resolve().parents[1]
 def counting_code_digest() -> str:
     """The SHA-256 of the code that turns a stored checklist and answers into counts (the
     checklist package, this module, and the service core that merges overlays): counts
-    kept by another version of it are counted again."""
+    kept by another version of it are counted again. Where the source cannot be read (an
+    installation without it), a digest of this process alone: every count is taken again."""
     digest = hashlib.sha256()
-    for path in sorted((_APP / "checklist").glob("*.py")) + [
-            _APP / "audit" / "listing.py", _APP / "audit" / "core.py"]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        for path in sorted((_APP / "checklist").glob("*.py")) + [
+                _APP / "audit" / "listing.py", _APP / "audit" / "core.py"]:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return secrets.token_hex(32)
     return digest.hexdigest()
 
 

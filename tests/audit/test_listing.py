@@ -161,3 +161,20 @@ def test_the_list_does_not_wait_for_another_sqlite_writer_to_keep_its_counts(
     _listed(AuditService(store, actor="second"))  # nobody writing now: kept
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT COUNT(*) FROM audit_counts").scalar() == 3
+
+
+def test_without_the_counting_code_to_read_every_count_is_taken_again(monkeypatch):
+    listing_module.counting_code_digest.cache_clear()
+    monkeypatch.setattr(listing_module, "_APP", listing_module._APP / "missing")
+
+    def unreadable(self):
+        raise FileNotFoundError(self)
+
+    monkeypatch.setattr(listing_module.Path, "read_bytes", unreadable)
+    monkeypatch.setattr(listing_module.Path, "glob", lambda self, pattern: iter(()))
+    try:
+        once = listing_module.counting_code_digest()
+        listing_module.counting_code_digest.cache_clear()
+        assert listing_module.counting_code_digest() != once
+    finally:
+        listing_module.counting_code_digest.cache_clear()
