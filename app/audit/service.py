@@ -45,7 +45,6 @@ from app.records import (
 from app.store.locks import retry_conflicts
 from app.store.tables import (
     AnswerRow,
-    AuditCountsRow,
     AuditRow,
     ChecklistSourceRow,
     EvidenceBlobRow,
@@ -178,8 +177,6 @@ class AuditService(AnswerOps, EvidenceOps):
             if based:
                 raise UserFacingError(f"audit {based[:12]} was started from this one; delete "
                                       "that one first")
-            session.execute(delete(AuditCountsRow).where(
-                col(AuditCountsRow.audit_id) == audit_id))
             session.execute(delete(AnswerRow).where(col(AnswerRow.audit_id) == audit_id))
             session.execute(delete(EvidenceRow).where(col(EvidenceRow.audit_id) == audit_id))
             session.execute(delete(HistoryEventRow).where(

@@ -172,3 +172,30 @@ def test_the_console_reports_a_refused_connection_in_one_line(pg_admin, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: cannot reach the PostgreSQL server")
     assert err.count("\n") == 1
+
+
+def test_before_the_grants_are_run_again_the_list_and_verify_work_without_kept_counts(
+        office, pg_login, pg_admin, pg_schema, schema_url):
+    owner = AuditService(open_store(schema_url))
+    owner.list_audits()  # the owner keeps the list's counts
+    owner.store.close()
+    # an office upgraded to a schema with the list's kept counts, its grants not yet re-run
+    with pg_admin.connect() as connection:
+        assert connection.execute(text(
+            f'SELECT COUNT(*) FROM "{pg_schema}".audit_counts')).scalar() == 1
+        connection.execute(text(f'REVOKE ALL ON "{pg_schema}".audit_counts FROM '
+                                "nlets_reviewer, nlets_auditor, nlets_official"))
+    service = AuditService(open_store(pg_login("nlets_auditor")))
+    try:
+        service.set_answer(office, "connected", "yes")
+        listed = next(s for s in service.list_audits() if s.audit.id == office)
+        progress = service.view(office).evaluation.progress
+        assert (listed.done, listed.total) == (progress.done, progress.total)
+        assert service.verify_history(office).problems == []
+        service.delete_draft(office)  # its kept counts go with it (the key cascades)
+        assert all(s.audit.id != office for s in service.list_audits())
+        with pg_admin.connect() as connection:
+            assert connection.execute(text(
+                f'SELECT COUNT(*) FROM "{pg_schema}".audit_counts')).scalar() == 0
+    finally:
+        service.store.close()
