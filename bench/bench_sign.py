@@ -37,7 +37,8 @@ PASSPHRASE = "bench"
 _CHILD_HEAD = """
 import json, sys, time
 from pathlib import Path
-import app.audit.service, app.records, app.checklist  # the CLI read the audit with these
+import app.audit.service, app.records  # the CLI read the audit with these
+import app.checklist.loader, app.checklist.evaluate
 import app.report.pdf  # and rendered it (excluded)
 pdf = Path(sys.argv[1]).read_bytes()
 key_path, passphrase = Path(sys.argv[2]), sys.argv[3].encode()

@@ -55,7 +55,7 @@ from common import (  # noqa: E402
     figure,
 )
 
-STARTS = 5
+STARTS = 9
 SECTIONS = 30
 PER_SECTION = 10
 TIMED_SWITCHES = 40
