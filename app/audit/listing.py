@@ -151,10 +151,13 @@ def stored_counts_problem(session: Session, row: AuditRow,
     real = counts_of(evaluation())
     if kept[1] == real:
         return None
-    (done, total, findings), (real_done, real_total, real_findings) = kept[1], real
-    return (f"the audit list's stored counts ({done} of {total} done, {findings} findings) "
-            f"do not match the answers ({real_done} of {real_total} done, {real_findings} "
-            "findings): the database was changed outside nlets-audit")
+    return (f"the audit list's stored counts ({_said(kept[1])}) do not match the answers "
+            f"({_said(real)}): the database was changed outside nlets-audit")
+
+
+def _said(counts: Counts) -> str:
+    done, total, findings = counts
+    return f"{done} of {total} done, {findings} finding{'' if findings == 1 else 's'}"
 
 
 def _stored(session: Session, audit_ids: list[str]) -> dict[str, tuple[str, Counts]]:
