@@ -166,9 +166,9 @@ class AnswerOps(SaveOps):
         return len(dict.fromkeys(question_ids))
 
     def _fill_from_audit(self, session: Session, row: AuditRow, checklist: Checklist) -> None:
+        """Answer the questions that repeat the audit record (jurisdiction, period)."""
         from app.checklist.values import InvalidValue, validate_value
 
-        """Answer the questions that repeat the audit record (jurisdiction, period)."""
         session.flush()
         for question in checklist.questions():
             if not question.from_audit:
