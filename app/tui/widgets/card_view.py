@@ -401,9 +401,8 @@ def _forget_removed_children(widget: Widget) -> None:
     """Drop what Textual keeps of `widget`'s removed children: a widget left without any is
     never laid out as a container again, so its cached list of shown children and its last
     arrangement would keep them (an editor, its note area) alive as long as the card."""
-    shown = widget.displayed_children  # reading it computes the list again
-    assert not shown, shown
-    widget._clear_arrangement_cache()
+    if not widget.displayed_children:  # reading it computes the list again
+        widget._clear_arrangement_cache()
 
 
 def _shown_within(widget: Widget, card: Widget) -> bool:
