@@ -63,7 +63,8 @@ HOME_SCREEN = textwrap.dedent("""
                                 "jinja2", "app.tui.screens.audit", "app.tui.dialogs",
                                 "app.tui.widgets.factory", "app.audit.review",
                                 "app.audit.diff", "app.checklist.overlay",
-                                "app.checklist.model", "app.checklist.loader", "yaml")
+                                "app.checklist.model", "app.checklist.loader", "yaml",
+                                "rich._emoji_codes")
                     if m in sys.modules)
     print(f"LISTED:{app.listed} LOADED:" + ",".join(loaded))
 """)

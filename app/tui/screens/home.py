@@ -108,7 +108,7 @@ class HomeScreen(Screen[None]):
         self._laid_out_for = (width, scrollbar)
         table.clear(columns=True)
         for column, column_width in self._layout.columns:
-            table.add_column(column.label, width=column_width, key=column.key)
+            table.add_column(Text(column.label), width=column_width, key=column.key)
         for summary in summaries:
             table.add_row(*self._layout.cells(summary), key=summary.audit.id)
         if selected in self._summaries:
