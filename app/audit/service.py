@@ -29,17 +29,13 @@ from app.errors import UserFacingError
 from app.records import (
     JURISDICTIONS,
     AnswerInfo,
-    Attestation,
     AuditInfo,
     AuditStatus,
     AuditSummary,
     AuditView,
-    ChangeRecord,
     EventKind,
     HistoryEvent,
     HistoryReport,
-    Signatory,
-    Statement,
     normalise_jurisdiction,
 )
 from app.store.locks import retry_conflicts
@@ -62,6 +58,7 @@ if TYPE_CHECKING:
     from app.checklist.loader import LoadedChecklist
     from app.checklist.overlay import LoadedOverlay
     from app.logs import ColumnMapping
+    from app.records import Attestation, ChangeRecord, Signatory, Statement
 
 
 class AuditService(AnswerOps, EvidenceOps):

@@ -1,6 +1,7 @@
-"""`app.audit` and `app.checklist` name each public name three times: the type checker's
-imports, the map of where each is imported from on first use, and `__all__`. They must
-agree, or a name the type checker accepts fails with AttributeError on first use."""
+"""`app.audit`, `app.checklist` and `app.records` name each public name three times: the
+type checker's imports, the map of where each is imported from on first use, and
+`__all__`. They must agree, or a name the type checker accepts fails with AttributeError on
+first use."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import pytest
 
 import app.audit
 import app.checklist
+import app.records
 
-PACKAGES = [app.audit, app.checklist]
+PACKAGES = [app.audit, app.checklist, app.records]
 
 
 def _type_checking_imports(package: ModuleType) -> dict[str, str]:
