@@ -64,7 +64,8 @@ HOME_SCREEN = textwrap.dedent("""
                                 "app.tui.widgets.factory", "app.audit.review",
                                 "app.audit.diff", "app.checklist.overlay",
                                 "app.checklist.model", "app.checklist.loader", "yaml",
-                                "rich._emoji_codes", "app.records.attestation")
+                                "rich._emoji_codes", "app.records.attestation",
+                                "app.store.tables")
                     if m in sys.modules)
     print(f"LISTED:{app.listed} LOADED:" + ",".join(loaded))
 """)

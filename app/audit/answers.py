@@ -20,8 +20,8 @@ from app.audit.saving import SaveOps, audit_value, hidden_message, refuse_audit_
 from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.errors import UserFacingError
 from app.records import AnswerInfo, EventKind, HistoryEvent
+from app.store import schema
 from app.store.locks import retry_conflicts
-from app.store.tables import AnswerRow, AuditRow
 
 if TYPE_CHECKING:
     from app.checklist.model import Checklist, Question
@@ -142,7 +142,7 @@ class AnswerOps(SaveOps):
             evaluation = self._evaluate(session, row)
             checklist = self._for_audit(session, row).checklist
             answers = {a.question_id: a for a in session.exec(
-                select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()}
+                select(schema.AnswerRow).where(schema.AnswerRow.audit_id == audit_id)).all()}
             for question_id in question_ids:
                 answer = answers.get(question_id)
                 question = checklist.question(question_id)
@@ -165,7 +165,8 @@ class AnswerOps(SaveOps):
                              new=convert.answer_snapshot(answer))
         return len(dict.fromkeys(question_ids))
 
-    def _fill_from_audit(self, session: Session, row: AuditRow, checklist: Checklist) -> None:
+    def _fill_from_audit(self, session: Session, row: schema.AuditRow,
+                         checklist: Checklist) -> None:
         """Answer the questions that repeat the audit record (jurisdiction, period)."""
         from app.checklist.values import InvalidValue, validate_value
 
@@ -215,17 +216,18 @@ class AnswerOps(SaveOps):
         return self._change(ref, question_id, EventKind.ANSWER_RESTORED, why,
                             value=recorded["value"], state=AnswerState.ANSWERED)
 
-    def _apply(self, session: Session, audit: AuditRow, question_id: str, kind: EventKind,
+    def _apply(self, session: Session, audit: schema.AuditRow, question_id: str, kind: EventKind,
                reason: str | None, *, value: Any = None, note: str | None = None,
                state: AnswerState | None = None, na_reason: str | None = None,
                clear: bool = False) -> bool:
         """Change one answer row and append its event; False when nothing changed."""
-        answer = session.exec(select(AnswerRow).where(
-            AnswerRow.audit_id == audit.id, AnswerRow.question_id == question_id)).first()
+        answer = session.exec(select(schema.AnswerRow).where(
+            schema.AnswerRow.audit_id == audit.id,
+            schema.AnswerRow.question_id == question_id)).first()
         old = convert.answer_snapshot(answer)
         now = utc_now()
         if answer is None:
-            answer = AnswerRow(audit_id=audit.id, question_id=question_id, value_json=None,
+            answer = schema.AnswerRow(audit_id=audit.id, question_id=question_id, value_json=None,
                                note="", state=AnswerState.ANSWERED.value, na_reason=None,
                                updated_by=self.actor, updated_at=now)
         if clear:

@@ -11,13 +11,10 @@ from sqlalchemy import Connection, select
 from sqlmodel import Session
 
 from app.errors import UserFacingError
-from app.store.tables import AnswerRow, HistoryEventRow, table_of
+from app.store import schema
 
 if TYPE_CHECKING:
     from app.checklist.model import Question
-
-_ANSWER = table_of(AnswerRow)
-_EVENT = table_of(HistoryEventRow)
 
 Field = Literal["value", "note"]
 
@@ -66,8 +63,9 @@ def refuse_stale(source: Session | Connection, audit_id: str, question: Question
     if expected is UNCHECKED:
         return
     if row is _UNREAD:
-        row = source.execute(select(_ANSWER.c.value_json, _ANSWER.c.note).where(
-            _ANSWER.c.audit_id == audit_id, _ANSWER.c.question_id == question.id)).first()
+        answer = schema.table_of(schema.AnswerRow)
+        row = source.execute(select(answer.c.value_json, answer.c.note).where(
+            answer.c.audit_id == audit_id, answer.c.question_id == question.id)).first()
     stored = _stored(row, field)
     if field == "value" and expected is not None:
         from app.checklist.values import InvalidValue, validate_value
@@ -98,10 +96,11 @@ def _same(one: Any, other: Any) -> bool:
 def _last_change(source: Session | Connection, audit_id: str, question_id: str,
                  field: Field) -> tuple[str, str] | None:
     """Who last changed `field` of the answer, and when, as the history records it."""
-    events = source.execute(select(_EVENT.c.actor, _EVENT.c.at, _EVENT.c.old_json,
-                                   _EVENT.c.new_json).where(
-        _EVENT.c.audit_id == audit_id, _EVENT.c.question_id == question_id)
-        .order_by(_EVENT.c.seq.desc())).all()
+    history = schema.table_of(schema.HistoryEventRow)
+    events = source.execute(select(history.c.actor, history.c.at, history.c.old_json,
+                                   history.c.new_json).where(
+        history.c.audit_id == audit_id, history.c.question_id == question_id)
+        .order_by(history.c.seq.desc())).all()
     for event in events:
         old = json.loads(event.old_json) if event.old_json else None
         new = json.loads(event.new_json) if event.new_json else None

@@ -8,11 +8,11 @@ from typing import Any, TypeVar, overload
 
 from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.records import AnswerInfo, AuditInfo, AuditStatus, EventKind, EvidenceInfo, HistoryEvent
+from app.store import schema
 from app.store.database import StoreError
-from app.store.tables import AnswerRow, AuditRow, EvidenceRow, HistoryEventRow
 
 
-def audit_info(row: AuditRow) -> AuditInfo:
+def audit_info(row: schema.AuditRecord) -> AuditInfo:
     """The plain model of an audit row."""
     return AuditInfo(
         id=row.id, title=row.title, jurisdiction=row.jurisdiction,
@@ -29,7 +29,7 @@ def audit_info(row: AuditRow) -> AuditInfo:
     )
 
 
-def answer_info(row: AnswerRow) -> AnswerInfo:
+def answer_info(row: schema.AnswerRow) -> AnswerInfo:
     """The plain model of an answer row."""
     return AnswerInfo(
         question_id=row.question_id,
@@ -45,10 +45,10 @@ def answer_facts(answer: AnswerInfo) -> AnswerFacts:
 
 
 @overload
-def answer_snapshot(row: AnswerRow) -> dict[str, Any]: ...
+def answer_snapshot(row: schema.AnswerRow) -> dict[str, Any]: ...
 @overload
 def answer_snapshot(row: None) -> None: ...
-def answer_snapshot(row: AnswerRow | None) -> dict[str, Any] | None:
+def answer_snapshot(row: schema.AnswerRow | None) -> dict[str, Any] | None:
     """The recorded state of an answer, as history events carry it."""
     if row is None:
         return None
@@ -60,7 +60,7 @@ def answer_snapshot(row: AnswerRow | None) -> dict[str, Any] | None:
     }
 
 
-def evidence_info(row: EvidenceRow) -> EvidenceInfo:
+def evidence_info(row: schema.EvidenceRow) -> EvidenceInfo:
     """The plain model of an evidence row."""
     assert row.id is not None
     return EvidenceInfo(
@@ -70,7 +70,7 @@ def evidence_info(row: EvidenceRow) -> EvidenceInfo:
     )
 
 
-def evidence_snapshot(row: EvidenceRow) -> dict[str, Any]:
+def evidence_snapshot(row: schema.EvidenceRow) -> dict[str, Any]:
     """The recorded facts of an evidence file, as history events carry them."""
     return {
         "question_id": row.question_id, "sha256": row.sha256, "name": row.name,
@@ -78,7 +78,7 @@ def evidence_snapshot(row: EvidenceRow) -> dict[str, Any]:
     }
 
 
-def history_event(row: HistoryEventRow) -> HistoryEvent:
+def history_event(row: schema.HistoryEventRow) -> HistoryEvent:
     """The plain model of a history event row."""
     return HistoryEvent(
         seq=row.seq, at=row.at, actor=row.actor,

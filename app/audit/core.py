@@ -18,16 +18,9 @@ from app.audit.listing import ListingCounts
 from app.checklist.answer_state import AnswerFacts
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditInfo, AuditStatus, AuditView, CarryReport, EventKind
+from app.store import schema
 from app.store.database import Store, StoreError
 from app.store.locks import hold_audit_lock
-from app.store.tables import (
-    AnswerRow,
-    AuditRow,
-    ChecklistSourceRow,
-    EvidenceRow,
-    HistoryEventRow,
-    table_of,
-)
 
 if TYPE_CHECKING:
     from app.checklist.evaluate import Evaluation
@@ -36,9 +29,7 @@ if TYPE_CHECKING:
     from app.checklist.overlay import LoadedOverlay
 
 EVENT_BATCH = 500
-_AUDIT = table_of(AuditRow)
 _HEX = frozenset("0123456789abcdef")
-_SOURCE = table_of(ChecklistSourceRow)
 
 
 class ServiceCore:
@@ -64,10 +55,11 @@ class ServiceCore:
         fewer transaction)."""
         ref = normal_ref(ref)
         # the id alone, not the row: a change locks the audit and only then reads its row
-        if session.execute(core_select(_AUDIT.c.id).where(_AUDIT.c.id == ref)
+        audit = schema.AUDIT
+        if session.execute(core_select(audit.c.id).where(audit.c.id == ref)
                            ).first() is not None:
             return ref
-        matches = session.execute(core_select(_AUDIT.c.id).where(_AUDIT.c.id.startswith(ref))
+        matches = session.execute(core_select(audit.c.id).where(audit.c.id.startswith(ref))
                                   .limit(6)).scalars().all()
         if not matches:
             raise UserFacingError(f"no audit with id {ref!r}; `nlets-audit list` shows them")
@@ -91,8 +83,8 @@ class ServiceCore:
             checklist, overlays = self._for_audit_with_overlays(session, row)
             answers = self._answers(session, audit_id)
             evidence = [convert.evidence_info(e) for e in session.exec(
-                select(EvidenceRow).where(EvidenceRow.audit_id == audit_id)
-                .order_by(col(EvidenceRow.id))).all()]
+                select(schema.EvidenceRow).where(schema.EvidenceRow.audit_id == audit_id)
+                .order_by(col(schema.EvidenceRow.id))).all()]
             info = convert.audit_info(row)
             carried = _event_of_kind(session, row, EventKind.CARRIED_FORWARD)
             signed = _event_of_kind(session, row, EventKind.AUDIT_SIGNED)
@@ -114,7 +106,7 @@ class ServiceCore:
         evaluation = evaluate(view.checklist.checklist, answer_facts(answers))
         return replace(view, answers=answers, evaluation=evaluation)
 
-    def _writable(self, session: Session, audit_id: str) -> AuditRow:
+    def _writable(self, session: Session, audit_id: str) -> schema.AuditRow:
         """The audit's row, locked for the rest of this change; refused when signed."""
         hold_audit_lock(session, audit_id)
         row = audit_row(session, audit_id)
@@ -168,10 +160,11 @@ class ServiceCore:
         return cached
 
     def _answers(self, session: Session, audit_id: str) -> dict[str, AnswerInfo]:
-        rows = session.exec(select(AnswerRow).where(AnswerRow.audit_id == audit_id)).all()
+        rows = session.exec(select(schema.AnswerRow)
+                            .where(schema.AnswerRow.audit_id == audit_id)).all()
         return {row.question_id: convert.answer_info(row) for row in rows}
 
-    def _evaluate(self, session: Session, row: AuditRow) -> Evaluation:
+    def _evaluate(self, session: Session, row: schema.AuditRow) -> Evaluation:
         checklist = self._for_audit(session, row).checklist
         from app.checklist.evaluate import evaluate
 
@@ -189,13 +182,14 @@ def normal_ref(ref: str) -> str:
 
 def _source(session: Session | Connection, sha256: str) -> Any:
     """The stored checklist or overlay file with this SHA-256 (content, filename), or None."""
-    return session.execute(core_select(_SOURCE.c.content, _SOURCE.c.filename)
-                           .where(_SOURCE.c.sha256 == sha256)).first()
+    source = schema.table_of(schema.ChecklistSourceRow)
+    return session.execute(core_select(source.c.content, source.c.filename)
+                           .where(source.c.sha256 == sha256)).first()
 
 
-def audit_row(session: Session, audit_id: str) -> AuditRow:
+def audit_row(session: Session, audit_id: str) -> schema.AuditRow:
     """The row of audit `audit_id`, which must exist (ids come from `resolve`)."""
-    row = session.get(AuditRow, audit_id)
+    row = session.get(schema.AuditRow, audit_id)
     if row is None:
         raise UserFacingError(f"no audit with id {audit_id!r}; it may have been deleted")
     return row
@@ -206,32 +200,33 @@ def answer_facts(answers: Mapping[str, AnswerInfo]) -> dict[str, AnswerFacts]:
     return {qid: convert.answer_facts(a) for qid, a in answers.items()}
 
 
-def _event_of_kind(session: Session, row: AuditRow, kind: EventKind,
-                   ) -> HistoryEventRow | None:
+def _event_of_kind(session: Session, row: schema.AuditRow, kind: EventKind,
+                   ) -> schema.HistoryEventRow | None:
     """The carry-forward or signing event of an audit, found without reading its whole
     history: carrying forward is recorded as the audit is created (among its first
     events) and only for an audit based on another; signing is recorded last, and only
     for an audit marked signed (one unlocked behind the tool's back is caught by
     `history verify`, which reads every event)."""
-    statement = select(HistoryEventRow).where(HistoryEventRow.audit_id == row.id,
-                                              HistoryEventRow.kind == kind)
+    statement = select(schema.HistoryEventRow).where(schema.HistoryEventRow.audit_id == row.id,
+                                              schema.HistoryEventRow.kind == kind)
     if kind == EventKind.CARRIED_FORWARD:
         if not row.based_on:
             return None
-        return session.exec(statement.order_by(col(HistoryEventRow.seq)).limit(1)).first()
+        return session.exec(statement.order_by(col(schema.HistoryEventRow.seq)).limit(1)).first()
     if row.status != AuditStatus.SIGNED and not row.signed_at:
         return None
-    return session.exec(statement.order_by(col(HistoryEventRow.seq).desc()).limit(1)).first()
+    return session.exec(statement.order_by(col(schema.HistoryEventRow.seq).desc()).limit(1)).first()
 
 
-def ordered_events(session: Session, audit_id: str) -> list[HistoryEventRow]:
+def ordered_events(session: Session, audit_id: str) -> list[schema.HistoryEventRow]:
     """Every history event of an audit, oldest first."""
     return list(streamed_events(session, audit_id))
 
 
-def streamed_events(session: Session, audit_id: str) -> Iterator[HistoryEventRow]:
+def streamed_events(session: Session, audit_id: str) -> Iterator[schema.HistoryEventRow]:
     """Every history event of an audit, oldest first, read a batch at a time: a long
     history is never all in memory unless the caller keeps it."""
-    statement = (select(HistoryEventRow).where(HistoryEventRow.audit_id == audit_id)
-                 .order_by(col(HistoryEventRow.seq)).execution_options(yield_per=EVENT_BATCH))
+    event = schema.HistoryEventRow
+    statement = (select(event).where(event.audit_id == audit_id)
+                 .order_by(col(event.seq)).execution_options(yield_per=EVENT_BATCH))
     yield from session.exec(statement)

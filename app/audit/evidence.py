@@ -16,9 +16,9 @@ from app.audit.inputs import LINE_LIMIT, REASON_LIMIT, checked_date, limited
 from app.errors import UserFacingError
 from app.inputs import InputKind, read_input
 from app.records import EventKind, EvidenceInfo, HistoryEvent
+from app.store import schema
 from app.store.database import StoreError
 from app.store.locks import retry_conflicts
-from app.store.tables import AuditRow, EvidenceBlobRow, EvidenceRow, HistoryEventRow
 
 
 class EvidenceOps(ServiceCore):
@@ -64,8 +64,8 @@ class EvidenceOps(ServiceCore):
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             row = self._writable(session, audit_id)
-            matches = [e for e in session.exec(select(EvidenceRow).where(
-                EvidenceRow.audit_id == audit_id)).all() if digest and e.sha256.startswith(
+            matches = [e for e in session.exec(select(schema.EvidenceRow).where(
+                schema.EvidenceRow.audit_id == audit_id)).all() if digest and e.sha256.startswith(
                     digest) and question_id in (None, e.question_id)]
             if len({e.sha256 for e in matches}) != 1:
                 raise UserFacingError(
@@ -81,12 +81,12 @@ class EvidenceOps(ServiceCore):
             old = convert.evidence_snapshot(evidence)
             session.delete(evidence)
             session.flush()
-            still_held = session.exec(select(EvidenceRow.id).where(
-                EvidenceRow.sha256 == evidence.sha256)).first() is not None or session.exec(
-                select(AuditRow.id).where(AuditRow.signed_pdf_sha256 == evidence.sha256)
-            ).first() is not None
+            still_held = session.exec(select(schema.EvidenceRow.id).where(
+                schema.EvidenceRow.sha256 == evidence.sha256)).first() is not None or (
+                session.exec(select(schema.AuditRow.id).where(
+                    schema.AuditRow.signed_pdf_sha256 == evidence.sha256)).first() is not None)
             if not still_held:
-                blob = session.get(EvidenceBlobRow, evidence.sha256)
+                blob = session.get(schema.EvidenceBlobRow, evidence.sha256)
                 if blob is not None:
                     session.delete(blob)
             append_event(session, row, at=utc_now(), actor=self.actor,
@@ -101,15 +101,15 @@ class EvidenceOps(ServiceCore):
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             return [convert.history_event(e) for e in session.exec(
-                select(HistoryEventRow).where(
-                    HistoryEventRow.audit_id == audit_id,
-                    HistoryEventRow.kind == EventKind.EVIDENCE_WITHDRAWN.value)
-                .order_by(col(HistoryEventRow.seq))).all()]
+                select(schema.HistoryEventRow).where(
+                    schema.HistoryEventRow.audit_id == audit_id,
+                    schema.HistoryEventRow.kind == EventKind.EVIDENCE_WITHDRAWN.value)
+                .order_by(col(schema.HistoryEventRow.seq))).all()]
 
     def evidence_content(self, sha256: str) -> bytes:
         """The bytes of a stored evidence file."""
         with self.store.session() as session:
-            blob = session.get(EvidenceBlobRow, sha256)
+            blob = session.get(schema.EvidenceBlobRow, sha256)
             if blob is None:
                 raise UserFacingError(f"no evidence file with SHA-256 {sha256}")
             return blob.content
@@ -120,7 +120,7 @@ class EvidenceOps(ServiceCore):
         if not audit.signed_pdf_sha256:
             raise UserFacingError(f"audit {audit.id[:12]} is not signed")
         with self.store.session() as session:
-            blob = session.get(EvidenceBlobRow, audit.signed_pdf_sha256)
+            blob = session.get(schema.EvidenceBlobRow, audit.signed_pdf_sha256)
             if blob is None:
                 raise StoreError("the signed attestation is missing from the database; "
                                  "restore the database from a backup")
@@ -132,25 +132,25 @@ def readable_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def attach_evidence(session: Session, row: AuditRow, actor: str, question_id: str, name: str,
+def attach_evidence(session: Session, row: schema.AuditRow, actor: str, question_id: str, name: str,
                     content: bytes, effective: str | None = None,
                     reason: str | None = None) -> EvidenceInfo:
     """Attach `content` to `question_id` of the audit `row` in the caller's transaction
     (the audit's lock held): the blob once by SHA-256, the record, the history event."""
     name = limited(readable_name(name), LINE_LIMIT, "evidence file name", bidi=False)
     digest = hashlib.sha256(content).hexdigest()
-    same = session.exec(select(EvidenceRow).where(
-        EvidenceRow.audit_id == row.id, EvidenceRow.question_id == question_id,
-        EvidenceRow.sha256 == digest)).first()
+    same = session.exec(select(schema.EvidenceRow).where(
+        schema.EvidenceRow.audit_id == row.id, schema.EvidenceRow.question_id == question_id,
+        schema.EvidenceRow.sha256 == digest)).first()
     if same is not None:
         raise UserFacingError(
             f"this file is already attached to {question_id!r}, as {same.name!r} "
             f"(added {same.added_at[:10]} by {same.added_by}; SHA-256 {digest[:16]}…)")
-    if session.get(EvidenceBlobRow, digest) is None:
-        session.add(EvidenceBlobRow(sha256=digest, content=content))
+    if session.get(schema.EvidenceBlobRow, digest) is None:
+        session.add(schema.EvidenceBlobRow(sha256=digest, content=content))
         session.flush()
     now = utc_now()
-    evidence = EvidenceRow(
+    evidence = schema.EvidenceRow(
         audit_id=row.id, question_id=question_id, sha256=digest, name=readable_name(name),
         size=len(content),
         media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",

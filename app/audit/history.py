@@ -10,9 +10,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.records import EventKind
+from app.store import schema
 from app.store.errors import StoreError
 from app.store.locks import hold_audit_lock
-from app.store.tables import AuditRow, HistoryEventRow
 
 GENESIS = "0" * 64
 
@@ -32,7 +32,7 @@ def canonical_json(value: Any) -> str | None:
     return None if value is None else canonical_text(value)
 
 
-def event_hash(row: HistoryEventRow, prev: str | None = None) -> str:
+def event_hash(row: schema.HistoryEventRow, prev: str | None = None) -> str:
     """The SHA-256 of an event's fields and the hash of the event before it (`prev`, else
     the one the event records)."""
     return event_digest(row.audit_id, row.seq, row.at, row.actor, row.kind, row.question_id,
@@ -77,9 +77,9 @@ def next_link(audit_id: str, head: str | None, length: int,
     return stored[0] + 1, stored[1]
 
 
-def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind: EventKind,
+def append_event(session: Session, audit: schema.AuditRow, *, at: str, actor: str, kind: EventKind,
                  question_id: str | None = None, old: Any = None, new: Any = None,
-                 reason: str | None = None) -> HistoryEventRow:
+                 reason: str | None = None) -> schema.HistoryEventRow:
     """Add the next event of `audit` to the session and move the audit's head to it.
 
     The change should hold the audit's lock from its start (`lock_audit`); the lock is taken
@@ -87,13 +87,13 @@ def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind
     """
     hold_audit_lock(session, audit.id)
     last = session.exec(
-        select(HistoryEventRow.seq, HistoryEventRow.hash)
-        .where(HistoryEventRow.audit_id == audit.id)
-        .order_by(col(HistoryEventRow.seq).desc()).limit(1)
+        select(schema.HistoryEventRow.seq, schema.HistoryEventRow.hash)
+        .where(schema.HistoryEventRow.audit_id == audit.id)
+        .order_by(col(schema.HistoryEventRow.seq).desc()).limit(1)
     ).first()
     seq, prev = next_link(audit.id, audit.history_head, audit.history_length,
                           (last[0], last[1]) if last else None)
-    row = HistoryEventRow(
+    row = schema.HistoryEventRow(
         audit_id=audit.id,
         seq=seq,
         at=at,
@@ -115,7 +115,7 @@ def append_event(session: Session, audit: AuditRow, *, at: str, actor: str, kind
     return row
 
 
-def chain_problems(events: Iterable[HistoryEventRow], audit: AuditRow) -> list[str]:
+def chain_problems(events: Iterable[schema.HistoryEventRow], audit: schema.AuditRow) -> list[str]:
     """What is wrong with the chain itself: order, links, hashes, and the stored head.
     Reads `events` (oldest first) once, so that they may be streamed."""
     problems = []
@@ -139,7 +139,7 @@ def chain_problems(events: Iterable[HistoryEventRow], audit: AuditRow) -> list[s
     return problems
 
 
-def recomputed_heads(events: list[HistoryEventRow]) -> list[str]:
+def recomputed_heads(events: list[schema.HistoryEventRow]) -> list[str]:
     """The chain's hashes recomputed from each event's stored fields, from the genesis: a
     rewritten event changes its own and every later one, whatever the stored hashes say."""
     heads = []
@@ -150,7 +150,7 @@ def recomputed_heads(events: list[HistoryEventRow]) -> list[str]:
     return heads
 
 
-def anchor_problems(events: Iterable[HistoryEventRow], head: str, length: int | None,
+def anchor_problems(events: Iterable[schema.HistoryEventRow], head: str, length: int | None,
                     ) -> list[str]:
     """Problems when the chain recomputed from the stored events does not pass through
     `head` (at event `length` when given): a head recorded earlier, or the signed one.

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import convert
 from app.records import EventKind, HistoryEvent
-from app.store.tables import HistoryEventRow
+from app.store import schema
 
 if TYPE_CHECKING:
     from app.checklist.model import Checklist
@@ -64,13 +64,13 @@ def history_terms(checklist: Checklist, text: str) -> list[HistoryTerm]:
 
 def _matches(term: HistoryTerm) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
-        func.lower(col(HistoryEventRow.actor)).contains(term.word, autoescape=True),
-        func.lower(col(HistoryEventRow.reason)).contains(term.word, autoescape=True),
+        func.lower(col(schema.HistoryEventRow.actor)).contains(term.word, autoescape=True),
+        func.lower(col(schema.HistoryEventRow.reason)).contains(term.word, autoescape=True),
     ]
     if term.questions:
-        conditions.append(col(HistoryEventRow.question_id).in_(sorted(term.questions)))
+        conditions.append(col(schema.HistoryEventRow.question_id).in_(sorted(term.questions)))
     if term.kinds:
-        conditions.append(col(HistoryEventRow.kind).in_(sorted(k.value for k in term.kinds)))
+        conditions.append(col(schema.HistoryEventRow.kind).in_(sorted(k.value for k in term.kinds)))
     return or_(false(), *conditions)
 
 
@@ -79,15 +79,15 @@ def read_page(session: Session, audit_id: str, terms: list[HistoryTerm], *,
     """Up to `limit` events of the audit older than event `before` (from the newest when
     None) that match every term, newest first; one more is read to know if there are more.
     """
-    where = and_(col(HistoryEventRow.audit_id) == audit_id, *map(_matches, terms))
-    statement = select(HistoryEventRow).where(where)
+    where = and_(col(schema.HistoryEventRow.audit_id) == audit_id, *map(_matches, terms))
+    statement = select(schema.HistoryEventRow).where(where)
     if before is not None:
-        statement = statement.where(col(HistoryEventRow.seq) < before)
-    rows = session.exec(statement.order_by(col(HistoryEventRow.seq).desc())
+        statement = statement.where(col(schema.HistoryEventRow.seq) < before)
+    rows = session.exec(statement.order_by(col(schema.HistoryEventRow.seq).desc())
                         .limit(limit + 1)).all()
     matching = None
     if before is None:
-        matching = session.exec(select(func.count()).select_from(HistoryEventRow)
+        matching = session.exec(select(func.count()).select_from(schema.HistoryEventRow)
                                 .where(where)).one()
     return HistoryPage([convert.history_event(row) for row in rows[:limit]],
                        len(rows) > limit, matching)

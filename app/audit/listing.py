@@ -27,8 +27,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, col, select
 
-from app.store import Store, StoreError
-from app.store.tables import AnswerRow, AuditCountsRow, AuditRow, table_of
+from app.store import Store, StoreError, schema
 
 if TYPE_CHECKING:
     from app.checklist.evaluate import AnswerFacts, Evaluation
@@ -38,7 +37,7 @@ Counts = tuple[int, int, int]
 """Required questions resolved, required questions shown, findings."""
 
 _BATCH = 500
-_COUNTS = table_of(AuditCountsRow)
+_COUNTS = schema.COUNTS
 _APP = Path(__file__).resolve().parents[1]
 
 
@@ -58,7 +57,7 @@ def counting_code_digest() -> str:
     return digest.hexdigest()
 
 
-def derived_from(row: AuditRow) -> str:
+def derived_from(row: schema.AuditRecord) -> str:
     """The SHA-256 of what the counts of the audit `row` derive from."""
     source = [row.id, row.history_head, row.history_length, row.checklist_sha256,
               row.overlay_sha256s, row.jurisdiction, counting_code_digest()]
@@ -77,8 +76,8 @@ class ListingCounts:
     def __init__(self) -> None:
         self._known: dict[str, tuple[str, Counts]] = {}
 
-    def counts(self, session: Session, rows: Sequence[AuditRow],
-               checklist_of: Callable[[AuditRow], Checklist]) -> tuple[
+    def counts(self, session: Session, rows: Sequence[schema.AuditRecord],
+               checklist_of: Callable[[schema.AuditRecord], Checklist]) -> tuple[
                    dict[str, Counts], dict[str, tuple[str, Counts]]]:
         """The counts of every audit in `rows` (`checklist_of` gives an audit's effective
         checklist), and those that were counted now (to be kept with `keep`). Counts are
@@ -140,7 +139,7 @@ def _not_waiting(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waited or 0)}")
 
 
-def stored_counts_problem(session: Session, row: AuditRow,
+def stored_counts_problem(session: Session, row: schema.AuditRow,
                           evaluation: Callable[[], Evaluation]) -> str | None:
     """What is wrong with the audit's stored list counts, if they claim to be current and
     differ from `evaluation()` (the audit evaluated from its answers); None when they agree
@@ -192,8 +191,9 @@ def _answer_facts(session: Session, audit_ids: list[str]) -> dict[str, dict[str,
     for start in range(0, len(audit_ids), _BATCH):
         batch = audit_ids[start:start + _BATCH]
         for audit_id, question_id, value_json, state in session.exec(
-                select(AnswerRow.audit_id, AnswerRow.question_id, AnswerRow.value_json,
-                       AnswerRow.state).where(col(AnswerRow.audit_id).in_(batch))):
+                select(schema.AnswerRow.audit_id, schema.AnswerRow.question_id,
+                       schema.AnswerRow.value_json, schema.AnswerRow.state)
+                .where(col(schema.AnswerRow.audit_id).in_(batch))):
             facts[audit_id][question_id] = AnswerFacts(
                 json.loads(value_json) if value_json is not None else None,
                 AnswerState(state))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import json
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Compiled, Connection, Select, and_, bindparam, select
+from sqlalchemy import Compiled, Connection, Insert, Select, Table, Update, and_, bindparam, select
 from sqlalchemy.exc import DBAPIError
 
 from app.audit.clock import utc_now
@@ -25,28 +25,60 @@ from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditStatus, EventKind
+from app.store import schema
 from app.store.errors import StoreConflict
 from app.store.locks import begin_immediate, retry_conflicts
-from app.store.tables import AnswerRow, AuditRow, HistoryEventRow, table_of
 
 if TYPE_CHECKING:
     from app.checklist.model import Question
 
 
-_AUDIT = table_of(AuditRow)
-_ANSWER = table_of(AnswerRow)
-_EVENT = table_of(HistoryEventRow)
 _ID_LENGTH = 32  # uuid4().hex: a full id is looked up directly, a prefix resolved first
 
-_LOCK_AUDIT = select(_AUDIT.c.id).where(_AUDIT.c.id == bindparam("audit_id")).with_for_update()
-_ANSWER_COLUMNS = (_ANSWER.c.id.label("answer_id"), _ANSWER.c.question_id,
-                   _ANSWER.c.value_json, _ANSWER.c.note, _ANSWER.c.state, _ANSWER.c.na_reason,
-                   _ANSWER.c.updated_by, _ANSWER.c.updated_at)
+
+class _Statements(NamedTuple):
+    """The statements of a save, built on the first one (the tables load with them)."""
+
+    audit: Table
+    answer: Table
+    event: Table
+    answer_columns: tuple[Any, ...]
+    lock_audit: Select[Any]
+    insert_answer: Insert
+    update_answer: Update
+    insert_event: Insert
+    move_head: Update
+    """Moves the head only from where this change read it: with the lock held it always
+    does."""
+
+
+@functools.cache
+def _sql() -> _Statements:
+    audit = schema.table_of(schema.AuditRow)
+    answer = schema.table_of(schema.AnswerRow)
+    event = schema.table_of(schema.HistoryEventRow)
+    return _Statements(
+        audit, answer, event,
+        answer_columns=(answer.c.id.label("answer_id"), answer.c.question_id,
+                        answer.c.value_json, answer.c.note, answer.c.state,
+                        answer.c.na_reason, answer.c.updated_by, answer.c.updated_at),
+        lock_audit=select(audit.c.id).where(audit.c.id == bindparam("audit_id"))
+        .with_for_update(),
+        insert_answer=answer.insert(),
+        update_answer=answer.update().where(answer.c.id == bindparam("answer_id")),
+        insert_event=event.insert(),
+        move_head=(audit.update()
+                   .where(audit.c.id == bindparam("audit_id"),
+                          audit.c.history_length == bindparam("old_length"),
+                          audit.c.history_head.is_not_distinct_from(bindparam("old_head")))
+                   .values(history_head=bindparam("head"), history_length=bindparam("length"),
+                           updated_at=bindparam("at"))))
 
 
 def _last_event(column: Any) -> Any:
-    return (select(column).where(_EVENT.c.audit_id == bindparam("audit_id"))
-            .order_by(_EVENT.c.seq.desc()).limit(1).scalar_subquery())
+    event = _sql().event
+    return (select(column).where(event.c.audit_id == bindparam("audit_id"))
+            .order_by(event.c.seq.desc()).limit(1).scalar_subquery())
 
 
 class _Prepared:
@@ -89,35 +121,26 @@ def _read_audit(answers: int) -> _Prepared:
     """The audit's row, its last event's seq and hash, and the stored answers to `answers`
     questions (bound as q0, q1, …), in one statement: a row per answer found, at least one.
     Run it with the audit's lock held (it takes none itself), so that all of it is current."""
-    found = and_(_ANSWER.c.audit_id == _AUDIT.c.id,
-                 _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
-    return _Prepared(select(_AUDIT.c.id, _AUDIT.c.status, _AUDIT.c.jurisdiction,
-                   _AUDIT.c.period_start, _AUDIT.c.period_end, _AUDIT.c.checklist_sha256,
-                   _AUDIT.c.overlay_sha256s, _AUDIT.c.history_head, _AUDIT.c.history_length,
-                   _last_event(_EVENT.c.seq).label("last_seq"),
-                   _last_event(_EVENT.c.hash).label("last_hash"), *_ANSWER_COLUMNS)
-            .select_from(_AUDIT.outerjoin(_ANSWER, found))
-            .where(_AUDIT.c.id == bindparam("audit_id")))
+    sql = _sql()
+    audit, answer, event = sql.audit, sql.answer, sql.event
+    found = and_(answer.c.audit_id == audit.c.id,
+                 answer.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
+    return _Prepared(select(audit.c.id, audit.c.status, audit.c.jurisdiction,
+                   audit.c.period_start, audit.c.period_end, audit.c.checklist_sha256,
+                   audit.c.overlay_sha256s, audit.c.history_head, audit.c.history_length,
+                   _last_event(event.c.seq).label("last_seq"),
+                   _last_event(event.c.hash).label("last_hash"), *sql.answer_columns)
+            .select_from(audit.outerjoin(answer, found))
+            .where(audit.c.id == bindparam("audit_id")))
 
 
 @functools.cache
 def _read_answers(answers: int) -> _Prepared:
     """The stored answers to `answers` questions (q0, q1, …) of the audit."""
-    return _Prepared(select(*_ANSWER_COLUMNS).where(
-        _ANSWER.c.audit_id == bindparam("audit_id"),
-        _ANSWER.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)])))
-
-
-_INSERT_ANSWER = _ANSWER.insert()
-_UPDATE_ANSWER = _ANSWER.update().where(_ANSWER.c.id == bindparam("answer_id"))
-_INSERT_EVENT = _EVENT.insert()
-# Moves the head only from where this change read it: with the lock held it always does.
-_MOVE_HEAD = (_AUDIT.update()
-              .where(_AUDIT.c.id == bindparam("audit_id"),
-                     _AUDIT.c.history_length == bindparam("old_length"),
-                     _AUDIT.c.history_head.is_not_distinct_from(bindparam("old_head")))
-              .values(history_head=bindparam("head"), history_length=bindparam("length"),
-                      updated_at=bindparam("at")))
+    sql = _sql()
+    return _Prepared(select(*sql.answer_columns).where(
+        sql.answer.c.audit_id == bindparam("audit_id"),
+        sql.answer.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)])))
 
 
 class SaveOps(ServiceCore):
@@ -191,7 +214,7 @@ class SaveOps(ServiceCore):
         if len(audit_id) != _ID_LENGTH:
             audit_id = self.resolve_in(connection, audit_id)
         if not sqlite:
-            connection.execute(_LOCK_AUDIT, {"audit_id": audit_id})
+            connection.execute(_sql().lock_audit, {"audit_id": audit_id})
         return audit_id
 
     def _write(self, connection: Connection, audit: SimpleNamespace, question_id: str,
@@ -222,23 +245,24 @@ class SaveOps(ServiceCore):
                 AnswerInfo(question_id, None, "", AnswerState.ANSWERED, None, "", ""))
         why = limited(reason, REASON_LIMIT, "reason") if reason else None
         now = utc_now()
+        sql = _sql()
         fields.update(updated_by=self.actor, updated_at=now)
         if current is None:
-            connection.execute(_INSERT_ANSWER, {"audit_id": audit.id,
+            connection.execute(sql.insert_answer, {"audit_id": audit.id,
                                                 "question_id": question_id, **fields})
         else:
-            connection.execute(_UPDATE_ANSWER, {"answer_id": current.answer_id, **fields})
+            connection.execute(sql.update_answer, {"answer_id": current.answer_id, **fields})
         seq, prev = next_link(audit.id, audit.history_head, audit.history_length,
                               (audit.last_seq, audit.last_hash)
                               if audit.last_seq is not None else None)
         old_json, new_json = canonical_json(old), canonical_json(new)
         digest = event_digest(audit.id, seq, now, self.actor, kind.value, question_id,
                               old_json, new_json, why or None, prev)
-        connection.execute(_INSERT_EVENT, {
+        connection.execute(sql.insert_event, {
             "audit_id": audit.id, "seq": seq, "at": now, "actor": self.actor,
             "kind": kind.value, "question_id": question_id, "old_json": old_json,
             "new_json": new_json, "reason": why or None, "prev_hash": prev, "hash": digest})
-        moved = connection.execute(_MOVE_HEAD, {
+        moved = connection.execute(sql.move_head, {
             "audit_id": audit.id, "old_length": audit.history_length,
             "old_head": audit.history_head, "head": digest, "length": seq, "at": now})
         if moved.rowcount != 1:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from app.audit import convert
@@ -38,15 +39,8 @@ from app.records import (
     HistoryReport,
     normalise_jurisdiction,
 )
+from app.store import schema
 from app.store.locks import retry_conflicts
-from app.store.tables import (
-    AnswerRow,
-    AuditRow,
-    ChecklistSourceRow,
-    EvidenceBlobRow,
-    EvidenceRow,
-    HistoryEventRow,
-)
 
 if TYPE_CHECKING:
     from app.audit.attest import SignatureFacts, SignedAudit, SigningKey
@@ -94,7 +88,7 @@ class AuditService(AnswerOps, EvidenceOps):
                                       f"{', '.join(overlay.overlay.jurisdictions).upper()}, "
                                       f"not {code}")
         now = utc_now()
-        row = AuditRow(
+        row = schema.AuditRow(
             id=uuid.uuid4().hex,
             title=clean_line(title, "title") or f"{JURISDICTIONS[code]} — {meta.title}, "
                                                  f"{start} to {end}",
@@ -106,15 +100,15 @@ class AuditService(AnswerOps, EvidenceOps):
             overlay_sha256s=json.dumps([o.sha256 for o in overlays]) if overlays else None,
         )
         with self.store.session() as session:
-            if session.get(ChecklistSourceRow, checklist.sha256) is None:
-                session.add(ChecklistSourceRow(
+            if session.get(schema.ChecklistSourceRow, checklist.sha256) is None:
+                session.add(schema.ChecklistSourceRow(
                     sha256=checklist.sha256, checklist_id=meta.id, version=meta.version,
                     filename=Path(checklist.filename).name, content=checklist.source,
                     added_at=now))
                 session.flush()
             for overlay in overlays:
-                if session.get(ChecklistSourceRow, overlay.sha256) is None:
-                    session.add(ChecklistSourceRow(
+                if session.get(schema.ChecklistSourceRow, overlay.sha256) is None:
+                    session.add(schema.ChecklistSourceRow(
                         sha256=overlay.sha256, checklist_id=overlay.overlay.overlay,
                         version=overlay.overlay.version,
                         filename=Path(overlay.filename).name, content=overlay.source,
@@ -148,7 +142,8 @@ class AuditService(AnswerOps, EvidenceOps):
     def list_audits(self) -> list[AuditSummary]:
         """Every audit, most recently changed first, with progress and finding counts."""
         with self.store.session() as session:
-            rows = session.exec(select(AuditRow).order_by(col(AuditRow.updated_at).desc())).all()
+            audit = schema.AUDIT  # plain columns: the first screen declares no ORM models
+            rows = session.execute(core_select(audit).order_by(audit.c.updated_at.desc())).all()
             counts, fresh = self._listing.counts(
                 session, rows, lambda row: self._for_audit(session, row).checklist)
             listed = [AuditSummary(convert.audit_info(row), *counts[row.id]) for row in rows]
@@ -159,8 +154,9 @@ class AuditService(AnswerOps, EvidenceOps):
         """Each audit's history length and head: a cheap way to notice changes made
         elsewhere (another person, another window) without reading the audits."""
         with self.store.session() as session:
-            rows = session.exec(select(AuditRow.id, AuditRow.history_length,
-                                       AuditRow.history_head)).all()
+            audit = schema.AUDIT
+            rows = session.execute(core_select(audit.c.id, audit.c.history_length,
+                                               audit.c.history_head)).all()
         return {audit_id: (length, head) for audit_id, length, head in rows}
 
     @retry_conflicts
@@ -169,21 +165,23 @@ class AuditService(AnswerOps, EvidenceOps):
         audit_id = self.resolve(ref)
         with self.store.session() as session:
             self._writable(session, audit_id)
-            based = session.exec(select(AuditRow.id).where(AuditRow.based_on == audit_id)
-                                 ).first()
+            based = session.exec(select(schema.AuditRow.id)
+                                 .where(schema.AuditRow.based_on == audit_id)).first()
             if based:
                 raise UserFacingError(f"audit {based[:12]} was started from this one; delete "
                                       "that one first")
-            session.execute(delete(AnswerRow).where(col(AnswerRow.audit_id) == audit_id))
-            session.execute(delete(EvidenceRow).where(col(EvidenceRow.audit_id) == audit_id))
-            session.execute(delete(HistoryEventRow).where(
-                col(HistoryEventRow.audit_id) == audit_id))
-            session.execute(delete(AuditRow).where(col(AuditRow.id) == audit_id))
-            kept = select(EvidenceRow.sha256).union(
-                select(AuditRow.signed_pdf_sha256).where(
-                    col(AuditRow.signed_pdf_sha256).is_not(None)))
-            session.execute(delete(EvidenceBlobRow).where(
-                col(EvidenceBlobRow.sha256).not_in(kept)))
+            session.execute(delete(schema.AnswerRow)
+                            .where(col(schema.AnswerRow.audit_id) == audit_id))
+            session.execute(delete(schema.EvidenceRow)
+                            .where(col(schema.EvidenceRow.audit_id) == audit_id))
+            session.execute(delete(schema.HistoryEventRow).where(
+                col(schema.HistoryEventRow.audit_id) == audit_id))
+            session.execute(delete(schema.AuditRow).where(col(schema.AuditRow.id) == audit_id))
+            kept = select(schema.EvidenceRow.sha256).union(
+                select(schema.AuditRow.signed_pdf_sha256).where(
+                    col(schema.AuditRow.signed_pdf_sha256).is_not(None)))
+            session.execute(delete(schema.EvidenceBlobRow).where(
+                col(schema.EvidenceBlobRow.sha256).not_in(kept)))
 
     def review(self, ref: str | AuditView) -> Review:
         """Gaps, unconfirmed carried answers, stale evidence, and findings of an audit."""
@@ -285,8 +283,8 @@ class AuditService(AnswerOps, EvidenceOps):
             row.signer_certificate_sha256 = signature.certificate_sha256
             for sha256, content in ((signature.pdf_sha256, signature.pdf),
                                     (signature.public_pdf_sha256, signature.public_pdf)):
-                if sha256 and session.get(EvidenceBlobRow, sha256) is None:
-                    session.add(EvidenceBlobRow(sha256=sha256, content=content))
+                if sha256 and session.get(schema.EvidenceBlobRow, sha256) is None:
+                    session.add(schema.EvidenceBlobRow(sha256=sha256, content=content))
             append_event(session, row, at=signature.signed_at, actor=self.actor,
                          kind=EventKind.AUDIT_SIGNED, new=signature.as_event())
             place_file()
@@ -341,7 +339,7 @@ class AuditService(AnswerOps, EvidenceOps):
         return HistoryReport(audit_id, check.events, check.head, problems)
 
 
-def audit_metadata(row: AuditRow) -> dict[str, Any]:
+def audit_metadata(row: schema.AuditRow) -> dict[str, Any]:
     """The audit fields fixed at creation, as the first history event records them."""
     return {
         "title": row.title, "jurisdiction": row.jurisdiction,

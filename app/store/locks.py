@@ -20,19 +20,19 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from app.store import schema
 from app.store.errors import StoreConflict
-from app.store.tables import AuditRow
 
 ATTEMPTS = 6
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def lock_audit(session: Session, audit_id: str) -> AuditRow | None:
+def lock_audit(session: Session, audit_id: str) -> schema.AuditRow | None:
     """Take the audit's write lock for the rest of the session's transaction; its row, read
     after the lock. Call it before reading anything the change depends on."""
     hold_audit_lock(session, audit_id)
-    return session.exec(select(AuditRow).where(AuditRow.id == audit_id)
+    return session.exec(select(schema.AuditRow).where(schema.AuditRow.id == audit_id)
                         .execution_options(populate_existing=True)).first()
 
 
@@ -42,7 +42,8 @@ def hold_audit_lock(session: Session, audit_id: str) -> None:
     if connection.dialect.name == "sqlite":
         begin_immediate(connection)
     else:
-        session.execute(select(AuditRow.id).where(AuditRow.id == audit_id).with_for_update())
+        session.execute(select(schema.AuditRow.id).where(schema.AuditRow.id == audit_id)
+                        .with_for_update())
 
 
 def begin_immediate(connection: Connection) -> None:
