@@ -8,6 +8,10 @@
   counts (`audit_counts`), as any earlier start does; the start at 1,000 audits is timed
   again with them forgotten before each start (every audit changed since, or the first
   start after an upgrade), when the list counts every audit again;
+- the same start-ups counted in instructions (valgrind's callgrind, to the READY line, where
+  the child stops at once): on a shared machine the CPU seconds of one start move by a
+  fifth with the neighbours' load, which no count of instructions does; skipped, saying
+  so, where valgrind is not installed;
 - the home list at 1,000 audits: back from an audit to the list (CPU of the return);
 - a section switch in a generated 300-question checklist: the CPU time of the switch (the
   work, not the idle pauses), against a bare app replacing as many cards the same way;
@@ -34,6 +38,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -122,6 +128,37 @@ def _to_ready(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     if process.returncode:
         raise RuntimeError(f"{command[:3]} failed with {process.returncode}: {errors[-2000:]}")
     return elapsed, cpu
+
+
+def _stopping_at_ready(code: str) -> str:
+    """`code` leaving the process at once after its READY line (no shutdown counted)."""
+    assert code.count("self.exit()") == 1
+    return code.replace("self.exit()", "__import__('os')._exit(0)")
+
+
+def instructions_to_ready(folder: Path, count: int) -> tuple[int, int] | None:
+    """Instructions from spawning to the READY line with `count` audits seeded (start-up
+    seeds them and keeps the list's counts first): the product's and the floor's, counted
+    by valgrind's callgrind, with a fixed hash seed, after one start of each uncounted;
+    None without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    url = f"sqlite:///{folder / f'start-{count}.sqlite3'}"
+    env = {**child_env(folder / "home"), "PYTHONHASHSEED": "0"}
+    counted = []
+    for code, args in ((CHILD, [url, str(count)]), (FLOOR, [])):
+        subprocess.run([sys.executable, "-c", code, *args], capture_output=True, env=env,
+                       cwd=ROOT, check=True)  # untimed: compiles what is not yet compiled
+        result = subprocess.run(
+            [valgrind, "--tool=callgrind", f"--callgrind-out-file={folder / 'callgrind.out'}",
+             sys.executable, "-c", _stopping_at_ready(code), *args],
+            capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+        found = re.search(r"Collected : (\d+)", result.stderr)
+        if "READY" not in result.stdout or found is None:
+            raise RuntimeError(f"callgrind failed: {result.stderr[-2000:]}")
+        counted.append(int(found.group(1)))
+    return counted[0], counted[1]
 
 
 def seed(url: str, count: int) -> None:
@@ -452,6 +489,16 @@ def main() -> None:
             figure(f"start_{count}_cpu", f"start to first screen ready, {count} audits (CPU "
                    "at ready)", median(product_cpu), median(floor_cpu),
                    "bare textual app + sqlmodel, CPU at ready", unit="s")
+        for count in (6, MANY):
+            counted = instructions_to_ready(folder, count)
+            if counted is None:
+                print(f"start_{count}_instructions: skipped, valgrind is not installed",
+                      flush=True)
+                continue
+            figure(f"start_{count}_instructions", f"start to first screen ready, {count} "
+                   "audits (instructions, callgrind)", *counted,
+                   "bare textual app + sqlmodel, instructions to its ready line",
+                   unit="instructions")
         product_wall, product_cpu, floor_wall, floor_cpu = bench_start(folder, MANY,
                                                                        forget=True)
         figure(f"start_{MANY}_uncounted_cpu", f"start to first screen ready, {MANY} audits, "

@@ -68,6 +68,8 @@ def _scaled(value: float, unit: str) -> str:
         return f"{value / 1e6:.1f} MB"
     if unit == "KB":
         return f"{value / 1e3:.1f} KB"
+    if unit == "instructions":
+        return f"{value / 1e6:,.0f} M instructions"
     return f"{value:g} {unit}"
 
 
