@@ -4,7 +4,7 @@ and the least needed columns give way on a narrow terminal."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 
@@ -65,11 +65,22 @@ class HomeLayout:
     """The columns shown at one width, with the width of each."""
 
     columns: list[tuple[HomeColumn, int]]
+    lines: dict[str, tuple[AuditSummary, dict[str, str]]] = field(default_factory=dict,
+                                                                  compare=False)
+    """The cells of each summary it was laid out for, as shown (by column key): made
+    once, for the widths and the rows."""
 
     def cells(self, summary: AuditSummary) -> list[Text]:
         """One row of the list: each cell fits its column, the title cut with … ."""
-        return [Text(_fit(terminal_safe_line(column.cell(summary)), width), no_wrap=True)
+        laid_out, lines = self.lines.get(summary.audit.id, (None, {}))
+        if laid_out is not summary:
+            lines = _lines(summary)
+        return [Text(_fit(lines[column.key], width), no_wrap=True)
                 for column, width in self.columns]
+
+
+def _lines(summary: AuditSummary) -> dict[str, str]:
+    return {column.key: terminal_safe_line(column.cell(summary)) for column in COLUMNS}
 
 
 def _fit(text: str, width: int) -> str:
@@ -81,8 +92,9 @@ def home_layout(summaries: list[AuditSummary], width: int, *, scrollbar: bool) -
     widest cell, the title gets the rest (at least TITLE_MIN or a quarter of the width,
     unless every title is shorter)."""
     available = width - (SCROLLBAR if scrollbar else 0)
-    natural = {column.key: max([len(column.label)] + [len(terminal_safe_line(column.cell(s)))
-                                                     for s in summaries])
+    lines = {s.audit.id: (s, _lines(s)) for s in summaries}
+    natural = {column.key: max([len(column.label)] + [len(cells[column.key])
+                                                     for _, cells in lines.values()])
                for column in COLUMNS}
     shown = list(COLUMNS)
 
@@ -96,4 +108,4 @@ def home_layout(summaries: list[AuditSummary], width: int, *, scrollbar: bool) -
         shown = [column for column in shown if column.key != key]
     title = max(available - others() - 2 * CELL_PADDING, len(TITLE.label))
     return HomeLayout([(column, title if column is TITLE else natural[column.key])
-                       for column in shown])
+                       for column in shown], lines)
