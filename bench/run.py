@@ -21,8 +21,8 @@ GOALS: list[tuple[str, str, object]] = [
     ("start_6_cpu", "start-up ≤ 1.15× the floor", lambda p, f: p <= 1.15 * f),
     ("start_6_instructions", "start-up ≤ 1.15× the floor, in instructions (callgrind)",
      lambda p, f: p <= 1.15 * f),
-    ("start_1000_cpu", "start-up at 1,000 audits ≤ 1.15× the floor",
-     lambda p, f: p <= 1.15 * f),
+    ("start_1000_cpu", "start-up at 1,000 audits (no goal of its own: the floor lists no "
+     "audit; the list's goal is the home-list line)", None),
     ("home_list_1000", "home list at 1,000 audits ≤ 1 s", lambda p, f: p <= 1.0),
     ("home_back_1000", "back to the list of 1,000 audits ≤ 1 s", lambda p, f: p <= 1.0),
     ("save", "save ≤ 2 ms median (CPU) and ≤ 1.5× bare", lambda p, f: p <= 0.002
