@@ -227,9 +227,10 @@ class AnswerOps(SaveOps):
         old = convert.answer_snapshot(answer)
         now = utc_now()
         if answer is None:
-            answer = schema.AnswerRow(audit_id=audit.id, question_id=question_id, value_json=None,
-                               note="", state=AnswerState.ANSWERED.value, na_reason=None,
-                               updated_by=self.actor, updated_at=now)
+            answer = schema.AnswerRow(audit_id=audit.id, question_id=question_id,
+                                      value_json=None, note="",
+                                      state=AnswerState.ANSWERED.value, na_reason=None,
+                                      updated_by=self.actor, updated_at=now)
         if clear:
             answer.value_json, answer.na_reason = None, None
             answer.state = AnswerState.ANSWERED.value

@@ -207,15 +207,15 @@ def _event_of_kind(session: Session, row: schema.AuditRow, kind: EventKind,
     events) and only for an audit based on another; signing is recorded last, and only
     for an audit marked signed (one unlocked behind the tool's back is caught by
     `history verify`, which reads every event)."""
-    statement = select(schema.HistoryEventRow).where(schema.HistoryEventRow.audit_id == row.id,
-                                              schema.HistoryEventRow.kind == kind)
+    event = schema.HistoryEventRow
+    statement = select(event).where(event.audit_id == row.id, event.kind == kind)
     if kind == EventKind.CARRIED_FORWARD:
         if not row.based_on:
             return None
-        return session.exec(statement.order_by(col(schema.HistoryEventRow.seq)).limit(1)).first()
+        return session.exec(statement.order_by(col(event.seq)).limit(1)).first()
     if row.status != AuditStatus.SIGNED and not row.signed_at:
         return None
-    return session.exec(statement.order_by(col(schema.HistoryEventRow.seq).desc()).limit(1)).first()
+    return session.exec(statement.order_by(col(event.seq).desc()).limit(1)).first()
 
 
 def ordered_events(session: Session, audit_id: str) -> list[schema.HistoryEventRow]:
