@@ -16,7 +16,11 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 # C0 but tab and newline, DEL, C1, and the bidi controls above.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_REFUSED = {
+    (newlines, bidi): re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + ("" if newlines else "\n")
+                                 + ("" if bidi else "\u202a-\u202e\u2066-\u2069") + "]")
+    for newlines in (False, True) for bidi in (False, True)}
+"""What `control_problem` refuses, by (newlines allowed, bidi controls allowed)."""
 _NAMES = {"\x1b": "ESC", "\r": "carriage return", "\x00": "NUL", "\x07": "BEL",
           "\x9b": "CSI", "\x9d": "OSC", "\x7f": "DEL"}
 
@@ -35,13 +39,11 @@ def control_problem(text: str, *, newlines: bool = True, bidi: bool = False) -> 
     Refused: C0 controls other than tab and (when `newlines`) newline, DEL, C1 controls,
     and, unless `bidi`, the bidirectional embedding, override and isolate characters.
     """
-    for index, char in enumerate(text):
-        if char == "\n" and newlines or char == "\t":
-            continue
-        if _CONTROL.match(char) or (not bidi and char in BIDI_CONTROLS) or char == "\n":
-            return (f"holds the control character {_named(char)} at position {index + 1}; "
-                    "remove it (control characters are not accepted)")
-    return None
+    found = _REFUSED[newlines, bidi].search(text)
+    if found is None:
+        return None
+    return (f"holds the control character {_named(found.group())} at position "
+            f"{found.start() + 1}; remove it (control characters are not accepted)")
 
 
 def terminal_safe(text: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.inputs import SIZE_LIMITS, InputKind, InputRefused, read_input, read_input_text
-from app.safe_text import control_problem, terminal_safe, terminal_safe_line
+from app.safe_text import BIDI_CONTROLS, control_problem, terminal_safe, terminal_safe_line
 
 
 def refusal(path: Path, kind: InputKind = InputKind.ANSWERS) -> str:
@@ -119,3 +119,31 @@ def test_control_problem_names_the_character_and_place():
     assert "U+202E" in control_problem("a\u202eb")
     assert control_problem("a\u202eb", bidi=True) is None
     assert "U+000A" in control_problem("a\nb", newlines=False)
+
+
+def _first_refused(text: str, newlines: bool, bidi: bool) -> int | None:
+    """Where the first character `control_problem` must refuse stands, found one
+    character at a time from the rule as written."""
+    for index, char in enumerate(text):
+        code = ord(char)
+        control = code < 0x20 and char not in "\t\n" or 0x7F <= code <= 0x9F
+        if control or (char == "\n" and not newlines) or (
+                char in BIDI_CONTROLS and not bidi):
+            return index
+    return None
+
+
+@pytest.mark.parametrize("newlines", [False, True])
+@pytest.mark.parametrize("bidi", [False, True])
+def test_control_problem_refuses_exactly_the_controls_at_their_first_place(newlines, bidi):
+    characters = [chr(code) for code in (*range(0x250), *range(0x2000, 0x2070), 0xFEFF,
+                                         0x1F600)]
+    for char in characters:
+        for text in (f"ab{char}c\x1b", f"{char}", f"plain {char}{char}"):
+            where = _first_refused(text, newlines, bidi)
+            problem = control_problem(text, newlines=newlines, bidi=bidi)
+            if where is None:
+                assert problem is None, (text, problem)
+            else:
+                assert problem is not None and f"U+{ord(text[where]):04X}" in problem, text
+                assert f"at position {where + 1};" in problem, (text, problem)
