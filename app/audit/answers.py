@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -235,7 +234,7 @@ class AnswerOps(SaveOps):
             answer.value_json, answer.na_reason = None, None
             answer.state = AnswerState.ANSWERED.value
         if state == AnswerState.ANSWERED:
-            answer.value_json = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            answer.value_json = convert.value_json(value)
             answer.state, answer.na_reason = state.value, None
         elif state == AnswerState.NOT_APPLICABLE:
             answer.value_json, answer.na_reason = None, na_reason

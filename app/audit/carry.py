@@ -144,4 +144,4 @@ def _carried_snapshot(old_row: AnswerRow, question: Question, report: CarryRepor
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return None if value is None else convert.value_json(value)

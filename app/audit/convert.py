@@ -11,6 +11,22 @@ from app.records import AnswerInfo, AuditInfo, AuditStatus, EventKind, EvidenceI
 from app.store import schema
 from app.store.database import StoreError
 
+_VALUE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def value_json(value: Any) -> str:
+    """An answer's value as its `value_json` column stores it."""
+    return _VALUE_JSON.encode(value)
+
+
+_ANSWER_STATES = {state.value: state for state in AnswerState}
+
+
+def answer_state(text: str) -> AnswerState:
+    """A stored answer state as its enum; one this tool never writes means tampering."""
+    state = _ANSWER_STATES.get(text)
+    return state if state is not None else _known(AnswerState, text, "answer state")
+
 
 def audit_info(row: schema.AuditRecord) -> AuditInfo:
     """The plain model of an audit row."""
@@ -34,7 +50,7 @@ def answer_info(row: schema.AnswerRow) -> AnswerInfo:
     return AnswerInfo(
         question_id=row.question_id,
         value=json.loads(row.value_json) if row.value_json is not None else None,
-        note=row.note, state=AnswerState(row.state), na_reason=row.na_reason,
+        note=row.note, state=answer_state(row.state), na_reason=row.na_reason,
         updated_by=row.updated_by, updated_at=row.updated_at,
     )
 

@@ -139,12 +139,15 @@ class ServiceCore:
     def _for_audit_with_overlays(self, session: Session | Connection, row: Any,
                                  ) -> tuple[LoadedChecklist, tuple[LoadedOverlay, ...]]:
         base = self._checklist(session, row.checklist_sha256)
-        digests = tuple(json.loads(row.overlay_sha256s)) if row.overlay_sha256s else ()
-        if not digests:
+        if not row.overlay_sha256s:
             return base, ()
-        key = (row.checklist_sha256, row.jurisdiction, *digests)
+        # keyed by the stored text, so that only the first save of an audit parses it
+        key = (row.checklist_sha256, row.jurisdiction, row.overlay_sha256s)
         cached = self._effective.get(key)
         if cached is None:
+            digests = tuple(json.loads(row.overlay_sha256s))
+            if not digests:
+                return base, ()
             from app.checklist.overlay import effective_checklist, load_overlay_bytes
 
             overlays = []

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import Compiled, Connection, Insert, Select, Table, Update, and_, bindparam, select
 from sqlalchemy.exc import DBAPIError
 
+from app.audit import convert
 from app.audit.clock import utc_now
 from app.audit.conflicts import UNCHECKED, refuse_stale
 from app.audit.core import ServiceCore, normal_ref
@@ -194,7 +195,7 @@ class SaveOps(ServiceCore):
                     len(missing)).rows(connection, {
                         "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}))
             if decides and not is_visible(checklist, question_id, {
-                    qid: AnswerFacts(_value(row), AnswerState(row.state))
+                    qid: AnswerFacts(_value(row), convert.answer_state(row.state))
                     for qid, row in answers.items() if qid in inputs}):
                 raise UserFacingError(hidden_message(question))
             current = answers.get(question_id)
@@ -223,25 +224,31 @@ class SaveOps(ServiceCore):
                na_reason: str | None = None, clear: bool = False) -> AnswerInfo:
         """Write the answer and its event as `AnswerOps._apply` does; nothing when nothing
         changed. The answer as stored afterwards."""
+        stored = _value(current) if current is not None else None
         fields: dict[str, Any] = (
             {"value_json": current.value_json, "note": current.note, "state": current.state,
              "na_reason": current.na_reason} if current is not None else
             {"value_json": None, "note": "", "state": AnswerState.ANSWERED.value,
              "na_reason": None})
+        written = stored
         if clear:
             fields.update(value_json=None, na_reason=None, state=AnswerState.ANSWERED.value)
+            written = None
         if state == AnswerState.ANSWERED:
-            fields.update(value_json=json.dumps(value, ensure_ascii=False, sort_keys=True),
+            # `value` is validated, so plain JSON: it is what its text reads back as
+            fields.update(value_json=convert.value_json(value),
                           state=state.value, na_reason=None)
+            written = value
         elif state == AnswerState.NOT_APPLICABLE:
             fields.update(value_json=None, na_reason=na_reason, state=state.value)
+            written = None
         if note is not None:
             fields["note"] = note
-        old = _snapshot(vars(current)) if current is not None else None
-        new = _snapshot(fields)
+        old = _snapshot(stored, vars(current)) if current is not None else None
+        new = _snapshot(written, fields)
         if new == old or (old is None and new["value"] is None and not new["note"]
                           and new["na_reason"] is None):
-            return _info(question_id, vars(current)) if current is not None else (
+            return _info(question_id, stored, vars(current)) if current is not None else (
                 AnswerInfo(question_id, None, "", AnswerState.ANSWERED, None, "", ""))
         why = limited(reason, REASON_LIMIT, "reason") if reason else None
         now = utc_now()
@@ -268,26 +275,26 @@ class SaveOps(ServiceCore):
         if moved.rowcount != 1:
             raise StoreConflict(f"the history of audit {audit.id[:12]} moved while this "
                                 "change was being saved; save it again")
-        return _info(question_id, fields)
+        return _info(question_id, written, fields)
 
 
 def _value(row: Any) -> Any:
     return json.loads(row.value_json) if row.value_json is not None else None
 
 
-def _snapshot(fields: Any) -> dict[str, Any]:
-    """The recorded state of an answer, as history events carry it (`answer_snapshot`)."""
-    return {"value": json.loads(fields["value_json"]) if fields["value_json"] is not None
-            else None, "note": fields["note"], "state": fields["state"],
+def _snapshot(value: Any, fields: Any) -> dict[str, Any]:
+    """The recorded state of an answer with this value, as history events carry it
+    (`answer_snapshot`)."""
+    return {"value": value, "note": fields["note"], "state": fields["state"],
             "na_reason": fields["na_reason"]}
 
 
-def _info(question_id: str, fields: Any) -> AnswerInfo:
-    """The plain model of a stored answer, from its columns (`convert.answer_info`)."""
+def _info(question_id: str, value: Any, fields: Any) -> AnswerInfo:
+    """The plain model of a stored answer with this value, from its columns
+    (`convert.answer_info`)."""
     return AnswerInfo(
-        question_id=question_id,
-        value=json.loads(fields["value_json"]) if fields["value_json"] is not None else None,
-        note=fields["note"], state=AnswerState(fields["state"]), na_reason=fields["na_reason"],
+        question_id=question_id, value=value, note=fields["note"],
+        state=convert.answer_state(fields["state"]), na_reason=fields["na_reason"],
         updated_by=fields["updated_by"], updated_at=fields["updated_at"])
 
 
