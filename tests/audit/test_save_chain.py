@@ -69,3 +69,17 @@ def test_visibility_is_read_whatever_checklist_the_service_saw_before(
         with pytest.raises(UserFacingError, match="does not apply"):
             service.set_answer(audit_id, "switch_vendor", "WSP ACCESS")
     assert service._checklist_seen[audit_id] == service.view(audit_id).checklist.checklist
+
+
+def test_a_stored_answer_state_this_tool_never_writes_is_reported_as_tampering(
+        service: AuditService, db_url: str, audit_id: str):
+    from app.store import StoreError
+
+    service.set_answer(audit_id, "connected", "yes")
+    service.set_answer(audit_id, "switch_vendor", "WSP ACCESS")
+    run_sql(db_url, "UPDATE answer SET state = 'bogus' WHERE audit_id = :audit AND "
+            "question_id = 'connected'", audit=audit_id)
+    for change in (lambda: service.set_answer(audit_id, "switch_vendor", "Another"),
+                   lambda: service.view(audit_id)):
+        with pytest.raises(StoreError, match="answer state 'bogus' is not one this tool"):
+            change()
