@@ -43,7 +43,6 @@ class _Statements(NamedTuple):
     audit: Table
     answer: Table
     event: Table
-    answer_columns: tuple[Any, ...]
     lock_audit: Select[Any]
     insert_answer: Insert
     update_answer: Update
@@ -60,9 +59,6 @@ def _sql() -> _Statements:
     event = schema.table_of(schema.HistoryEventRow)
     return _Statements(
         audit, answer, event,
-        answer_columns=(answer.c.id.label("answer_id"), answer.c.question_id,
-                        answer.c.value_json, answer.c.note, answer.c.state,
-                        answer.c.na_reason, answer.c.updated_by, answer.c.updated_at),
         lock_audit=select(audit.c.id).where(audit.c.id == bindparam("audit_id"))
         .with_for_update(),
         insert_answer=answer.insert(),
@@ -86,15 +82,15 @@ class _Prepared:
     """A SELECT compiled once per dialect by SQLAlchemy and run on the driver's cursor, in
     the connection's transaction: SQLAlchemy's machinery for running a statement and
     reading its rows costs several times what the database takes to answer this one.
-    Its rows have the columns as attributes; a driver error is wrapped as SQLAlchemy
-    wraps it, so that it is told and retried as any other."""
+    A driver error is wrapped as SQLAlchemy wraps it, so that it is told and retried as
+    any other."""
 
     def __init__(self, statement: Select[Any]):
         self.statement = statement
         self._compiled: dict[str, Compiled] = {}
 
-    def rows(self, connection: Connection, params: dict[str, Any]) -> list[SimpleNamespace]:
-        """The statement's rows for `params`."""
+    def tuples(self, connection: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """The statement's rows for `params`, as the driver gives them."""
         dialect = connection.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
@@ -107,9 +103,7 @@ class _Prepared:
         cursor = driver.cursor()
         try:
             cursor.execute(compiled.string, args)
-            names = [column[0] for column in cursor.description]
-            return [SimpleNamespace(**dict(zip(names, row, strict=True)))
-                    for row in cursor.fetchall()]
+            return list(cursor.fetchall())
         except dialect.loaded_dbapi.Error as exc:
             raise DBAPIError.instance(compiled.string, args, exc,
                                       dialect.loaded_dbapi.Error) from exc
@@ -117,31 +111,61 @@ class _Prepared:
             cursor.close()
 
 
+_AUDIT_FIELDS = ("id", "status", "jurisdiction", "period_start", "period_end",
+                 "checklist_sha256", "overlay_sha256s", "history_head", "history_length")
+_ANSWER_FIELDS = ("id", "question_id", "value_json", "note", "state", "na_reason",
+                  "updated_by", "updated_at")
+_ANSWER_NAMES = ("answer_id", *_ANSWER_FIELDS[1:])
+"""The answer's columns as a save reads them: its id is `answer_id`."""
+_AUDIT_NAMES = (*_AUDIT_FIELDS, "last_seq", "last_hash")
+
+
 @functools.cache
 def _read_audit(answers: int) -> _Prepared:
-    """The audit's row, its last event's seq and hash, and the stored answers to `answers`
-    questions (bound as q0, q1, …), in one statement: a row per answer found, at least one.
-    Run it with the audit's lock held (it takes none itself), so that all of it is current."""
+    """The audit's row, its last event's seq and hash, and then, for each of `answers`
+    questions (bound as q0, q1, …), its stored answer's columns (all None for none): one
+    row, or none when there is no such audit. Each answer is joined by equality on its
+    own, where an IN list would have SQLite build a temporary table on every save. Run it
+    with the audit's lock held (it takes none itself), so that all of it is current."""
     sql = _sql()
     audit, answer, event = sql.audit, sql.answer, sql.event
-    found = and_(answer.c.audit_id == audit.c.id,
-                 answer.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)]))
-    return _Prepared(select(audit.c.id, audit.c.status, audit.c.jurisdiction,
-                   audit.c.period_start, audit.c.period_end, audit.c.checklist_sha256,
-                   audit.c.overlay_sha256s, audit.c.history_head, audit.c.history_length,
-                   _last_event(event.c.seq).label("last_seq"),
-                   _last_event(event.c.hash).label("last_hash"), *sql.answer_columns)
-            .select_from(audit.outerjoin(answer, found))
-            .where(audit.c.id == bindparam("audit_id")))
+    joined: Any = audit
+    columns: list[Any] = [audit.c[name] for name in _AUDIT_FIELDS]
+    columns += [_last_event(event.c.seq), _last_event(event.c.hash)]
+    for i in range(answers):
+        found = answer.alias(f"a{i}")
+        joined = joined.outerjoin(found, and_(found.c.audit_id == audit.c.id,
+                                              found.c.question_id == bindparam(f"q{i}")))
+        columns += [found.c[name] for name in _ANSWER_FIELDS]
+    return _Prepared(select(*columns).select_from(joined)
+                     .where(audit.c.id == bindparam("audit_id")))
+
+
+def _audit_and_answers(connection: Connection, audit_id: str, questions: list[str],
+                       ) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]] | None:
+    """The audit's row (with `last_seq`, `last_hash`) and the stored answers to
+    `questions` by question id, read by `_read_audit`; None when there is no such audit."""
+    found = _read_audit(len(questions)).tuples(connection, {
+        "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(questions)}})
+    if not found:
+        return None
+    row, audit_size, size = found[0], len(_AUDIT_NAMES), len(_ANSWER_NAMES)
+    answers = {}
+    for i, question in enumerate(questions):
+        start = audit_size + i * size
+        if row[start] is not None:
+            answers[question] = SimpleNamespace(**dict(zip(
+                _ANSWER_NAMES, row[start:start + size], strict=True)))
+    return SimpleNamespace(**dict(zip(_AUDIT_NAMES, row[:audit_size], strict=True))), answers
 
 
 @functools.cache
 def _read_answers(answers: int) -> _Prepared:
     """The stored answers to `answers` questions (q0, q1, …) of the audit."""
-    sql = _sql()
-    return _Prepared(select(*sql.answer_columns).where(
-        sql.answer.c.audit_id == bindparam("audit_id"),
-        sql.answer.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)])))
+    answer = _sql().answer
+    return _Prepared(select(*(answer.c[name] for name in _ANSWER_FIELDS)).where(
+        answer.c.audit_id == bindparam("audit_id"),
+        answer.c.question_id.in_([bindparam(f"q{i}") for i in range(answers)])))
 
 
 class SaveOps(ServiceCore):
@@ -163,12 +187,11 @@ class SaveOps(ServiceCore):
             guess = self._checklist_seen.get(audit_id) if decides else None
             guessed = visibility_inputs(guess, question_id) if guess is not None else set()
             wanted = [question_id, *sorted(guessed - {question_id})]
-            rows = _read_audit(len(wanted)).rows(connection, {
-                "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(wanted)}})
-            if not rows:
+            read = _audit_and_answers(connection, audit_id, wanted)
+            if read is None:
                 self.resolve_in(connection, audit_id)  # says why: no such audit
                 raise UserFacingError(f"no audit with id {audit_id!r}; it may have been deleted")
-            audit = rows[0]
+            audit, answers = read
             if audit.status == AuditStatus.SIGNED:
                 raise UserFacingError(f"audit {audit.id[:12]} is signed and read-only; to "
                                       "change it, start an amendment (a new audit based on it)")
@@ -186,14 +209,14 @@ class SaveOps(ServiceCore):
             refuse_audit_record_change(question, audit, change)
             if "note" in change and change["note"] is not None:
                 change["note"] = limited(change["note"], NOTE_LIMIT, "note")
-            answers = {row.question_id: row for row in rows if row.answer_id is not None}
             inputs = set() if not decides else guessed if checklist is guess else (
                 visibility_inputs(checklist, question_id))
             missing = sorted(inputs - set(wanted))
             if missing:
-                answers.update((row.question_id, row) for row in _read_answers(
-                    len(missing)).rows(connection, {
-                        "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}))
+                for row in _read_answers(len(missing)).tuples(connection, {
+                        "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}):
+                    answers[row[1]] = SimpleNamespace(**dict(zip(_ANSWER_NAMES, row,
+                                                                 strict=True)))
             if decides and not is_visible(checklist, question_id, {
                     qid: AnswerFacts(_value(row), convert.answer_state(row.state))
                     for qid, row in answers.items() if qid in inputs}):
