@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Compiled, Connection, Insert, Select, Table, Update, and_, bindparam, select
@@ -111,13 +110,38 @@ class _Prepared:
             cursor.close()
 
 
-_AUDIT_FIELDS = ("id", "status", "jurisdiction", "period_start", "period_end",
-                 "checklist_sha256", "overlay_sha256s", "history_head", "history_length")
-_ANSWER_FIELDS = ("id", "question_id", "value_json", "note", "state", "na_reason",
-                  "updated_by", "updated_at")
-_ANSWER_NAMES = ("answer_id", *_ANSWER_FIELDS[1:])
-"""The answer's columns as a save reads them: its id is `answer_id`."""
-_AUDIT_NAMES = (*_AUDIT_FIELDS, "last_seq", "last_hash")
+class _AuditRead(NamedTuple):
+    """The audit's row as a save reads it, with its last stored event's seq and hash."""
+
+    id: str
+    status: str
+    jurisdiction: str
+    period_start: str
+    period_end: str
+    checklist_sha256: str
+    overlay_sha256s: str | None
+    history_head: str | None
+    history_length: int
+    last_seq: int | None
+    last_hash: str | None
+
+
+class _StoredAnswer(NamedTuple):
+    """An answer's row as a save reads it."""
+
+    answer_id: int
+    question_id: str
+    value_json: str | None
+    note: str
+    state: str
+    na_reason: str | None
+    updated_by: str
+    updated_at: str
+
+
+_AUDIT_FIELDS = _AuditRead._fields[:-2]
+_ANSWER_FIELDS = ("id", *_StoredAnswer._fields[1:])
+_AUDIT_SIZE, _ANSWER_SIZE = len(_AuditRead._fields), len(_StoredAnswer._fields)
 
 
 @functools.cache
@@ -142,21 +166,20 @@ def _read_audit(answers: int) -> _Prepared:
 
 
 def _audit_and_answers(connection: Connection, audit_id: str, questions: list[str],
-                       ) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]] | None:
-    """The audit's row (with `last_seq`, `last_hash`) and the stored answers to
-    `questions` by question id, read by `_read_audit`; None when there is no such audit."""
+                       ) -> tuple[_AuditRead, dict[str, _StoredAnswer]] | None:
+    """The audit's row and the stored answers to `questions` by question id, read by
+    `_read_audit`; None when there is no such audit."""
     found = _read_audit(len(questions)).tuples(connection, {
         "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(questions)}})
     if not found:
         return None
-    row, audit_size, size = found[0], len(_AUDIT_NAMES), len(_ANSWER_NAMES)
+    row = found[0]
     answers = {}
     for i, question in enumerate(questions):
-        start = audit_size + i * size
+        start = _AUDIT_SIZE + i * _ANSWER_SIZE
         if row[start] is not None:
-            answers[question] = SimpleNamespace(**dict(zip(
-                _ANSWER_NAMES, row[start:start + size], strict=True)))
-    return SimpleNamespace(**dict(zip(_AUDIT_NAMES, row[:audit_size], strict=True))), answers
+            answers[question] = _StoredAnswer._make(row[start:start + _ANSWER_SIZE])
+    return _AuditRead._make(row[:_AUDIT_SIZE]), answers
 
 
 @functools.cache
@@ -215,8 +238,7 @@ class SaveOps(ServiceCore):
             if missing:
                 for row in _read_answers(len(missing)).tuples(connection, {
                         "audit_id": audit_id, **{f"q{i}": q for i, q in enumerate(missing)}}):
-                    answers[row[1]] = SimpleNamespace(**dict(zip(_ANSWER_NAMES, row,
-                                                                 strict=True)))
+                    answers[row[1]] = _StoredAnswer._make(row)
             if decides and not is_visible(checklist, question_id, {
                     qid: AnswerFacts(_value(row), convert.answer_state(row.state))
                     for qid, row in answers.items() if qid in inputs}):
@@ -241,8 +263,8 @@ class SaveOps(ServiceCore):
             connection.execute(_sql().lock_audit, {"audit_id": audit_id})
         return audit_id
 
-    def _write(self, connection: Connection, audit: SimpleNamespace, question_id: str,
-               current: SimpleNamespace | None, kind: EventKind, reason: str | None, *,
+    def _write(self, connection: Connection, audit: _AuditRead, question_id: str,
+               current: _StoredAnswer | None, kind: EventKind, reason: str | None, *,
                value: Any = None, note: str | None = None, state: AnswerState | None = None,
                na_reason: str | None = None, clear: bool = False) -> AnswerInfo:
         """Write the answer and its event as `AnswerOps._apply` does; nothing when nothing
@@ -267,11 +289,11 @@ class SaveOps(ServiceCore):
             written = None
         if note is not None:
             fields["note"] = note
-        old = _snapshot(stored, vars(current)) if current is not None else None
+        old = _snapshot(stored, current._asdict()) if current is not None else None
         new = _snapshot(written, fields)
         if new == old or (old is None and new["value"] is None and not new["note"]
                           and new["na_reason"] is None):
-            return _info(question_id, stored, vars(current)) if current is not None else (
+            return _info(question_id, stored, current._asdict()) if current is not None else (
                 AnswerInfo(question_id, None, "", AnswerState.ANSWERED, None, "", ""))
         why = limited(reason, REASON_LIMIT, "reason") if reason else None
         now = utc_now()
@@ -283,7 +305,7 @@ class SaveOps(ServiceCore):
         else:
             connection.execute(sql.update_answer, {"answer_id": current.answer_id, **fields})
         seq, prev = next_link(audit.id, audit.history_head, audit.history_length,
-                              (audit.last_seq, audit.last_hash)
+                              (audit.last_seq, audit.last_hash or "")  # none: diverged
                               if audit.last_seq is not None else None)
         old_json, new_json = canonical_json(old), canonical_json(new)
         digest = event_digest(audit.id, seq, now, self.actor, kind.value, question_id,
