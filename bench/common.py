@@ -70,6 +70,8 @@ def _scaled(value: float, unit: str) -> str:
         return f"{value / 1e3:.1f} KB"
     if unit == "instructions":
         return f"{value / 1e6:,.0f} M instructions"
+    if unit == "K instructions":
+        return f"{value / 1e3:,.1f} K instructions"
     return f"{value:g} {unit}"
 
 
