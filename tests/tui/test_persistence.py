@@ -172,3 +172,53 @@ async def test_a_remembered_question_now_hidden_opens_its_section(
         assert not again.card("switch_vendor").display
         assert again.current_question == "connected"  # the first question shown, focused
         assert focus_within(app, again.card("connected"))
+
+
+def _position_writes(monkeypatch: pytest.MonkeyPatch, delay: float) -> list[dict[str, str]]:
+    """The positions written to the settings from now on, with the rest before a write
+    set to `delay` seconds."""
+    from app.tui import config
+    from app.tui.screens import audit_pane
+
+    monkeypatch.setattr(audit_pane, "POSITION_DELAY", delay)
+    writes: list[dict[str, str]] = []
+    save = config.save_settings
+
+    def counted(settings: config.TuiSettings, path=None) -> None:
+        writes.append(dict(settings.positions))
+        save(settings, path)
+
+    monkeypatch.setattr(config, "save_settings", counted)
+    return writes
+
+
+async def test_moving_through_questions_writes_the_position_once_on_leaving(
+        service: AuditService, audit: AuditInfo, monkeypatch: pytest.MonkeyPatch) -> None:
+    service.set_answer(audit.id, "connected", "yes")
+    writes = _position_writes(monkeypatch, 60.0)
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        visited = [screen.current_question]
+        for _ in range(30):  # from field to field, and so from question to question
+            await pilot.press("tab")
+            await settle(pilot)
+            if screen.current_question != visited[-1]:
+                visited.append(screen.current_question)
+        assert len(visited) >= 4, visited
+        assert writes == []  # not one disk write per move
+        await pilot.press("escape")
+        await settle(pilot)
+    assert [w[audit.id] for w in writes] == [visited[-1]]
+
+
+async def test_the_position_is_written_once_the_focus_rests(
+        service: AuditService, audit: AuditInfo, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes = _position_writes(monkeypatch, 0.05)
+    app = AuditApp(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_audit(pilot)
+        screen.jump_to("review_date")
+        await settle(pilot)
+        await pilot.pause(0.3)  # longer than the rest: a killed program reopens here
+        assert writes and writes[-1][audit.id] == "review_date"

@@ -121,6 +121,8 @@ class AuditScreen(QuestionActions, AuditRoutes):
         for card in self.cards():
             if card.has_pending:
                 card.flush()
+        if self._position_timer is not None:
+            self._position_timer.stop()
         if self.current_question is not None:
             remember_position(self.audit_id, self.current_question)  # a convenience only
 

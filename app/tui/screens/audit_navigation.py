@@ -8,7 +8,6 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 
 from app.audit import next_to_do
-from app.tui.config import remember_position
 from app.tui.screens.audit_pane import AuditPane
 from app.tui.widgets.question import QuestionCard
 from app.tui.widgets.sections import SectionList
@@ -62,8 +61,7 @@ class AuditNavigation(AuditPane):
             node = node.parent if isinstance(node.parent, Widget) else None
         if isinstance(node, QuestionCard) and node.question.id != self.current_question:
             self.current_question = node.question.id
-            # as you move, not only on a clean exit: a killed program reopens here
-            remember_position(self.audit_id, node.question.id)  # a convenience only
+            self._remember_position_soon()
         if isinstance(node, QuestionCard):
             # after Textual's own scroll, which shows the field alone
             self.call_after_refresh(self._show_whole_card, node, event.widget)

@@ -10,6 +10,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Header, Static
 
 from app.audit import AuditService, AuditView, HistoryEvent, questions_to_do
@@ -17,6 +18,7 @@ from app.checklist.evaluate import Finding, newly_revealed
 from app.checklist.model import Section
 from app.errors import UserFacingError
 from app.tui import line_cache
+from app.tui.config import remember_position
 from app.tui.saving import AnswerSaver
 from app.tui.widgets.footer import KeyFooter
 from app.tui.widgets.question import QuestionCard
@@ -24,6 +26,10 @@ from app.tui.widgets.sections import SectionList
 
 HEADER_MARGIN = 20
 """Columns of the header not available to the title and subtitle (icon, padding)."""
+
+
+POSITION_DELAY = 1.0
+"""Seconds the focus rests on a question before the position is remembered."""
 
 
 class AuditPane(Screen[None]):
@@ -54,6 +60,7 @@ class AuditPane(Screen[None]):
         self._leave_anyway = False
         self._section_lock = asyncio.Lock()
         self._wanted_section: int | None = None
+        self._position_timer: Timer | None = None
         self._revealed: set[str] = set()
         self._subtitles = ("", "")
         self.todo_only = False
@@ -168,7 +175,9 @@ class AuditPane(Screen[None]):
     def focus_card(self, card: QuestionCard, *, open_it: bool = True) -> bool:
         """Focus the first field of `card` and bring it into view; a card not open is
         focused itself and, with `open_it`, asked to open. False if it has no field."""
-        self.current_question = card.question.id
+        if card.question.id != self.current_question:
+            self.current_question = card.question.id
+            self._remember_position_soon()
         self.query_one("#questions", VerticalScroll).scroll_to_widget(
             card, animate=False, top=True)
         if not card.is_open:
@@ -187,6 +196,20 @@ class AuditPane(Screen[None]):
         with self.app.batch_update():  # opened and focused in one paint
             await card.open()
             return self.focus_card(card)
+
+    def _remember_position_soon(self) -> None:
+        """Write where work stands once the focus has rested POSITION_DELAY seconds, not
+        at every move: a write waits on the disk, which now and then takes a large part
+        of a second. A killed program reopens at most that much movement back; leaving
+        the screen writes it at once (`on_unmount`)."""
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self._remember_position_now)
+
+    def _remember_position_now(self) -> None:
+        self._position_timer = None
+        if self.current_question is not None:
+            remember_position(self.audit_id, self.current_question)  # a convenience only
 
     def after_section_changes(self, step: Callable[[], Awaitable[None]]) -> None:
         """Run `step` once the section changes asked for before it are done.
