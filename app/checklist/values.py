@@ -53,7 +53,9 @@ class InvalidValue(UserFacingError):
 
 
 def validate_value(question: Question, raw: Any) -> Any:
-    """Return `raw` normalised for `question`, or raise InvalidValue saying what is allowed."""
+    """Return `raw` normalised for `question`, or raise InvalidValue saying what is allowed.
+    The value returned is plain JSON and built anew (no list or mapping of `raw` in it):
+    a save keeps it as what was stored."""
     if question.type == QuestionType.TABLE:
         return _table(question, raw)
     return _cell(question, raw, (f"question {question.id!r}",))

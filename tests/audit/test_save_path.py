@@ -66,3 +66,18 @@ def test_view_with_a_saved_answer_is_the_view_read_again(service: AuditService,
         again = service.view(audit_id)
         assert before.answers == again.answers
         assert before.evaluation == again.evaluation
+
+
+def test_a_saved_value_is_its_own_copy_not_the_callers(service: AuditService, audit_id: str):
+    service.set_answer(audit_id, "connected", "yes")
+    keys = ["dq", "kq"]
+    rows = [{"agency": "ice", "blocked": "yes", "queries": 3}]
+    saved_keys = service.set_answer(audit_id, "keys", keys)
+    saved_rows = service.set_answer(audit_id, "agencies", rows)
+    keys.append("rq")  # an editor goes on changing what it handed over
+    rows[0]["blocked"] = "no"
+    rows.append({"agency": "cbp", "blocked": "no"})
+    assert saved_keys.value == ["dq", "kq"]
+    assert saved_rows.value == [{"agency": "ice", "blocked": "yes", "queries": 3}]
+    stored = service.view(audit_id).answers
+    assert stored["keys"].value == ["dq", "kq"] and stored["agencies"].value == saved_rows.value
