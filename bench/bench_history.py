@@ -2,9 +2,10 @@
 
 - `history verify` and `history show` on the command line, each in a fresh process to
   exit: wall and CPU seconds and peak resident memory, against a floor measured the same
-  way: a process with the CLI's imports that streams the same events from the same SQLite
-  file with sqlite3 and re-hashes and links every one (verify) or prints one line per
-  event (show): the least either command must do;
+  way: a process that imports every module the command had loaded when it ended (listed
+  by a first, untimed run of it: the CLI imports most of them only on use), then streams
+  the same events from the same SQLite file with sqlite3 and re-hashes and links every one
+  (verify) or prints one line per event (show): the least either command must do;
 - `view()` and a save on that audit, against the same calls on an audit holding the same
   answers with a short history (so the ratio is what the long history costs).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -37,9 +39,24 @@ from app.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
-FLOOR_VERIFY = """
+_SAME_IMPORTS = """
+import importlib, json, sys
+for _name in json.loads(open(sys.argv[3]).read()):  # the modules the command had loaded
+    if _name != "__main__" and not _name.endswith(".__main__"):
+        try:
+            importlib.import_module(_name)
+        except ImportError:
+            pass
+"""
+
+MODULES_AT_EXIT = """
+import atexit, json, os, sys
+atexit.register(lambda: open(os.environ["BENCH_MODULES"], "w").write(json.dumps(sorted(
+    sys.modules))))
+"""
+
+FLOOR_VERIFY = _SAME_IMPORTS + """
 import hashlib, json, sqlite3, sys
-import app.cli  # the same imports as the command
 connection = sqlite3.connect(sys.argv[1])
 previous, count = "0" * 64, 0
 rows = connection.execute(
@@ -56,9 +73,8 @@ for audit_id, seq, at, actor, kind, question, old, new, reason, prev, digest in 
 assert count > 0
 """
 
-FLOOR_SHOW = """
+FLOOR_SHOW = _SAME_IMPORTS + """
 import sqlite3, sys
-import app.cli  # the same imports as the command
 connection = sqlite3.connect(sys.argv[1])
 rows = connection.execute(
     "SELECT seq, at, actor, kind, question_id, reason FROM history_event "
@@ -143,11 +159,15 @@ def main() -> None:
 
         env = child_env(folder / "home")
         for command, floor_code in (("verify", FLOOR_VERIFY), ("show", FLOOR_SHOW)):
+            modules = folder / f"modules-{command}.json"
+            subprocess.run([sys.executable, "-c", MODULES_AT_EXIT + CLI, "--db", url,
+                            "history", command, long_id], stdout=subprocess.DEVNULL,
+                           env={**env, "BENCH_MODULES": str(modules)}, cwd=ROOT, check=True)
             product, floor = [], []
             for _ in range(RUNS):
                 product.append(peak_rss(CLI, ["--db", url, "history", command, long_id],
                                         env))
-                floor.append(peak_rss(floor_code, [str(path), long_id], env))
+                floor.append(peak_rss(floor_code, [str(path), long_id, str(modules)], env))
             for index, what, unit in ((1, "CPU", "s"), (0, "wall", "s"),
                                       (2, "peak memory", "MB")):
                 suffix = {"CPU": "", "wall": "_wall", "peak memory": "_memory"}[what]
