@@ -22,3 +22,12 @@ def lazy_getattr(package: str, where: Mapping[str, str]) -> Callable[[str], Any]
         return value
 
     return __getattr__
+
+
+def lazy_dir(package: str) -> Callable[[], list[str]]:
+    """A module `__dir__` for `package` that lists its `__all__`, loaded or not."""
+
+    def __dir__() -> list[str]:
+        return sorted(sys.modules[package].__all__)
+
+    return __dir__

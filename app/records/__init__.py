@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.lazy_names import lazy_getattr
+from app.lazy_names import lazy_dir, lazy_getattr
 
 if TYPE_CHECKING:
     from app.records.attestation import (
@@ -67,10 +67,7 @@ _WHERE = {
 
 
 __getattr__ = lazy_getattr(__name__, _WHERE)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__dir__ = lazy_dir(__name__)
 
 
 __all__ = [

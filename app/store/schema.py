@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import Row, TableClause, column, table
 
-from app.lazy_names import lazy_getattr
+from app.lazy_names import lazy_dir, lazy_getattr
 
 if TYPE_CHECKING:
     from app.store.tables import (
@@ -32,6 +32,7 @@ _WHERE = {name: "app.store.tables" for name in (
     "EvidenceRow", "HistoryEventRow", "table_of")}
 
 __getattr__ = lazy_getattr(__name__, _WHERE)
+__dir__ = lazy_dir(__name__)
 
 AUDIT_COLUMNS = ("id", "title", "jurisdiction", "period_start", "period_end", "checklist_id",
                  "checklist_version", "checklist_sha256", "status", "based_on", "auditor",
@@ -54,14 +55,9 @@ COUNTS: TableClause = table("audit_counts", *(column(name) for name in COUNTS_CO
 """The `audit_counts` table for plain reads and writes, without the ORM."""
 
 
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
 __all__ = [
     "AUDIT",
     "AUDIT_COLUMNS",
-    "COUNTS",
     "COUNTS",
     "COUNTS_COLUMNS",
     "AnswerRow",

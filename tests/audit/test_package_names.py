@@ -1,7 +1,7 @@
-"""`app.audit`, `app.checklist` and `app.records` name each public name three times: the
-type checker's imports, the map of where each is imported from on first use, and
-`__all__`. They must agree, or a name the type checker accepts fails with AttributeError on
-first use."""
+"""`app.audit`, `app.checklist`, `app.records` and `app.store.schema` name each name they
+import on first use three times: the type checker's imports, the map of where each is
+imported from, and `__all__`. They must agree, or a name the type checker accepts fails
+with AttributeError on first use."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import pytest
 import app.audit
 import app.checklist
 import app.records
+import app.store.schema
 
-PACKAGES = [app.audit, app.checklist, app.records]
+PACKAGES = [app.audit, app.checklist, app.records, app.store.schema]
 
 
 def _type_checking_imports(package: ModuleType) -> dict[str, str]:
@@ -32,7 +33,11 @@ def _type_checking_imports(package: ModuleType) -> dict[str, str]:
 def test_every_name_is_imported_from_where_the_type_checker_reads_it(package) -> None:
     imported = _type_checking_imports(package)
     assert imported == package._WHERE
-    assert sorted(imported) == sorted(package.__all__)
+    assert len(set(package.__all__)) == len(package.__all__), "a name listed twice"
+    own = {name for name in package.__all__ if name not in imported}
+    assert set(imported) <= set(package.__all__)
+    assert all(name in vars(package) for name in own), "a listed name is not defined"
+    assert dir(package) == sorted(package.__all__)
 
 
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.__name__)
