@@ -118,7 +118,7 @@ def _carried_snapshot(old_row: AnswerRow, question: Question, report: CarryRepor
                       ) -> dict[str, Any] | None:
     target = question.id
     value = json.loads(old_row.value_json) if old_row.value_json is not None else None
-    state = AnswerState(old_row.state)
+    state = convert.answer_state(old_row.state)
     if value is None and old_row.na_reason and not question.allow_not_applicable:
         report.not_copied[old_row.question_id] = (
             f"it was not applicable, but {target!r} must now be answered")

@@ -37,7 +37,6 @@ Counts = tuple[int, int, int]
 """Required questions resolved, required questions shown, findings."""
 
 _BATCH = 500
-_COUNTS = schema.COUNTS
 _APP = Path(__file__).resolve().parents[1]
 
 
@@ -115,9 +114,9 @@ class ListingCounts:
             with store.transaction() as connection, _not_waiting(connection):
                 ids = list(fresh)
                 for start in range(0, len(ids), _BATCH):
-                    connection.execute(delete(_COUNTS).where(
-                        _COUNTS.c.audit_id.in_(ids[start:start + _BATCH])))
-                connection.execute(insert(_COUNTS), [
+                    connection.execute(delete(schema.COUNTS).where(
+                        schema.COUNTS.c.audit_id.in_(ids[start:start + _BATCH])))
+                connection.execute(insert(schema.COUNTS), [
                     {"audit_id": audit_id, "derived_from": source, "done": done,
                      "total": total, "findings": findings}
                     for audit_id, (source, (done, total, findings)) in fresh.items()])
@@ -175,17 +174,19 @@ def _stored(session: Session, audit_ids: list[str]) -> dict[str, tuple[str, Coun
 
 def _read_stored(session: Session, audit_ids: list[str]) -> dict[str, tuple[str, Counts]]:
     kept: dict[str, tuple[str, Counts]] = {}
+    counts = schema.COUNTS
     for start in range(0, len(audit_ids), _BATCH):
         for audit_id, source, done, total, findings in session.execute(
-                core_select(_COUNTS.c.audit_id, _COUNTS.c.derived_from, _COUNTS.c.done,
-                       _COUNTS.c.total, _COUNTS.c.findings).where(
-                    _COUNTS.c.audit_id.in_(audit_ids[start:start + _BATCH]))):
+                core_select(counts.c.audit_id, counts.c.derived_from, counts.c.done,
+                            counts.c.total, counts.c.findings).where(
+                    counts.c.audit_id.in_(audit_ids[start:start + _BATCH]))):
             kept[audit_id] = (source, (done, total, findings))
     return kept
 
 
 def _answer_facts(session: Session, audit_ids: list[str]) -> dict[str, dict[str, AnswerFacts]]:
-    from app.checklist.evaluate import AnswerFacts, AnswerState
+    from app.audit.convert import answer_state
+    from app.checklist.evaluate import AnswerFacts
 
     facts: dict[str, dict[str, AnswerFacts]] = defaultdict(dict)
     for start in range(0, len(audit_ids), _BATCH):
@@ -196,5 +197,5 @@ def _answer_facts(session: Session, audit_ids: list[str]) -> dict[str, dict[str,
                 .where(col(schema.AnswerRow.audit_id).in_(batch))):
             facts[audit_id][question_id] = AnswerFacts(
                 json.loads(value_json) if value_json is not None else None,
-                AnswerState(state))
+                answer_state(state))
     return facts

@@ -72,14 +72,19 @@ def test_visibility_is_read_whatever_checklist_the_service_saw_before(
 
 
 def test_a_stored_answer_state_this_tool_never_writes_is_reported_as_tampering(
-        service: AuditService, db_url: str, audit_id: str):
+        service: AuditService, db_url: str, audit_id: str, sample):
     from app.store import StoreError
 
     service.set_answer(audit_id, "connected", "yes")
     service.set_answer(audit_id, "switch_vendor", "WSP ACCESS")
     run_sql(db_url, "UPDATE answer SET state = 'bogus' WHERE audit_id = :audit AND "
             "question_id = 'connected'", audit=audit_id)
+    run_sql(db_url, "DELETE FROM audit_counts")  # the list counts the audit again
     for change in (lambda: service.set_answer(audit_id, "switch_vendor", "Another"),
-                   lambda: service.view(audit_id)):
+                   lambda: service.view(audit_id), service.list_audits,
+                   lambda: service.create_audit(sample, jurisdiction="WA",
+                                                period_start="2026-01-01",
+                                                period_end="2026-12-31",
+                                                based_on=audit_id)):
         with pytest.raises(StoreError, match="answer state 'bogus' is not one this tool"):
             change()
