@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import random
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +23,7 @@ APP_NAME = "nlets-audit"
 DATABASE_FILE = "nlets-audit.sqlite3"
 # The newest migration in app/store/migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0005"
+BUSY_TIMEOUT_MS = 10_000
 
 
 def data_home() -> Path:
@@ -139,11 +143,29 @@ def _engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    _use_write_ahead_log(cursor)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _use_write_ahead_log(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode, waiting as long as the busy timeout allows.
+
+    Only the first change of mode needs the file to itself. When two connections make that
+    change at the same moment, each holding a read lock the other must wait for, SQLite
+    answers "database is locked" at once rather than calling the busy handler; so wait here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(random.uniform(0.001, 0.01))
 
 
 def current_revision(engine: Engine) -> str | None:

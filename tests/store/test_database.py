@@ -1,8 +1,10 @@
+import threading
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
-from app.store import StoreError, open_store
+from app.store import StoreError, database, open_store
 from app.store.database import HEAD_REVISION, current_revision, default_database_url
 from app.store.migrate import head_revision, upgrade
 from tests.conftest import run_sql
@@ -34,6 +36,32 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     store.close()
+
+
+def test_connections_that_first_set_wal_mode_at_once_all_connect(tmp_path):
+    # When two connections first change a new file's journal mode at the same moment, SQLite
+    # refuses one at once, without waiting; 200 rounds of 12 did that about 10 times.
+    failures: list[str] = []
+    for number in range(200):
+        engines = [database._engine(f"sqlite:///{tmp_path / f'new-{number}.sqlite3'}")
+                   for _ in range(12)]
+        start = threading.Barrier(len(engines))
+
+        def connect(engine, start=start):
+            start.wait()
+            try:
+                engine.connect().close()
+            except OperationalError as exc:
+                failures.append(str(exc.orig))
+
+        threads = [threading.Thread(target=connect, args=(engine,)) for engine in engines]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for engine in engines:
+            engine.dispose()
+    assert failures == []
 
 
 def test_foreign_keys_are_enforced(store):
