@@ -74,6 +74,8 @@ def sign_command(ctx: Context, audit: str, output: Path, pkcs12: Path | None,
     review = service.review(audit)
     if not review.ready:
         raise UserFacingError(review.refusal(service.resolve(audit)))
+    if sys.stdin.isatty() and not (yes and passphrase_file is not None):
+        _prepare_while_asking()
     statement = service.attestation_statement(audit).paragraphs()
     echo("\n".join(textwrap.fill(part, 88) for part in statement), err=True)
     echo("\n" + textwrap.fill(ATTESTATION_WEIGHT, 88) + "\n", err=True)
@@ -205,6 +207,17 @@ def test_certificate_command(out: Path, name: str, key_type: str,
          f"  test CA certificate: {made.ca_certificate}\n"
          f"  test CA revocation list: {made.ca_crl}\n"
          "Give both to sign and verify: --trust CA --trust CRL")
+
+
+def _prepare_while_asking() -> None:
+    """Load the renderer and the signing library in the background while the signer reads
+    the statement and types the secret, as the interface's sign dialog does, so that the
+    signature does not wait for them afterwards."""
+    import threading
+
+    from app.audit import prepare_signing
+
+    threading.Thread(target=prepare_signing, name="prepare-signing", daemon=True).start()
 
 
 def _secret(path: Path | None, what: str, confirm: bool = False) -> str:
