@@ -143,7 +143,8 @@ def main() -> None:
                 plain.append(run_child(FLOOR, args, env))
                 prepared.append(run_child(PREPARED, args, env))
             figure(f"sign_first_prepared_{key_type}",
-                   f"sign, first after prepare_signing (the sign dialog), {label} (CPU)",
+                   f"sign, first after prepare_signing (the sign dialog; `sign` at its prompts), "
+                   f"{label} (CPU)",
                    statistics.median(r["first"][0] for r in prepared),
                    statistics.median(r["first"][0] for r in floor),
                    "pyHanko alone, same stamp font, first in a fresh process", unit="s")
