@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from app.atomic import remove_quietly, write_beside
 from app.audit.clock import utc_now
@@ -70,15 +73,35 @@ class SignatureFacts:
         return event
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+_IMPORTING = threading.Lock()
+"""Held by a preparation while it imports and by a signature throughout: two threads that
+import the same modules at once can deadlock on an import cycle (and Python then fails one
+of them), so the later one waits for the other."""
+
+
+def _after_preparation(function: Callable[P, T]) -> Callable[P, T]:
+    """Run `function` once no preparation is importing, and keep one from starting."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with _IMPORTING:
+            return function(*args, **kwargs)
+
+    return run
+
+
 def prepare_signing() -> None:
     """Load the renderer and the signing library ahead of a signature (safe in a worker
     thread; a failure here is left for the signature itself to report)."""
-    from app.report.signing import warm_up
+    with _IMPORTING, contextlib.suppress(Exception):
+        from app.report.signing import warm_up
 
-    with contextlib.suppress(Exception):
         warm_up()
 
 
+@_after_preparation
 def sign_audit(service: AuditService, ref: str, key: SigningKey, output: Path, *,
                signer_title: str | None = None, timestamp_url: str | None = None,
                trust: list[Path] | tuple[Path, ...] = ()) -> SignedAudit:

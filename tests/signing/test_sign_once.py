@@ -79,3 +79,45 @@ def test_prepare_signing_loads_the_renderer_and_pyhanko_ahead_of_a_signature():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["[]", "['pyhanko.sign.signers',", "'weasyprint']"]
+
+
+def test_a_signature_waits_for_a_preparation_still_importing(monkeypatch, service,
+                                                             complete_audit, certificate,
+                                                             tmp_path):
+    # Two threads importing the same modules at once can deadlock on an import cycle, so
+    # a signature begins only once the preparation (the sign dialog's worker, or the CLI's
+    # while it asks for the passphrase) has finished.
+    import threading
+
+    from app.audit import prepare_signing
+
+    order: list[str] = []
+    importing, release = threading.Event(), threading.Event()
+
+    def slow_warm_up() -> None:
+        importing.set()
+        release.wait(60)
+        order.append("prepared")
+
+    view = service.view
+
+    def first_step(ref, *args, **kwargs):
+        order.append("signature began")
+        return view(ref, *args, **kwargs)
+
+    monkeypatch.setattr(signing, "warm_up", slow_warm_up)
+    monkeypatch.setattr(service, "view", first_step)
+    preparing = threading.Thread(target=prepare_signing)
+    preparing.start()
+    assert importing.wait(60)
+    signed: list[object] = []
+    signer = threading.Thread(target=lambda: signed.append(sign_audit(
+        service, complete_audit, Pkcs12Key(certificate.signer_pkcs12, PASSPHRASE.encode()),
+        tmp_path / "signed.pdf", trust=[certificate.ca_certificate])))
+    signer.start()
+    signer.join(0.5)  # long enough for a signature that did not wait to begin
+    release.set()
+    preparing.join()
+    signer.join()
+    assert order == ["prepared", "signature began"]
+    assert signed and (tmp_path / "signed.pdf").exists()
