@@ -59,7 +59,8 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.4g}–{max(values):.4g}"
 
 
-def _scaled(value: float, unit: str) -> str:
+def scaled(value: float, unit: str) -> str:
+    """`value` written in its figure's unit (seconds shown as ms for "ms", and so on)."""
     if unit == "s":
         return f"{value:.3f} s"
     if unit == "ms":
@@ -79,8 +80,8 @@ def figure(key: str, label: str, product: float, floor: float, floor_label: str,
            unit: str = "ms", note: str = "") -> None:
     """Print one figure beside its floor and the ratio, and emit it for the closing note."""
     ratio = product / floor if floor else float("inf")
-    print(f"{label}: {_scaled(product, unit)}  | floor ({floor_label}): "
-          f"{_scaled(floor, unit)}  | ratio {ratio:.2f}x{f'  [{note}]' if note else ''}",
+    print(f"{label}: {scaled(product, unit)}  | floor ({floor_label}): "
+          f"{scaled(floor, unit)}  | ratio {ratio:.2f}x{f'  [{note}]' if note else ''}",
           flush=True)
     print("@figure " + json.dumps({"key": key, "label": label, "product": product,
                                    "floor": floor, "unit": unit}), flush=True)
@@ -88,7 +89,7 @@ def figure(key: str, label: str, product: float, floor: float, floor_label: str,
 
 def fact(key: str, label: str, value: float, unit: str, *, note: str = "") -> None:
     """Print a figure that has no floor of its own (a count, a growth), and emit it."""
-    print(f"{label}: {_scaled(value, unit)}{f'  [{note}]' if note else ''}", flush=True)
+    print(f"{label}: {scaled(value, unit)}{f'  [{note}]' if note else ''}", flush=True)
     print("@figure " + json.dumps({"key": key, "label": label, "product": value,
                                    "floor": None, "unit": unit}), flush=True)
 

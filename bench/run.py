@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from common import scaled
+
 HERE = Path(__file__).parent
 BEFORE = HERE / "results" / "before.json"
 
@@ -72,10 +74,8 @@ GOALS: list[tuple[str, str, object]] = [
 
 
 def _value(figure: dict) -> str:
-    unit, value = figure["unit"], figure["product"]
-    text = {"s": f"{value:.3f} s", "ms": f"{value * 1000:.2f} ms",
-            "MB": f"{value / 1e6:.1f} MB", "KB": f"{value / 1e3:.0f} KB"}.get(
-        unit, f"{value:g} {unit}")
+    value = figure["product"]
+    text = scaled(value, figure["unit"])
     if figure.get("floor"):
         text += f" ({value / figure['floor']:.2f}x)"
     return text
