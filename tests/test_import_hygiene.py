@@ -79,3 +79,19 @@ def test_opening_the_home_screen_loads_no_report_signing_or_log_library(db_url, 
                             text=True, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines()[-1] == "LISTED:1 LOADED:"
+
+
+def test_what_needs_only_the_data_directory_does_not_load_sqlalchemy():
+    # `verify` with no database reads the trust folder and asks whether the default
+    # database exists; neither needs the engine (SQLAlchemy and SQLModel: about 0.3 s).
+    probe = textwrap.dedent("""
+        import sys
+        import app.cli.main, app.audit.trust, app.audit.verify
+        from app.audit import DATABASE_FILE, UNCHECKED, data_home
+        from app.store import default_database_url
+        default_database_url(), data_home() / DATABASE_FILE, UNCHECKED
+        print("LOADED:" + ",".join(m for m in ("sqlalchemy", "sqlmodel") if m in sys.modules))
+    """)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.splitlines()[-1] == "LOADED:"

@@ -13,7 +13,7 @@ from app.lazy_names import lazy_dir, lazy_getattr
 
 if TYPE_CHECKING:
     from app.audit.attest import ATTESTATION_WEIGHT, SignedAudit, prepare_signing, same_person
-    from app.audit.conflicts import UNCHECKED, StaleAnswer
+    from app.audit.conflicts import StaleAnswer
     from app.audit.diff import AuditDiff
     from app.audit.export import FORMATS, ExportResult
     from app.audit.history_pages import HISTORY_PAGE, HistoryPage
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
     from app.audit.service import AuditService
     from app.audit.table_import import import_reason, table_rows_from_file
+    from app.audit.unchecked import UNCHECKED
     from app.audit.verify import (
         AttestationCheck,
         PublicReportCheck,
@@ -67,15 +68,15 @@ if TYPE_CHECKING:
     )
     from app.report.testca import TEST_LABEL, make_test_certificate
     from app.store import open_store
-    from app.store.database import DATABASE_FILE, data_home
     from app.store.grants import grants_sql
+    from app.store.location import DATABASE_FILE, data_home
 
 _WHERE = {
     "ATTESTATION_WEIGHT": "app.audit.attest",
     "SignedAudit": "app.audit.attest",
     "prepare_signing": "app.audit.attest",
     "same_person": "app.audit.attest",
-    "UNCHECKED": "app.audit.conflicts",
+    "UNCHECKED": "app.audit.unchecked",
     "StaleAnswer": "app.audit.conflicts",
     "AuditDiff": "app.audit.diff",
     "FORMATS": "app.audit.export",
@@ -127,8 +128,8 @@ _WHERE = {
     "TEST_LABEL": "app.report.testca",
     "make_test_certificate": "app.report.testca",
     "open_store": "app.store",
-    "DATABASE_FILE": "app.store.database",
-    "data_home": "app.store.database",
+    "DATABASE_FILE": "app.store.location",
+    "data_home": "app.store.location",
     "grants_sql": "app.store.grants",
 }
 

@@ -10,12 +10,13 @@ from sqlmodel import Session, select
 
 from app.audit import convert
 from app.audit.clock import utc_now
-from app.audit.conflicts import UNCHECKED, refuse_stale
+from app.audit.conflicts import refuse_stale
 from app.audit.core import answer_facts, streamed_events
 from app.audit.evidence import attach_evidence
 from app.audit.history import append_event
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
 from app.audit.saving import SaveOps, audit_value, hidden_message, refuse_audit_record_change
+from app.audit.unchecked import UNCHECKED
 from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.errors import UserFacingError
 from app.records import AnswerInfo, EventKind, HistoryEvent

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy import Connection, select
 from sqlmodel import Session
 
+from app.audit.unchecked import UNCHECKED
 from app.errors import UserFacingError
 from app.store import schema
 
@@ -19,14 +20,6 @@ if TYPE_CHECKING:
 Field = Literal["value", "note"]
 
 
-class _Unchecked:
-    """The writer says nothing about what it saw: the change is not checked."""
-
-    def __repr__(self) -> str:
-        return "UNCHECKED"
-
-
-UNCHECKED: Any = _Unchecked()
 _UNREAD: Any = object()
 
 

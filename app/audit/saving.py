@@ -18,10 +18,11 @@ from sqlalchemy.exc import DBAPIError
 
 from app.audit import convert
 from app.audit.clock import utc_now
-from app.audit.conflicts import UNCHECKED, refuse_stale
+from app.audit.conflicts import refuse_stale
 from app.audit.core import ServiceCore, normal_ref
 from app.audit.history import canonical_json, event_digest, next_link
 from app.audit.inputs import NOTE_LIMIT, REASON_LIMIT, limited
+from app.audit.unchecked import UNCHECKED
 from app.checklist.answer_state import AnswerFacts, AnswerState
 from app.errors import UserFacingError
 from app.records import AnswerInfo, AuditStatus, EventKind

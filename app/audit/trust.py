@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import UserFacingError
-from app.store.database import data_home
+from app.store.location import data_home
 
 if TYPE_CHECKING:
     from app.report.verification import TrustAnchors

@@ -1,8 +1,7 @@
-"""Open the database: default location, SQLite pragmas, schema upgrade on open."""
+"""Open the database: SQLite pragmas, schema upgrade on open (where it is: `location`)."""
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import time
@@ -16,29 +15,13 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session
 
 from app.store.errors import StoreConflict, StoreError
+from app.store.location import default_database_url
 from app.store.locks import lock_schema
 from app.store.messages import Failure, classify, failure_message
 
-APP_NAME = "nlets-audit"
-DATABASE_FILE = "nlets-audit.sqlite3"
 # The newest migration in app/store/migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0005"
 BUSY_TIMEOUT_MS = 10_000
-
-
-def data_home() -> Path:
-    """The user's data directory: NLETS_AUDIT_HOME, else the platform's user data dir."""
-    configured = os.environ.get("NLETS_AUDIT_HOME")
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME)
-
-
-def default_database_url() -> str:
-    """NLETS_AUDIT_DB if set, else the SQLite file in the user's data directory."""
-    return os.environ.get("NLETS_AUDIT_DB") or f"sqlite:///{data_home() / DATABASE_FILE}"
 
 
 class Store:

@@ -1,6 +1,6 @@
-"""`app.audit`, `app.checklist`, `app.records` and `app.store.schema` name each name they
-import on first use three times: the type checker's imports, the map of where each is
-imported from, and `__all__`. They must agree, or a name the type checker accepts fails
+"""`app.audit`, `app.checklist`, `app.records`, `app.store` and `app.store.schema` name each
+name they import on first use three times: the type checker's imports, the map of where
+each is imported from, and `__all__`. They must agree, or a name the type checker accepts fails
 with AttributeError on first use."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pytest
 import app.audit
 import app.checklist
 import app.records
+import app.store
 import app.store.schema
 
-PACKAGES = [app.audit, app.checklist, app.records, app.store.schema]
+PACKAGES = [app.audit, app.checklist, app.records, app.store, app.store.schema]
 
 
 def _type_checking_imports(package: ModuleType) -> dict[str, str]:
