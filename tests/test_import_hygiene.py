@@ -81,17 +81,19 @@ def test_opening_the_home_screen_loads_no_report_signing_or_log_library(db_url, 
     assert result.stdout.splitlines()[-1] == "LISTED:1 LOADED:"
 
 
-def test_what_needs_only_the_data_directory_does_not_load_sqlalchemy():
-    # `verify` with no database reads the trust folder and asks whether the default
-    # database exists; neither needs the engine (SQLAlchemy and SQLModel: about 0.3 s).
+def test_verify_without_a_database_does_not_load_sqlalchemy(tmp_path, monkeypatch):
+    # `verify` with no database asks whether the default database exists and reads the
+    # trust folder; neither needs the engine (SQLAlchemy and SQLModel: about 0.3 s).
+    monkeypatch.setenv("NLETS_AUDIT_HOME", str(tmp_path / "empty home"))
     probe = textwrap.dedent("""
         import sys
-        import app.cli.main, app.audit.trust, app.audit.verify
-        from app.audit import DATABASE_FILE, UNCHECKED, data_home
-        from app.store import default_database_url
-        default_database_url(), data_home() / DATABASE_FILE, UNCHECKED
-        print("LOADED:" + ",".join(m for m in ("sqlalchemy", "sqlmodel") if m in sys.modules))
+        from app.audit.trust import office_trust
+        from app.cli import main
+        code = main(["verify", sys.argv[1]])
+        office_trust([])
+        print(f"EXIT:{code} LOADED:" + ",".join(
+            m for m in ("sqlalchemy", "sqlmodel") if m in sys.modules))
     """)
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.splitlines()[-1] == "LOADED:"
+    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "missing.pdf")],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "EXIT:2 LOADED:"
